@@ -1,0 +1,19 @@
+/** base: partners, users, groups and the technical (ir.*) models. */
+import { IrActionsActUrl, IrActionsActWindow } from './models/ir_actions.ts';
+import { IrAttachment } from './models/ir_attachment.ts';
+import { IrConfigParameter } from './models/ir_config_parameter.ts';
+import { IrCron } from './models/ir_cron.ts';
+import { IrModel, IrModelData } from './models/ir_model.ts';
+import { IrModelAccess, IrRule } from './models/ir_model_access.ts';
+import { IrModuleModule } from './models/ir_module_module.ts';
+import { IrSequence } from './models/ir_sequence.ts';
+import { IrUiMenu } from './models/ir_ui_menu.ts';
+import { IrUiView } from './models/ir_ui_view.ts';
+import { ResGroups } from './models/res_groups.ts';
+import { ResPartner } from './models/res_partner.ts';
+import { ResUsers } from './models/res_users.ts';
+
+export const models = [
+  ResPartner, ResUsers, ResGroups, IrModel, IrModelData, IrModelAccess, IrRule, IrUiView, IrUiMenu,
+  IrActionsActWindow, IrActionsActUrl, IrSequence, IrAttachment, IrCron, IrConfigParameter, IrModuleModule,
+];

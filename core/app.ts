@@ -1,0 +1,61 @@
+/**
+ * Boots one ERP instance: opens the database, loads (and installs) the addons, makes sure
+ * the `admin` user can log in, and hands back what servers and commands need.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/index.ts';
+import { loadRegistry, type LoadedRegistry } from './modules/loader.ts';
+import { Environment, SUPERUSER_ID } from './orm/environment.ts';
+import type { Registry } from './orm/registry.ts';
+import { hashPassword } from './security/index.ts';
+import { logger, setLogLevel } from './logger.ts';
+
+export interface App {
+  config: Config;
+  db: Database;
+  registry: Registry;
+  loaded: LoadedRegistry;
+  /** Runs `fn` in one transaction as `uid` (rolled back if it throws). */
+  withEnv<T>(uid: number, fn: (env: Environment) => Promise<T>, context?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function bootApp(config: Config, opts: { install?: string[]; upgrade?: string[]; database?: Database } = {}): Promise<App> {
+  setLogLevel(config.log_level);
+  const db = opts.database ?? (await openDatabase({ url: config.db_url || undefined, dataDir: config.db_url ? undefined : config.data_dir }));
+  const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, upgrade: opts.upgrade, demo: config.demo });
+  const registry = loaded.registry;
+  const app: App = {
+    config, db, registry, loaded,
+    async withEnv(uid, fn, context) {
+      const env0 = { value: undefined as Environment | undefined };
+      const result = await db.knex.transaction(async (trx) => {
+        const user = await trx('res_users').where({ id: uid }).first('lang', 'tz');
+        const env = new Environment({ cr: trx, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
+        env0.value = env;
+        return fn(env);
+      });
+      await env0.value?.runAfterCommit();
+      return result;
+    },
+    close: () => db.close(),
+  };
+  await ensureAdminPassword(app);
+  return app;
+}
+
+/** The first start sets admin's password: 'admin' with demo data, else configured or generated. */
+async function ensureAdminPassword(app: App): Promise<void> {
+  const row = await app.db.knex('res_users').where({ login: 'admin' }).first('id', 'password');
+  if (!row || row.password) return;
+  let password = app.config.admin_password;
+  if (!password && app.config.demo) password = 'admin';
+  if (!password) {
+    password = randomBytes(9).toString('base64url');
+    logger.warn(`Generated password for user 'admin': ${password} (shown once; change it in Settings)`);
+  }
+  await app.db.knex('res_users').where({ id: row.id }).update({ password: await hashPassword(password) });
+}
+
+export { SUPERUSER_ID };

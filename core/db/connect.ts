@@ -1,0 +1,60 @@
+/**
+ * Opens the database behind knex: a PostgreSQL server through `pg` when a URL is given,
+ * otherwise an embedded PGlite stored in the data directory. One SQL dialect everywhere.
+ * PGlite serves one connection: knex-pglite pins the pool to a single connection, so
+ * transactions queue up instead of interleaving.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+// Keep numeric ids and counts as numbers, timestamps as naive UTC strings (as stored).
+pg.types.setTypeParser(20, (v) => Number(v)); // int8
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
+pg.types.setTypeParser(1114, (v) => v); // timestamp without time zone
+pg.types.setTypeParser(1082, (v) => v); // date
+
+export interface Database {
+  knex: Knex;
+  kind: 'pglite' | 'postgres';
+  /** The PGlite instance when embedded (for dumps/clones in tests). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… ; empty for embedded PGlite. */
+  url?: string;
+  /** Directory of the PGlite files (ignored for a server); undefined = in memory. */
+  dataDir?: string;
+  /** An existing PGlite instance (tests clone one from a template). */
+  pglite?: PGlite;
+  poolMax?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const knex = knexFactory({ client: 'pg', connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    await knex.raw('SELECT 1');
+    return { knex, kind: 'postgres', close: () => knex.destroy() };
+  }
+  let pglite = opts.pglite;
+  if (!pglite) {
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  }
+  const instance = pglite;
+  const knex = knexFactory({ client: ClientPgLite as any, dialect: 'postgres', connection: () => ({ pglite: instance }) as any });
+  await knex.raw('SELECT 1');
+  return {
+    knex, kind: 'pglite', pglite: instance,
+    close: async () => { await knex.destroy(); if (!instance.closed) await instance.close(); },
+  };
+}
+
+/** Runs `fn` in a transaction (rolled back if it throws). */
+export function transaction<T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return knex.transaction(fn);
+}

@@ -1,0 +1,1 @@
+export { openDatabase, transaction, type Database, type DatabaseOptions } from './connect.ts';

@@ -1,0 +1,134 @@
+/**
+ * The environment of one unit of work: database transaction, current user, context and the
+ * superuser flag. Model recordsets carry an environment; `sudo()` and `withContext()` return
+ * new environments sharing the transaction. Caches that are only valid for the current
+ * transaction (the user's groups) live here.
+ */
+import type { Knex } from 'knex';
+import { MissingError } from '../errors.ts';
+import type { Model } from './model.ts';
+import type { Registry } from './registry.ts';
+
+export const SUPERUSER_ID = 1;
+
+export interface Context {
+  lang?: string;
+  tz?: string;
+  active_test?: boolean;
+  [key: string]: unknown;
+}
+
+interface SharedState {
+  groupIds?: Promise<Set<number>>;
+  xmlids: Map<string, { model: string; id: number } | null>;
+  /** Work to run after the transaction commits (e.g. waking the mail queue). */
+  afterCommit: Array<() => void | Promise<void>>;
+}
+
+export class Environment {
+  readonly cr: Knex | Knex.Transaction;
+  readonly uid: number;
+  readonly context: Readonly<Context>;
+  readonly su: boolean;
+  readonly registry: Registry;
+  private readonly shared: SharedState;
+
+  constructor(opts: { cr: Knex | Knex.Transaction; uid: number; registry: Registry; context?: Context; su?: boolean; shared?: SharedState }) {
+    this.cr = opts.cr;
+    this.uid = opts.uid;
+    this.registry = opts.registry;
+    this.context = Object.freeze({ ...(opts.context ?? {}) });
+    this.su = opts.su ?? opts.uid === SUPERUSER_ID;
+    this.shared = opts.shared ?? { xmlids: new Map(), afterCommit: [] };
+  }
+
+  /** An empty recordset of `name`. */
+  model<T extends Model = Model>(name: string): T {
+    const cls = this.registry.get(name);
+    if (!cls) throw new MissingError(`Model '${name}' does not exist`);
+    return new cls(this, []) as T;
+  }
+
+  sudo(flag = true): Environment {
+    return this.derive({ su: flag });
+  }
+  withUser(uid: number): Environment {
+    return new Environment({ cr: this.cr, uid, registry: this.registry, context: this.context, su: uid === SUPERUSER_ID });
+  }
+  withContext(extra: Context): Environment {
+    return this.derive({ context: { ...this.context, ...extra } });
+  }
+  withCr(cr: Knex | Knex.Transaction): Environment {
+    return new Environment({ cr, uid: this.uid, registry: this.registry, context: this.context, su: this.su });
+  }
+  private derive(over: { su?: boolean; context?: Context }): Environment {
+    return new Environment({ cr: this.cr, uid: this.uid, registry: this.registry, context: over.context ?? this.context, su: over.su ?? this.su, shared: this.shared });
+  }
+
+  /** Ids of the user's groups, implied groups included (cached for this unit of work). */
+  groupIds(): Promise<Set<number>> {
+    this.shared.groupIds ??= (async () => {
+      const rows = await this.cr.raw(
+        `WITH RECURSIVE g(id) AS (
+           SELECT gid FROM res_groups_users_rel WHERE uid = ?
+           UNION SELECT r.hid FROM res_groups_implied_rel r JOIN g ON r.gid = g.id)
+         SELECT id FROM g`, [this.uid]);
+      return new Set<number>(rowsOf(rows).map((r: any) => Number(r.id)));
+    })();
+    return this.shared.groupIds;
+  }
+  /** Forget cached groups (after the user's groups change). */
+  invalidateGroups(): void {
+    this.shared.groupIds = undefined;
+  }
+
+  /** True when the user belongs to the group with this XML id (implied groups included). */
+  async hasGroup(xmlid: string): Promise<boolean> {
+    if (this.uid === SUPERUSER_ID) return true;
+    const ref = await this.xmlidLookup(xmlid);
+    if (!ref) return false;
+    return (await this.groupIds()).has(ref.id);
+  }
+
+  /** Resolves `module.name` to its record, or throws MissingError. */
+  async ref<T extends Model = Model>(xmlid: string): Promise<T> {
+    const found = await this.xmlidLookup(xmlid);
+    if (!found) throw new MissingError(`External ID not found: ${xmlid}`);
+    return this.model<T>(found.model).browse([found.id]) as T;
+  }
+  async refId(xmlid: string): Promise<number> {
+    const found = await this.xmlidLookup(xmlid);
+    if (!found) throw new MissingError(`External ID not found: ${xmlid}`);
+    return found.id;
+  }
+  async xmlidLookup(xmlid: string): Promise<{ model: string; id: number } | null> {
+    if (this.shared.xmlids.has(xmlid)) return this.shared.xmlids.get(xmlid)!;
+    const dot = xmlid.indexOf('.');
+    if (dot < 0) throw new MissingError(`External ID '${xmlid}' must be of the form module.name`);
+    const row = await this.cr('ir_model_data').where({ module: xmlid.slice(0, dot), name: xmlid.slice(dot + 1) }).first('model', 'res_id');
+    const found = row ? { model: row.model as string, id: Number(row.res_id) } : null;
+    if (found) this.shared.xmlids.set(xmlid, found);
+    return found;
+  }
+  forgetXmlid(xmlid: string): void {
+    this.shared.xmlids.delete(xmlid);
+  }
+
+  /** Runs `fn` after the surrounding transaction commits. */
+  afterCommit(fn: () => void | Promise<void>): void {
+    this.shared.afterCommit.push(fn);
+  }
+  async runAfterCommit(): Promise<void> {
+    const tasks = this.shared.afterCommit.splice(0);
+    for (const task of tasks) await task();
+  }
+
+  get lang(): string {
+    return this.context.lang ?? 'en_US';
+  }
+}
+
+/** Rows of a `knex.raw` result on PostgreSQL (pg and PGlite). */
+export function rowsOf(result: any): any[] {
+  return Array.isArray(result) ? result : result.rows;
+}

@@ -1,0 +1,343 @@
+/**
+ * The base of every model: a recordset (environment + ids) with Odoo's public API. Each
+ * method is a short pipeline of named steps — check access → apply rules → validate →
+ * write → recompute — delegating to small collaborators (search.ts, read.ts, write.ts,
+ * commands.ts, read-group.ts). Business addons extend models through the registry
+ * (registry.ts) and call `super` to reach the layer below.
+ */
+import { AccessError, MissingError, UserError, ValidationError } from '../errors.ts';
+import { hasFieldGroups, hasModelAccess, type AccessMode } from '../security/index.ts';
+import { q } from './domain/compile.ts';
+import type { Environment, Context } from './environment.ts';
+import { rowsOf } from './environment.ts';
+import type { FieldDeclaration } from './fields/index.ts';
+import { readRecords, type WireRecord } from './read.ts';
+import { readGroup, type ReadGroupOptions } from './read-group.ts';
+import type { ModelMeta, Registry } from './registry.ts';
+import { searchCount, searchIds, whereClause, ruleDomainFor } from './search.ts';
+import { createRecords, writeRecords, defaultValues } from './write.ts';
+import { getViews } from '../views/get-views.ts';
+import { accessLines, userGroupXmlids } from './access-cache.ts';
+
+/** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
+export type RpcKind = 'model' | 'records' | { kind: 'model' | 'records'; params: string[] };
+export type ModelClass = typeof Model;
+export type Vals = Record<string, unknown>;
+
+export class Model {
+  static _name: string;
+  static _description?: string;
+  static _order?: string;
+  static _rec_name?: string;
+  static _rec_names_search?: string[];
+  static _inherit?: string | string[];
+  static _abstract?: boolean;
+  static _transient?: boolean;
+  static _table?: string;
+  static _parent_name?: string;
+  /** Records linked to a document by (res_model, res_id) are visible when the document is. */
+  static _documentLinked?: boolean;
+  static fields: Record<string, FieldDeclaration> = {};
+  /** Methods callable over RPC, with their positional parameter names (kwargs map onto them). */
+  static _rpc: Record<string, RpcKind> = {
+    create: { kind: 'model', params: ['vals_list'] },
+    read: { kind: 'records', params: ['fields'] },
+    write: { kind: 'records', params: ['vals'] },
+    unlink: 'records',
+    copy: { kind: 'records', params: ['default'] },
+    search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'] },
+    search_count: { kind: 'model', params: ['domain', 'limit'] },
+    search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'] },
+    read_group: { kind: 'model', params: ['domain', 'fields', 'groupby', 'offset', 'limit', 'orderby', 'lazy'] },
+    name_search: { kind: 'model', params: ['name', 'args', 'operator', 'limit'] },
+    name_create: { kind: 'model', params: ['name'] },
+    fields_get: { kind: 'model', params: ['allfields', 'attributes'] },
+    default_get: { kind: 'model', params: ['fields_list'] },
+    check_access_rights: { kind: 'model', params: ['operation', 'raise_exception'] },
+    get_views: { kind: 'model', params: ['views', 'options'] },
+    exists: 'records',
+  };
+  static _meta: ModelMeta;
+  static _registry: Registry;
+
+  readonly env: Environment;
+  readonly ids: number[];
+
+  constructor(env: Environment, ids: number[]) {
+    this.env = env;
+    this.ids = ids;
+  }
+
+  // ── recordset basics ────────────────────────────────────────────────────────────
+  get _meta(): ModelMeta {
+    return (this.constructor as ModelClass)._meta;
+  }
+  get _name(): string {
+    return this._meta.name;
+  }
+  get id(): number | false {
+    return this.ids.length ? this.ids[0] : false;
+  }
+  get length(): number {
+    return this.ids.length;
+  }
+  browse(ids: number | number[]): this {
+    const list = (Array.isArray(ids) ? ids : [ids]).map((i) => {
+      const n = Number(i);
+      if (!Number.isInteger(n) || n <= 0) throw new ValidationError(`Invalid record id ${JSON.stringify(i)} for model '${this._meta.name}'`);
+      return n;
+    });
+    return new (this.constructor as any)(this.env, [...new Set(list)]);
+  }
+  withEnv(env: Environment): this {
+    return new (this.constructor as any)(env, this.ids);
+  }
+  sudo(flag = true): this {
+    return this.withEnv(this.env.sudo(flag));
+  }
+  withContext(ctx: Context): this {
+    return this.withEnv(this.env.withContext(ctx));
+  }
+  ensureOne(): this {
+    if (this.ids.length !== 1) throw new ValidationError(`Expected a single ${this._meta.name} record, got ${this.ids.length}`);
+    return this;
+  }
+  /** Reads one field of a single record. */
+  async get<T = unknown>(field: string): Promise<T> {
+    this.ensureOne();
+    const [rec] = await this.read([field]);
+    return rec[field] as T;
+  }
+  /** The records among these that still exist. */
+  async exists(): Promise<this> {
+    if (!this.ids.length) return this;
+    const rows = await this.env.cr(this._meta.table).whereIn('id', this.ids).select('id');
+    const found = new Set(rows.map((r: any) => Number(r.id)));
+    return this.browse(this.ids.filter((id) => found.has(id)));
+  }
+
+  // ── access ──────────────────────────────────────────────────────────────────────
+  /** Odoo's check_access_rights: model-level permission for `operation`. */
+  async check_access_rights(operation: AccessMode, raise_exception = true): Promise<boolean> {
+    if (!['read', 'write', 'create', 'unlink'].includes(operation)) throw new ValidationError(`Invalid operation '${operation}': expected read, write, create or unlink`);
+    if (this.env.su) return true;
+    const ok = hasModelAccess(await accessLines(this.env), this._meta.name, operation, await this.env.groupIds());
+    if (!ok && raise_exception) {
+      throw new AccessError(`You are not allowed to ${operation === 'read' ? 'access' : operation} '${this._meta.description}' (${this._meta.name}) records.`);
+    }
+    return ok;
+  }
+
+  /** Raises unless every record exists and satisfies the record rules for `mode`. */
+  async checkAccessRule(mode: AccessMode): Promise<void> {
+    if (!this.ids.length) return;
+    const existing = await this.exists();
+    if (existing.length !== this.ids.length) {
+      const missing = this.ids.filter((id) => !existing.ids.includes(id));
+      throw new MissingError(`Record does not exist or has been deleted: ${this._meta.name}(${missing.join(', ')})`);
+    }
+    if (this.env.su || !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
+    const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
+    if (rows.length !== this.ids.length) {
+      const allowed = new Set(rows.map((r: any) => Number(r.id)));
+      const refused = this.ids.filter((id) => !allowed.has(id));
+      throw new AccessError(`Due to security restrictions, you are not allowed to ${mode === 'read' ? 'access' : mode} '${this._meta.description}' (${this._meta.name}) records: ${refused.join(', ')}`);
+    }
+  }
+
+  /** Readable field names for the user (all when `names` is empty); unknown or forbidden → error. */
+  async checkFieldAccess(names: string[] | undefined, mode: 'read' | 'write'): Promise<string[]> {
+    const all = [...this._meta.fields.values()];
+    const isMember = this.env.su ? () => true : await userGroupXmlids(this.env);
+    if (!names || !names.length) return all.filter((f) => hasFieldGroups(f.groups, isMember)).map((f) => f.name);
+    for (const n of names) {
+      const field = this._meta.fields.get(n);
+      if (!field) throw new ValidationError(`Invalid field '${n}' on model '${this._meta.name}'`);
+      if (!hasFieldGroups(field.groups, isMember)) {
+        throw new AccessError(`You do not have enough rights to ${mode} the field '${n}' of '${this._meta.description}' (${this._meta.name}).`);
+      }
+    }
+    return [...new Set(names)];
+  }
+
+  // ── CRUD ────────────────────────────────────────────────────────────────────────
+  async create(vals_list: Vals | Vals[]): Promise<this> {
+    const list = Array.isArray(vals_list) ? vals_list : [vals_list];
+    for (const vals of list) if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw new ValidationError(`create() of ${this._meta.name} expects a dictionary of values, got ${JSON.stringify(vals)}`);
+    await this.check_access_rights('create');
+    for (const vals of list) await this.checkFieldAccess(Object.keys(vals), 'write');
+    const ids = await createRecords(this, list);
+    const records = this.browse(ids);
+    await records.checkAccessRule('create');
+    return records;
+  }
+
+  async read(fields?: string[] | null): Promise<WireRecord[]> {
+    if (fields !== undefined && fields !== null && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
+      throw new ValidationError(`read() expects a list of field names, got ${JSON.stringify(fields)}`);
+    }
+    await this.check_access_rights('read');
+    const names = await this.checkFieldAccess(fields ?? undefined, 'read');
+    await this.checkAccessRule('read');
+    return readRecords(this, names.includes('id') ? names : ['id', ...names]);
+  }
+
+  async write(vals: Vals): Promise<true> {
+    if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw new ValidationError(`write() of ${this._meta.name} expects a dictionary of values, got ${JSON.stringify(vals)}`);
+    if (!this.ids.length) return true;
+    await this.check_access_rights('write');
+    await this.checkFieldAccess(Object.keys(vals), 'write');
+    await this.checkAccessRule('write');
+    await writeRecords(this, vals);
+    return true;
+  }
+
+  async unlink(): Promise<true> {
+    if (!this.ids.length) return true;
+    await this.check_access_rights('unlink');
+    await this.checkAccessRule('unlink');
+    await this._unlinkRows();
+    return true;
+  }
+
+  /** Deletes the rows (no checks); foreign keys decide cascade / set null / restrict. */
+  async _unlinkRows(): Promise<void> {
+    const table = this._meta.table;
+    try {
+      await this.env.cr.raw(`SAVEPOINT unlink_rows`);
+      await this.env.cr(table).whereIn('id', this.ids).delete();
+      await this.env.cr.raw(`RELEASE SAVEPOINT unlink_rows`);
+    } catch (err: any) {
+      await this.env.cr.raw(`ROLLBACK TO SAVEPOINT unlink_rows`).catch(() => undefined);
+      if (err?.code === '23503') {
+        throw new ValidationError(`Cannot delete ${this._meta.description} record(s) ${this.ids.join(', ')}: other records still refer to them (${err.table ?? err.detail ?? 'restricted reference'}).`);
+      }
+      throw err;
+    }
+    // Generic links (res_model/res_id) have no foreign key: clean them here.
+    for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {
+      if (table === generic) continue;
+      const exists = this.env.registry.has(generic.replace(/_/g, '.'));
+      if (exists) await this.env.cr(generic).where(generic === 'ir_attachment' ? 'res_model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
+    }
+    await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
+  }
+
+  // ── search ──────────────────────────────────────────────────────────────────────
+  async search(domain: unknown[] = [], offset = 0, limit: number | null = null, order: string | null = null, count = false): Promise<this> {
+    if (count) throw new ValidationError('search(count=True) is not supported: use search_count');
+    await this.check_access_rights('read');
+    const ids = await searchIds(this.env, this.constructor as ModelClass, domain ?? [], { offset, limit: limit || null, order });
+    return this.browse(ids);
+  }
+  async search_count(domain: unknown[] = [], limit: number | null = null): Promise<number> {
+    await this.check_access_rights('read');
+    const n = await searchCount(this.env, this.constructor as ModelClass, domain ?? []);
+    return limit ? Math.min(n, limit) : n;
+  }
+  async search_read(domain: unknown[] = [], fields: string[] | null = null, offset = 0, limit: number | null = null, order: string | null = null): Promise<WireRecord[]> {
+    const records = await this.search(domain ?? [], offset ?? 0, limit, order);
+    if (!records.ids.length) return [];
+    await records.check_access_rights('read');
+    const names = await records.checkFieldAccess(fields ?? undefined, 'read');
+    // search already applied the read rules: no second check per id.
+    return readRecords(records, names.includes('id') ? names : ['id', ...names]);
+  }
+  async read_group(domain: unknown[], fields: string[], groupby: string | string[], offset = 0, limit: number | null = null, orderby: string | null = null, lazy = true): Promise<Record<string, unknown>[]> {
+    await this.check_access_rights('read');
+    const opts: ReadGroupOptions = { offset: offset ?? 0, limit, orderby, lazy: lazy !== false };
+    return readGroup(this, domain ?? [], fields ?? [], typeof groupby === 'string' ? [groupby] : groupby ?? [], opts);
+  }
+
+  // ── names ───────────────────────────────────────────────────────────────────────
+  /** display_name of each record; override for composite names. */
+  async _displayNames(): Promise<Map<number, string>> {
+    const rec = this._meta.recName;
+    const out = new Map<number, string>();
+    if (!this.ids.length) return out;
+    if (!rec || !this._meta.fields.get(rec)?.stored) {
+      for (const id of this.ids) out.set(id, `${this._meta.name},${id}`);
+      return out;
+    }
+    const rows = await this.env.cr(this._meta.table).whereIn('id', this.ids).select('id', rec);
+    for (const r of rows) out.set(Number(r.id), r[rec] ?? '');
+    return out;
+  }
+  async name_search(name = '', args: unknown[] | null = null, operator = 'ilike', limit: number | null = 100): Promise<Array<[number, string]>> {
+    const searchFields = (this.constructor as ModelClass)._rec_names_search ?? (this._meta.recName ? [this._meta.recName] : []);
+    let domain: unknown[] = [...(args ?? [])];
+    if (name && searchFields.length) {
+      const leaves = searchFields.map((f) => [f, operator, name]);
+      domain = [...domain, ...Array(leaves.length - 1).fill('|'), ...leaves];
+    }
+    const records = await this.search(domain, 0, limit ?? null);
+    const names = await records.sudo()._displayNames();
+    return records.ids.map((id) => [id, names.get(id) ?? '']);
+  }
+  async name_create(name: string): Promise<[number, string]> {
+    const rec = this._meta.recName;
+    if (!rec) throw new UserError(`Cannot create a ${this._meta.description} record from a name: the model has no name field.`);
+    const created = await this.create({ [rec]: name });
+    const names = await created._displayNames();
+    return [created.ids[0], names.get(created.ids[0]) ?? name];
+  }
+
+  // ── metadata ────────────────────────────────────────────────────────────────────
+  async fields_get(allfields: string[] | null = null, attributes: string[] | null = null): Promise<Record<string, Record<string, unknown>>> {
+    const isMember = this.env.su ? () => true : await userGroupXmlids(this.env);
+    const t = (s: string | undefined) => (s ? this.env.registry.translate(this.env.lang, s) : s);
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const field of this._meta.fields.values()) {
+      if (allfields?.length && !allfields.includes(field.name)) continue;
+      if (!hasFieldGroups(field.groups, isMember)) continue;
+      const desc: Record<string, unknown> = {
+        type: field.type,
+        string: t(field.string ?? humanize(field.name)),
+        help: t(field.help) ?? false,
+        required: !!field.required,
+        readonly: !!field.readonly || !!field.related || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
+        store: field.stored,
+        sortable: field.stored,
+        groupable: field.stored && !['text', 'html', 'binary'].includes(field.type),
+        searchable: field.stored || !!field.related || field.type === 'one2many' || field.type === 'many2many',
+        name: field.name,
+      };
+      if (field.comodel) desc.relation = field.comodel;
+      if (field.type === 'one2many') desc.relation_field = field.inverseName;
+      if (field.selection) desc.selection = field.selection.map(([v, l]) => [v, t(l)]);
+      if (field.related) desc.related = field.related;
+      if (field.tracking) desc.tracking = true;
+      if (field.domain) desc.domain = field.domain;
+      if (attributes?.length) for (const k of Object.keys(desc)) if (!attributes.includes(k)) delete desc[k];
+      out[field.name] = desc;
+    }
+    return out;
+  }
+  async default_get(fields_list: string[]): Promise<Vals> {
+    return defaultValues(this, fields_list ?? [...this._meta.fields.keys()]);
+  }
+  async copy(defaultVals: Vals | null = null): Promise<this> {
+    this.ensureOne();
+    const [rec] = await this.read();
+    const vals: Vals = {};
+    for (const field of this._meta.fields.values()) {
+      const copyable = field.copy ?? (field.type !== 'one2many' && !field.automatic && !field.unique);
+      if (!copyable || !field.stored && field.type !== 'many2many' || field.compute || field.related || field.name === 'display_name') continue;
+      const v = rec[field.name];
+      vals[field.name] = field.type === 'many2one' ? (Array.isArray(v) ? v[0] : false) : field.type === 'many2many' ? [[6, 0, v]] : v;
+    }
+    const rn = this._meta.recName;
+    if (rn && typeof vals[rn] === 'string' && this._meta.fields.get(rn)?.type === 'char') vals[rn] = `${vals[rn]} (copy)`;
+    return this.create({ ...vals, ...(defaultVals ?? {}) });
+  }
+  async get_views(views: Array<[number | false, string]>, options: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    await this.check_access_rights('read');
+    return getViews(this, views, options);
+  }
+}
+
+export function humanize(name: string): string {
+  const base = name.replace(/_ids?$/, '').replace(/_/g, ' ').trim();
+  return base.charAt(0).toUpperCase() + base.slice(1);
+}

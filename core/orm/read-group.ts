@@ -1,0 +1,167 @@
+/**
+ * read_group: aggregates of the records matching a domain, grouped by fields, with Odoo's
+ * `field:granularity` for dates (day, week, month, quarter, year) and its output format:
+ * one dict per group with the group value ([id, name] for many2one, a label for dates),
+ * `<groupby>_count` (lazy) or `__count`, `__domain` to open the group, and aggregates.
+ */
+import { ValidationError } from '../errors.ts';
+import { q } from './domain/compile.ts';
+import { andDomains } from './domain/index.ts';
+import { rowsOf } from './environment.ts';
+import { FIELD_TYPES, type Field } from './fields/index.ts';
+import type { Model, ModelClass } from './model.ts';
+import { whereClause } from './search.ts';
+
+export interface ReadGroupOptions {
+  offset: number;
+  limit: number | null;
+  orderby: string | null;
+  lazy: boolean;
+}
+
+const GRANULARITIES = ['day', 'week', 'month', 'quarter', 'year'] as const;
+type Granularity = (typeof GRANULARITIES)[number];
+const AGGREGATES = new Set(['sum', 'avg', 'min', 'max', 'count', 'count_distinct', 'bool_and', 'bool_or', 'array_agg']);
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+interface GroupSpec { spec: string; field: Field; granularity?: Granularity }
+
+function parseGroupby(model: ModelClass, spec: string): GroupSpec {
+  const [name, gran] = spec.split(':');
+  const field = model._meta.fields.get(name);
+  if (!field) throw new ValidationError(`Invalid groupby: unknown field '${name}' on model '${model._meta.name}'`);
+  if (!field.stored || field.type === 'one2many' || field.type === 'binary') throw new ValidationError(`Invalid groupby: field '${name}' of '${model._meta.name}' cannot be grouped`);
+  if (field.type === 'many2many') throw new ValidationError(`Invalid groupby: grouping by many2many field '${name}' is not supported`);
+  if (gran !== undefined) {
+    if (field.type !== 'date' && field.type !== 'datetime') throw new ValidationError(`Invalid groupby '${spec}': granularity needs a date field`);
+    if (!(GRANULARITIES as readonly string[]).includes(gran)) throw new ValidationError(`Invalid groupby '${spec}': granularity must be one of ${GRANULARITIES.join(', ')}`);
+  }
+  return { spec, field, granularity: (gran as Granularity) ?? (field.type === 'date' || field.type === 'datetime' ? 'month' : undefined) };
+}
+
+function groupExpr(g: GroupSpec): string {
+  const c = `t0.${q(g.field.name)}`;
+  return g.granularity ? `date_trunc('${g.granularity}', ${c}::timestamp)` : c;
+}
+
+export async function readGroup(records: Model, domain: unknown[], fields: string[], groupby: string[], opts: ReadGroupOptions): Promise<Record<string, unknown>[]> {
+  const model = records.constructor as ModelClass;
+  const specs = (opts.lazy ? groupby.slice(0, 1) : groupby).map((g) => parseGroupby(model, g));
+  const aggregates: Array<{ name: string; sql: string }> = [];
+  for (const f of fields) {
+    const m = /^(\w+)(?::(\w+))?(?:\((\w+)\))?$/.exec(f.trim());
+    if (!m) throw new ValidationError(`Invalid aggregate specification '${f}'`);
+    const [, name, agg1, agg2] = m;
+    if (name === '__count' || specs.some((s) => s.field.name === name)) continue;
+    const field = model._meta.fields.get(agg2 ? agg2 : name);
+    if (!field) throw new ValidationError(`Invalid field '${agg2 ?? name}' on model '${model._meta.name}' in read_group`);
+    const agg = agg1 ?? (['integer', 'float', 'monetary'].includes(field.type) && field.name !== 'id' ? 'sum' : undefined);
+    if (!agg || !field.stored) continue;
+    if (!AGGREGATES.has(agg)) throw new ValidationError(`Invalid aggregate function '${agg}'`);
+    const expr = agg === 'count_distinct' ? `count(DISTINCT t0.${q(field.name)})` : `${agg}(t0.${q(field.name)})`;
+    aggregates.push({ name, sql: expr });
+  }
+  const cond = await whereClause(records.env, model, domain, 't0');
+  const groupCols = specs.map((g, i) => `${groupExpr(g)} AS g${i}`);
+  const order = groupOrder(model, specs, opts.orderby);
+  let sql = `SELECT ${[...groupCols, 'count(*) AS __count', ...aggregates.map((a, i) => `${a.sql} AS a${i}`)].join(', ')} FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`;
+  if (specs.length) sql += ` GROUP BY ${specs.map((_, i) => `g${i}`).join(', ')}`;
+  if (order) sql += ` ORDER BY ${order}`;
+  const bindings = [...cond.bindings];
+  if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }
+  if (opts.offset) { sql += ' OFFSET ?'; bindings.push(opts.offset); }
+  const rows = rowsOf(await records.env.cr.raw(sql, bindings as any));
+
+  const names = new Map<string, Map<number, string>>();
+  for (const [i, g] of specs.entries()) {
+    if (g.field.type !== 'many2one') continue;
+    const ids = [...new Set(rows.map((r: any) => r[`g${i}`]).filter((v: unknown) => v !== null).map(Number))];
+    names.set(g.field.name, await records.env.sudo().model(g.field.comodel!).browse(ids as number[])._displayNames());
+  }
+  const t = (s: string) => records.env.registry.translate(records.env.lang, s);
+  return rows.map((row: any) => {
+    const group: Record<string, unknown> = {};
+    const groupDomain: unknown[][] = [];
+    for (const [i, g] of specs.entries()) {
+      const raw = row[`g${i}`];
+      if (g.granularity) {
+        if (raw === null) { group[g.spec] = false; groupDomain.push([[g.field.name, '=', false]]); continue; }
+        const start = raw instanceof Date ? raw : new Date(`${String(raw).replace(' ', 'T')}Z`);
+        const end = addPeriod(start, g.granularity);
+        const fmt = (d: Date) => FIELD_TYPES[g.field.type].toColumn(d, g.field) as string;
+        group[g.spec] = periodLabel(start, g.granularity, t);
+        group.__range = { ...(group.__range as object), [g.spec]: { from: fmt(start), to: fmt(end) } };
+        groupDomain.push(['&', [g.field.name, '>=', fmt(start)], [g.field.name, '<', fmt(end)]]);
+      } else if (g.field.type === 'many2one') {
+        const id = raw === null ? null : Number(raw);
+        group[g.spec] = id === null ? false : [id, names.get(g.field.name)?.get(id) ?? ''];
+        groupDomain.push([[g.field.name, '=', id ?? false]]);
+      } else {
+        const v = raw === null ? false : FIELD_TYPES[g.field.type].toWire(raw, g.field);
+        group[g.spec] = v;
+        groupDomain.push([[g.field.name, '=', v]]);
+      }
+    }
+    const count = Number(row.__count);
+    if (opts.lazy && specs.length) {
+      group[`${specs[0].field.name}_count`] = count;
+      if (groupby.length > 1) group.__context = { group_by: groupby.slice(1) };
+    }
+    group.__count = count;
+    aggregates.forEach((a, i) => (group[a.name] = row[`a${i}`] === null ? 0 : Number(row[`a${i}`])));
+    group.__domain = andDomains(domain, ...groupDomain);
+    return group;
+  });
+}
+
+function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | null): string {
+  if (orderby && orderby.trim()) {
+    return orderby.split(',').map((term) => {
+      const m = /^\s*([\w:]+)(?:\s+(asc|desc))?\s*$/i.exec(term);
+      if (!m) throw new ValidationError(`Invalid orderby term "${term}" in read_group`);
+      const idx = specs.findIndex((s) => s.spec === m[1] || s.field.name === m[1]);
+      if (m[1] === '__count') return `__count ${(m[2] ?? 'asc').toUpperCase()}`;
+      if (idx < 0) throw new ValidationError(`Invalid orderby: '${m[1]}' is not a groupby of this read_group`);
+      return `g${idx} ${(m[2] ?? 'asc').toUpperCase()}`;
+    }).join(', ');
+  }
+  return specs.map((g, i) => {
+    if (g.field.type === 'many2one') {
+      const co = model._registry.get(g.field.comodel!)!;
+      const firstOrder = co._meta.order.split(',')[0].trim().split(/\s+/);
+      const f = co._meta.fields.get(firstOrder[0]);
+      if (f?.stored) return `(SELECT o.${q(f.name)} FROM ${q(co._meta.table)} o WHERE o.id = g${i}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
+    }
+    return `g${i} ASC`;
+  }).join(', ');
+}
+
+function addPeriod(d: Date, g: Granularity): Date {
+  const r = new Date(d.getTime());
+  switch (g) {
+    case 'day': r.setUTCDate(r.getUTCDate() + 1); break;
+    case 'week': r.setUTCDate(r.getUTCDate() + 7); break;
+    case 'month': r.setUTCMonth(r.getUTCMonth() + 1); break;
+    case 'quarter': r.setUTCMonth(r.getUTCMonth() + 3); break;
+    case 'year': r.setUTCFullYear(r.getUTCFullYear() + 1); break;
+  }
+  return r;
+}
+
+function isoWeek(d: Date): number {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  t.setUTCDate(t.getUTCDate() + 4 - (t.getUTCDay() || 7));
+  const yearStart = new Date(Date.UTC(t.getUTCFullYear(), 0, 1));
+  return Math.ceil(((t.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
+}
+
+function periodLabel(d: Date, g: Granularity, t: (s: string) => string): string {
+  const month = t(MONTHS[d.getUTCMonth()]);
+  switch (g) {
+    case 'day': return `${String(d.getUTCDate()).padStart(2, '0')} ${month.slice(0, 3)} ${d.getUTCFullYear()}`;
+    case 'week': return `W${isoWeek(d)} ${d.getUTCFullYear()}`;
+    case 'month': return `${month} ${d.getUTCFullYear()}`;
+    case 'quarter': return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+    case 'year': return String(d.getUTCFullYear());
+  }
+}

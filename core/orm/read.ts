@@ -1,0 +1,129 @@
+/**
+ * Reading records into Odoo's wire format: stored columns in one query, then one batch per
+ * many2one (display names), x2many (ids, seen through the comodel's rules), related path
+ * and computed field. No access checks here: model.ts checks before calling.
+ */
+import { FIELD_TYPES, type Field } from './fields/index.ts';
+import { q } from './domain/compile.ts';
+import { rowsOf } from './environment.ts';
+import type { Model } from './model.ts';
+import { searchIds } from './search.ts';
+
+export type WireRecord = Record<string, unknown> & { id: number };
+
+export async function readRecords(records: Model, names: string[]): Promise<WireRecord[]> {
+  const meta = records._meta;
+  const ids = records.ids;
+  if (!ids.length) return [];
+  const fieldsToRead = names.map((n) => meta.fields.get(n)!);
+  const stored = fieldsToRead.filter((f) => f.stored && f.name !== 'id');
+  const rows = rowsOf(await records.env.cr.raw(
+    `SELECT id${stored.map((f) => `, ${q(f.name)}`).join('')} FROM ${q(meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
+  const byId = new Map<number, WireRecord>();
+  for (const row of rows) {
+    const rec: WireRecord = { id: Number(row.id) };
+    for (const f of stored) rec[f.name] = FIELD_TYPES[f.type].toWire(row[f.name], f);
+    byId.set(rec.id, rec);
+  }
+  const present = ids.filter((id) => byId.has(id));
+  const live = records.browse(present);
+  for (const field of fieldsToRead) {
+    if (field.name === 'id') continue;
+    if (field.name === 'display_name' && !field.compute) {
+      const names = await live._displayNames();
+      for (const id of present) byId.get(id)!.display_name = names.get(id) ?? false;
+    } else if (field.related) {
+      const values = await relatedValues(live, field);
+      for (const id of present) byId.get(id)![field.name] = values.get(id) ?? emptyValue(field);
+    } else if (field.compute && !field.stored) {
+      const values = await field.compute(live);
+      for (const id of present) byId.get(id)![field.name] = toWireComputed(field, values.get(id));
+    } else if (field.type === 'one2many' || field.type === 'many2many') {
+      const values = await x2manyIds(live, field);
+      for (const id of present) byId.get(id)![field.name] = values.get(id) ?? [];
+    }
+  }
+  await nameMany2ones(live, fieldsToRead.filter((f) => f.type === 'many2one' && (f.stored || f.compute) && !f.related), byId);
+  return present.map((id) => byId.get(id)!);
+}
+
+export function emptyValue(field: Field): unknown {
+  if (field.type === 'one2many' || field.type === 'many2many') return [];
+  if (field.type === 'integer' || field.type === 'float' || field.type === 'monetary') return 0;
+  return false;
+}
+
+function toWireComputed(field: Field, value: unknown): unknown {
+  if (value === undefined || value === null) return emptyValue(field);
+  if (field.type === 'many2one' && typeof value === 'number') return value; // named in nameMany2ones
+  return value;
+}
+
+/** Replaces many2one ids by [id, display_name] pairs, one query per comodel (as superuser, as Odoo). */
+async function nameMany2ones(records: Model, m2os: Field[], byId: Map<number, WireRecord>): Promise<void> {
+  for (const field of m2os) {
+    const ids = new Set<number>();
+    for (const rec of byId.values()) if (typeof rec[field.name] === 'number') ids.add(rec[field.name] as number);
+    if (!ids.size) continue;
+    const comodel = records.env.sudo().model(field.comodel!);
+    const names = await comodel.browse([...ids])._displayNames();
+    for (const rec of byId.values()) {
+      const v = rec[field.name];
+      if (typeof v === 'number') rec[field.name] = names.has(v) ? [v, names.get(v)] : false;
+    }
+  }
+}
+
+/** Ids of the x2many field per record, filtered through the comodel's record rules. */
+export async function x2manyIds(records: Model, field: Field): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  const env = records.env;
+  const comodel = records.env.registry.get(field.comodel!)!;
+  let pairs: Array<[number, number]>;
+  if (field.type === 'one2many') {
+    const domain: unknown[] = [[field.inverseName!, 'in', records.ids], ...(field.domain ?? [])];
+    if (field.modelField) domain.push([field.modelField, '=', records._meta.name]);
+    const ids = await searchIds(env, comodel, domain, {});
+    if (!ids.length) return out;
+    const rows = rowsOf(await env.cr.raw(`SELECT id, ${q(field.inverseName!)} AS owner FROM ${q(comodel._meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
+    const owner = new Map(rows.map((r: any) => [Number(r.id), Number(r.owner)]));
+    pairs = ids.map((id) => [owner.get(id)!, id]);
+  } else {
+    const rows = rowsOf(await env.cr.raw(
+      `SELECT ${q(field.column1!)} AS a, ${q(field.column2!)} AS b FROM ${q(field.relation!)} WHERE ${q(field.column1!)} IN (${records.ids.map(() => '?').join(',')})`, records.ids));
+    if (!rows.length) return out;
+    const linked = [...new Set(rows.map((r: any) => Number(r.b)))];
+    const visible = new Set(await searchIds(env, comodel, [['id', 'in', linked], ...(field.domain ?? [])], {}));
+    const ordered = await searchIds(env.sudo(), comodel, [['id', 'in', [...visible]]], { rules: false });
+    const rank = new Map(ordered.map((id, i) => [id, i]));
+    pairs = rows.filter((r: any) => visible.has(Number(r.b))).map((r: any) => [Number(r.a), Number(r.b)] as [number, number]);
+    pairs.sort((x, y) => (rank.get(x[1]) ?? 0) - (rank.get(y[1]) ?? 0));
+  }
+  for (const [owner, id] of pairs) {
+    if (!out.has(owner)) out.set(owner, []);
+    out.get(owner)!.push(id);
+  }
+  return out;
+}
+
+/** Values of a related field (`partner_id.city`), followed as superuser like Odoo. */
+async function relatedValues(records: Model, field: Field): Promise<Map<number, unknown>> {
+  const path = field.related!.split('.');
+  let current = new Map<number, number | null>(records.ids.map((id) => [id, id]));
+  let model = records.sudo();
+  for (let i = 0; i < path.length - 1; i++) {
+    const targets = [...new Set([...current.values()].filter((v): v is number => v !== null))];
+    const rows = targets.length ? await model.browse(targets).read([path[i]]) : [];
+    const next = new Map<number, number | null>(rows.map((r) => [r.id, Array.isArray(r[path[i]]) ? (r[path[i]] as [number, string])[0] : null]));
+    for (const [id, v] of current) current.set(id, v === null ? null : next.get(v) ?? null);
+    const f = model._meta.fields.get(path[i])!;
+    model = model.env.model(f.comodel!);
+  }
+  const last = path[path.length - 1];
+  const targets = [...new Set([...current.values()].filter((v): v is number => v !== null))];
+  const rows = targets.length ? await model.browse(targets).read([last]) : [];
+  const values = new Map(rows.map((r) => [r.id, r[last]]));
+  const out = new Map<number, unknown>();
+  for (const [id, v] of current) out.set(id, v === null ? emptyValue(field) : values.get(v) ?? emptyValue(field));
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * Search queries: domain + record rules + `active` filter → one parameterised
+ * `SELECT alias.id FROM table alias WHERE …`, and `order` strings validated against real
+ * fields. Used by search/search_count/search_read, by read_group and by dotted-path
+ * sub-queries (which therefore apply the comodel's rules too).
+ */
+import { ValidationError } from '../errors.ts';
+import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
+import { accessLines } from './access-cache.ts';
+import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
+import { parseDomain, type DomainNode } from './domain/parse.ts';
+import type { Environment } from './environment.ts';
+import { rowsOf } from './environment.ts';
+import type { ModelClass } from './model.ts';
+
+export interface SearchOptions {
+  offset?: number;
+  limit?: number | null;
+  order?: string | null;
+  /** Apply record rules (default true; false for sudo or internal checks). */
+  rules?: boolean;
+}
+
+let aliasCounter = 0;
+const newAlias = () => `t${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`;
+
+/** The WHERE condition of a search on `model` as seen from `env`, for table alias `alias`. */
+export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode } = {}): Promise<Sql> {
+  let node = Array.isArray(domain) ? parseDomain(domain) : domain;
+  if (model._meta.fields.has('active') && env.context.active_test !== false && !mentionsField(node, 'active')) {
+    node = { kind: 'and', children: [node, { kind: 'leaf', path: ['active'], operator: '=', value: true }] };
+  }
+  const ctx: CompileContext = {
+    env,
+    nextAlias: newAlias,
+    subSearch: async (comodel, sub) => {
+      const a = newAlias();
+      const cond = await whereClause(env, comodel, sub, a, { rules: opts.rules });
+      return { sql: `SELECT ${a}.id FROM ${q(comodel._meta.table)} ${a} WHERE ${cond.sql}`, bindings: cond.bindings };
+    },
+  };
+  let main = await compileNode(ctx, model, alias, node);
+  if (opts.rules === false || env.su) return main;
+  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read'));
+  const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
+  if (!ruleDomain) return main;
+  // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
+  const suEnv = env.sudo();
+  const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false });
+  return and(main, ruleSql);
+}
+
+const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings: [...a.bindings, ...b.bindings] });
+
+/**
+ * Records attached to a document (res_model, res_id) — attachments, messages, followers —
+ * are visible when the document is: readable for 'read', writable otherwise. Unattached
+ * ones belong to their creator.
+ */
+async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode): Promise<Sql> {
+  const table = q(model._meta.table);
+  const models = rowsOf(await env.cr.raw(`SELECT DISTINCT res_model FROM ${table} WHERE res_model IS NOT NULL`)).map((r: any) => r.res_model as string);
+  const groups = await env.groupIds();
+  const lines = await accessLines(env);
+  const docMode: RuleMode = mode === 'read' ? 'read' : 'write';
+  const parts: Sql[] = [{ sql: `((${alias}.res_model IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
+  for (const name of models) {
+    const doc = env.registry.get(name);
+    if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
+    const a = newAlias();
+    const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode });
+    parts.push({ sql: `(${alias}.res_model = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
+  }
+  return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
+}
+
+function mentionsField(node: DomainNode, name: string): boolean {
+  switch (node.kind) {
+    case 'leaf': return node.path[0] === name;
+    case 'and': case 'or': return node.children.some((c) => mentionsField(c, name));
+    case 'not': return mentionsField(node.child, name);
+    default: return false;
+  }
+}
+
+/** The rule domain restricting `mode` on `model` for the env's user; null = no restriction. */
+export async function ruleDomainFor(env: Environment, model: string, mode: RuleMode): Promise<unknown[] | null> {
+  if (env.su) return null;
+  const rules = await loadRules(env, model);
+  if (!rules.length) return null;
+  const user = await userScope(env);
+  return combineRules(rules, mode, await env.groupIds(), { user, uid: env.uid });
+}
+
+async function loadRules(env: Environment, model: string): Promise<RuleRecord[]> {
+  const rows = rowsOf(await env.cr.raw(
+    `SELECT r.id, r.name, r.domain_force, r.perm_read, r.perm_write, r.perm_create, r.perm_unlink,
+            COALESCE(array_agg(g.group_id) FILTER (WHERE g.group_id IS NOT NULL), '{}') AS group_ids
+       FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
+       LEFT JOIN rule_group_rel g ON g.rule_group_id = r.id
+      WHERE m.model = ? AND r.active = TRUE
+      GROUP BY r.id`, [model]));
+  return rows.map((r: any) => ({ ...r, group_ids: (r.group_ids as unknown[]).map(Number) }));
+}
+
+async function userScope(env: Environment): Promise<Record<string, unknown>> {
+  const row = await env.cr('res_users').where({ id: env.uid }).first('id', 'login', 'partner_id');
+  if (!row) return { id: env.uid };
+  return { id: row.id, login: row.login, partner_id: { id: row.partner_id }, groups_id: { ids: [...(await env.groupIds())] } };
+}
+
+/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+  const spec = (order ?? '').trim() || model._meta.order;
+  const terms: string[] = [];
+  for (const raw of spec.split(',')) {
+    const term = raw.trim();
+    if (!term) continue;
+    const m = /^([a-zA-Z_][a-zA-Z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i.exec(term);
+    if (!m) throw new ValidationError(`Invalid order term "${term}" for model '${model._meta.name}'`);
+    const field = model._meta.fields.get(m[1]);
+    if (!field) throw new ValidationError(`Invalid order: unknown field '${m[1]}' on model '${model._meta.name}'`);
+    if (!field.stored) throw new ValidationError(`Invalid order: field '${m[1]}' of '${model._meta.name}' is not stored`);
+    const dir = (m[2] ?? 'asc').toUpperCase();
+    const nulls = m[3] ? ` NULLS ${m[3].toUpperCase()}` : '';
+    let expr = `${alias}.${q(field.name)}`;
+    if (field.type === 'many2one') {
+      const comodel = model._registry.get(field.comodel!)!;
+      const rec = comodel._meta.recName ? comodel._meta.fields.get(comodel._meta.recName) : undefined;
+      if (rec?.stored && comodel._meta.name !== model._meta.name) {
+        expr = `(SELECT o.${q(rec.name)} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
+      }
+    }
+    terms.push(`${expr} ${dir}${nulls}`);
+  }
+  if (!terms.some((t) => t.startsWith(`${alias}."id" `))) terms.push(`${alias}."id" ${/\bdesc\b/i.test(spec.split(',')[0]) ? 'DESC' : 'ASC'}`);
+  return terms.join(', ');
+}
+
+/** Full search: ids of `model` matching `domain`, ordered and paged. */
+export async function searchIds(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions = {}): Promise<number[]> {
+  const alias = 't0';
+  const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
+  let sql = `SELECT ${alias}.id FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
+  const bindings = [...cond.bindings];
+  if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
+    if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
+    sql += ` LIMIT ?`; bindings.push(opts.limit);
+  }
+  if (opts.offset) {
+    if (!Number.isInteger(opts.offset) || opts.offset < 0) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
+    sql += ` OFFSET ?`; bindings.push(opts.offset);
+  }
+  return rowsOf(await env.cr.raw(sql, bindings as any)).map((r: any) => Number(r.id));
+}
+
+export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {
+  const cond = await whereClause(env, model, domain, 't0', opts);
+  const rows = rowsOf(await env.cr.raw(`SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
+  return Number(rows[0].n);
+}

@@ -1,0 +1,135 @@
+/**
+ * Turning wire values into rows: defaults, validation (unknown, read-only, required, wrong
+ * types), conversion through the field types, INSERT/UPDATE, x2many commands and the
+ * recomputation of stored computed fields. No access checks here: model.ts checks first.
+ */
+import { ValidationError } from '../errors.ts';
+import { applyCommands, normalizeCommands, type Command } from './commands.ts';
+import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
+import { rowsOf } from './environment.ts';
+import type { Model, Vals } from './model.ts';
+
+const INSERT_CHUNK = 1000;
+
+function label(field: Field): string {
+  return `'${field.string ?? field.name}' (${field.modelName}.${field.name})`;
+}
+
+/** Validates field names and splits vals into column values and x2many commands. */
+function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { columns: Record<string, unknown>; x2many: Array<[Field, Command[]]> } {
+  const columns: Record<string, unknown> = {};
+  const x2many: Array<[Field, Command[]]> = [];
+  for (const [name, value] of Object.entries(vals)) {
+    const field = records._meta.fields.get(name);
+    if (!field) throw new ValidationError(`Invalid field '${name}' on model '${records._meta.name}'`);
+    if (field.automatic || name === 'display_name') {
+      if (name === 'id' || mode === 'write' || name === 'display_name') throw new ValidationError(`Field ${label(field)} cannot be written`);
+    }
+    if (field.related || (field.compute && !field.stored)) throw new ValidationError(`Field ${label(field)} is computed and cannot be written`);
+    if (field.type === 'one2many' || field.type === 'many2many') {
+      x2many.push([field, normalizeCommands(field, value)]);
+      continue;
+    }
+    const converted = FIELD_TYPES[field.type].toColumn(value, field);
+    if (field.required && (converted === null || converted === '') && field.type !== 'boolean') {
+      throw new ValidationError(`Missing required value for field ${label(field)}`);
+    }
+    columns[name] = converted;
+  }
+  return { columns, x2many };
+}
+
+/** Default values for `names`: context `default_<name>` first, then the field's default. */
+export async function defaultValues(records: Model, names: string[]): Promise<Vals> {
+  const out: Vals = {};
+  for (const name of names) {
+    const field = records._meta.fields.get(name);
+    if (!field || field.automatic) continue;
+    const ctxKey = `default_${name}`;
+    if (ctxKey in records.env.context) out[name] = records.env.context[ctxKey];
+    else if (field.default !== undefined) out[name] = typeof field.default === 'function' ? await (field.default as (e: unknown) => unknown)(records.env) : field.default;
+  }
+  return out;
+}
+
+export function mapDbError(err: any, model: string): Error {
+  switch (err?.code) {
+    case '23505': return new ValidationError(`Duplicate value on ${model}: ${err.detail ?? err.constraint ?? 'a unique constraint is violated'}`);
+    case '23502': return new ValidationError(`Missing required value on ${model}: column '${err.column}' cannot be empty`);
+    case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
+    case '22P02': case '22003': case '22007': case '22008': return new ValidationError(`Invalid value on ${model}: ${err.message}`);
+    default: return err;
+  }
+}
+
+export async function createRecords(records: Model, list: Vals[]): Promise<number[]> {
+  const meta = records._meta;
+  const now = formatDatetime(new Date());
+  const storedNames = [...meta.fields.values()].filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many')).map((f) => f.name);
+  const prepared = [];
+  for (const vals of list) {
+    const missing = storedNames.filter((n) => !(n in vals));
+    const withDefaults = { ...(await defaultValues(records, missing)), ...vals };
+    const p = prepare(records, withDefaults, 'create');
+    for (const field of meta.fields.values()) {
+      if (field.required && field.stored && field.type !== 'boolean' && (p.columns[field.name] === null || p.columns[field.name] === undefined || p.columns[field.name] === '')) {
+        throw new ValidationError(`Missing required value for field ${label(field)}`);
+      }
+    }
+    p.columns.create_uid ??= records.env.uid;
+    p.columns.write_uid ??= records.env.uid;
+    p.columns.create_date ??= now;
+    p.columns.write_date ??= now;
+    prepared.push(p);
+  }
+  const ids: number[] = [];
+  try {
+    for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
+      const rows = prepared.slice(i, i + INSERT_CHUNK).map((p) => p.columns);
+      const inserted = await records.env.cr(meta.table).insert(rows).returning('id');
+      ids.push(...inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r)));
+    }
+  } catch (err) {
+    throw mapDbError(err, meta.name);
+  }
+  for (let i = 0; i < ids.length; i++) {
+    for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands);
+  }
+  await recomputeStored(records.browse(ids), null);
+  return ids;
+}
+
+export async function writeRecords(records: Model, vals: Vals): Promise<void> {
+  const meta = records._meta;
+  const { columns, x2many } = prepare(records, vals, 'write');
+  columns.write_uid = records.env.uid;
+  columns.write_date = formatDatetime(new Date());
+  try {
+    await records.env.cr(meta.table).whereIn('id', records.ids).update(columns);
+  } catch (err) {
+    throw mapDbError(err, meta.name);
+  }
+  for (const id of records.ids) for (const [field, commands] of x2many) await applyCommands(records.browse([id]), field, commands);
+  await recomputeStored(records, new Set(Object.keys(vals)));
+}
+
+/** Recomputes stored computed fields of `records` whose dependencies changed (all when null). */
+export async function recomputeStored(records: Model, changed: Set<string> | null): Promise<void> {
+  if (!records.ids.length) return;
+  for (const field of records._meta.fields.values()) {
+    if (!field.compute || !field.stored) continue;
+    if (changed && !(field.depends ?? []).some((d) => changed.has(d.split('.')[0]))) continue;
+    const values = await field.compute(records.sudo());
+    for (const id of records.ids) {
+      const v = FIELD_TYPES[field.type].toColumn(values.get(id) ?? null, field);
+      await records.env.cr(records._meta.table).where('id', id).update({ [field.name]: v });
+    }
+  }
+}
+
+/** Ids referenced in `ids` that exist in `table` (used to validate many2one values). */
+export async function existingIds(records: Model, table: string, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = rowsOf(await records.env.cr.raw(`SELECT id FROM "${table}" WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
+  return new Set(rows.map((r: any) => Number(r.id)));
+}

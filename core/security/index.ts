@@ -1,0 +1,3 @@
+export { combineRules, type RuleMode, type RuleRecord, type RuleScope } from './rules.ts';
+export { hasModelAccess, hasFieldGroups, type AccessLine, type AccessMode } from './access.ts';
+export { hashPassword, verifyPassword } from './password.ts';

@@ -1,0 +1,61 @@
+/**
+ * Record rules (ir.rule) as a pure algebra, Odoo's:
+ *
+ *   result = AND(global rules) AND OR(rules of the user's groups)
+ *
+ * Superuser → no constraint. `ruleDomain` returns a wire domain (or null for "no
+ * constraint"); the ORM ANDs it into every search and checks touched ids against it.
+ * No SQL text here: the rules' `domain_force` strings go through the literal evaluator.
+ */
+import { evaluate } from '../data/literal-eval.ts';
+import { ValidationError } from '../errors.ts';
+import { andDomains, orDomains } from '../orm/domain/index.ts';
+
+export type RuleMode = 'read' | 'write' | 'create' | 'unlink';
+
+export interface RuleRecord {
+  id: number;
+  name: string;
+  domain_force: string | null;
+  /** Empty for global rules. */
+  group_ids: number[];
+  perm_read: boolean;
+  perm_write: boolean;
+  perm_create: boolean;
+  perm_unlink: boolean;
+}
+
+/** Evaluation scope of rule domains: `user`, `uid`, `company_ids`… */
+export interface RuleScope {
+  user: Record<string, unknown>;
+  uid: number;
+  [key: string]: unknown;
+}
+
+/** Combines the rules that apply to `mode` for a user in `groups`; null = unrestricted. */
+export function combineRules(rules: RuleRecord[], mode: RuleMode, groups: Set<number>, scope: RuleScope): unknown[] | null {
+  const applicable = rules.filter((r) => r[`perm_${mode}`]);
+  const globals: unknown[][] = [];
+  const grouped: unknown[][] = [];
+  for (const rule of applicable) {
+    const domain = evalRuleDomain(rule, scope);
+    if (rule.group_ids.length === 0) globals.push(domain);
+    else if (rule.group_ids.some((g) => groups.has(g))) grouped.push(domain);
+  }
+  if (globals.length === 0 && grouped.length === 0) return null;
+  const parts = [...globals];
+  if (grouped.length) parts.push(orDomains(...grouped));
+  return andDomains(...parts);
+}
+
+function evalRuleDomain(rule: RuleRecord, scope: RuleScope): unknown[] {
+  if (!rule.domain_force || !rule.domain_force.trim()) return [];
+  let value: unknown;
+  try {
+    value = evaluate(rule.domain_force, scope);
+  } catch (err) {
+    throw new ValidationError(`Record rule '${rule.name}' has an invalid domain: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(value)) throw new ValidationError(`Record rule '${rule.name}' must evaluate to a domain (a list)`);
+  return value;
+}
