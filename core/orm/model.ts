@@ -210,7 +210,7 @@ export class Model {
       await this.env.cr.raw(`RELEASE SAVEPOINT unlink_rows`);
     } catch (err: any) {
       await this.env.cr.raw(`ROLLBACK TO SAVEPOINT unlink_rows`).catch(() => undefined);
-      if (err?.code === '23503') {
+      if (err?.code === '23503' || err?.code === '23001') {
         throw new ValidationError(`Cannot delete ${this._meta.description} record(s) ${this.ids.join(', ')}: other records still refer to them (${err.table ?? err.detail ?? 'restricted reference'}).`);
       }
       throw err;

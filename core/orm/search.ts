@@ -45,7 +45,7 @@ export async function whereClause(env: Environment, model: ModelClass, domain: D
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
   if (!ruleDomain) return main;
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
-  const suEnv = env.sudo();
+  const suEnv = env.sudo().withContext({ active_test: false });
   const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false });
   return and(main, ruleSql);
 }

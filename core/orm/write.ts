@@ -56,7 +56,7 @@ export function mapDbError(err: any, model: string): Error {
   switch (err?.code) {
     case '23505': return new ValidationError(`Duplicate value on ${model}: ${err.detail ?? err.constraint ?? 'a unique constraint is violated'}`);
     case '23502': return new ValidationError(`Missing required value on ${model}: column '${err.column}' cannot be empty`);
-    case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
+    case '23001': case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
     case '22P02': case '22003': case '22007': case '22008': return new ValidationError(`Invalid value on ${model}: ${err.message}`);
     default: return err;
   }
