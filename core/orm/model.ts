@@ -136,7 +136,9 @@ export class Model {
       const missing = this.ids.filter((id) => !existing.ids.includes(id));
       throw new MissingError(`Record does not exist or has been deleted: ${this._meta.name}(${missing.join(', ')})`);
     }
-    if (this.env.su || !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    if (this.env.su) return;
+    // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
+    if (!(this.constructor as ModelClass)._documentLinked && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
     const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
     const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
     if (rows.length !== this.ids.length) {
@@ -219,7 +221,7 @@ export class Model {
     for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {
       if (table === generic) continue;
       const exists = this.env.registry.has(generic.replace(/_/g, '.'));
-      if (exists) await this.env.cr(generic).where(generic === 'ir_attachment' ? 'res_model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
+      if (exists) await this.env.cr(generic).where(generic === 'mail_message' ? 'model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
     }
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
   }

@@ -130,7 +130,7 @@ function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | nul
       const co = model._registry.get(g.field.comodel!)!;
       const firstOrder = co._meta.order.split(',')[0].trim().split(/\s+/);
       const f = co._meta.fields.get(firstOrder[0]);
-      if (f?.stored) return `(SELECT o.${q(f.name)} FROM ${q(co._meta.table)} o WHERE o.id = g${i}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
+      if (f?.stored) return `(SELECT o.${q(f.name)} FROM ${q(co._meta.table)} o WHERE o.id = ${groupExpr(g)}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
     }
     return `g${i} ASC`;
   }).join(', ');

@@ -145,6 +145,8 @@ export class Registry {
     for (const layer of layers) {
       cls = layer.factory(cls);
       for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name']) {
+        // A model inheriting an abstract mixin (mail.thread) is not abstract itself.
+        if (key === '_abstract' && layer.name !== name) continue;
         if (Object.prototype.hasOwnProperty.call(cls, key)) statics[key] = (cls as any)[key];
       }
       if (Object.prototype.hasOwnProperty.call(cls, 'fields')) {

@@ -26,7 +26,7 @@ const newAlias = () => `t${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`;
 
 /** The WHERE condition of a search on `model` as seen from `env`, for table alias `alias`. */
 export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode } = {}): Promise<Sql> {
-  let node = Array.isArray(domain) ? parseDomain(domain) : domain;
+  let node = isNode(domain) ? domain : parseDomain(domain);
   if (model._meta.fields.has('active') && env.context.active_test !== false && !mentionsField(node, 'active')) {
     node = { kind: 'and', children: [node, { kind: 'leaf', path: ['active'], operator: '=', value: true }] };
   }
@@ -59,19 +59,25 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  */
 async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode): Promise<Sql> {
   const table = q(model._meta.table);
-  const models = rowsOf(await env.cr.raw(`SELECT DISTINCT res_model FROM ${table} WHERE res_model IS NOT NULL`)).map((r: any) => r.res_model as string);
+  // mail.message names its document model column `model` (Odoo); the others `res_model`.
+  const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
+  const models = rowsOf(await env.cr.raw(`SELECT DISTINCT ${resModel} AS res_model FROM ${table} WHERE ${resModel} IS NOT NULL`)).map((r: any) => r.res_model as string);
   const groups = await env.groupIds();
   const lines = await accessLines(env);
   const docMode: RuleMode = mode === 'read' ? 'read' : 'write';
-  const parts: Sql[] = [{ sql: `((${alias}.res_model IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
+  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
   for (const name of models) {
     const doc = env.registry.get(name);
     if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
     const a = newAlias();
     const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode });
-    parts.push({ sql: `(${alias}.res_model = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
+    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
   }
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
+}
+
+function isNode(d: unknown): d is DomainNode {
+  return !!d && typeof d === 'object' && !Array.isArray(d) && 'kind' in d;
 }
 
 function mentionsField(node: DomainNode, name: string): boolean {

@@ -66,7 +66,7 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
     if (!rec) throw new ValidationError(`Model '${model._meta.name}' cannot be searched by display_name`);
     return compileLeaf(ctx, model, alias, [rec, ...rest], op, value);
   }
-  if (!field.stored && field.type !== 'one2many' && field.type !== 'many2many') {
+  if ((!field.stored && field.type !== 'one2many' && field.type !== 'many2many') || (field.compute && !field.store)) {
     throw new ValidationError(`Field '${field.name}' of model '${model._meta.name}' is not stored and cannot be searched`);
   }
   const registry = model._registry;
@@ -80,6 +80,10 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
     if (!field.comodel) throw new ValidationError(`Operator '${op}' needs a relational field, '${field.name}' is ${field.type}`);
     const sub = await ctx.subSearch(registry.get(field.comodel)!, value as DomainNode);
     return relationalIn(model, alias, field, sub, op === 'not any');
+  }
+  if (field.name === 'id' && (op === 'child_of' || op === 'parent_of')) {
+    const sub = await hierarchySql(ctx, model, op, value);
+    return { sql: `${alias}.id IN (${sub.sql})`, bindings: sub.bindings };
   }
   const type = FIELD_TYPES[field.type];
   if (!type.operators.has(op)) throw new ValidationError(`Operator '${op}' is not supported on field '${field.name}' (${field.type})`);
