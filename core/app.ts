@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import { loadRegistry, type LoadedRegistry } from './modules/loader.ts';
-import { Environment, SUPERUSER_ID } from './orm/environment.ts';
+import type { Knex } from 'knex';
+import { Environment, SUPERUSER_ID, rowsOf } from './orm/environment.ts';
 import type { Registry } from './orm/registry.ts';
 import { hashPassword } from './security/index.ts';
 import { logger, setLogLevel } from './logger.ts';
@@ -31,8 +32,7 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
     async withEnv(uid, fn, context) {
       const env0 = { value: undefined as Environment | undefined };
       const result = await db.knex.transaction(async (trx) => {
-        const user = await trx('res_users').where({ id: uid }).first('lang', 'tz');
-        const env = new Environment({ cr: trx, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
+        const env = await userEnvironment(trx, registry, uid, context);
         env0.value = env;
         return fn(env);
       });
@@ -43,6 +43,19 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   };
   await ensureAdminPassword(app);
   return app;
+}
+
+/** An environment for `uid` with the user's language, time zone and groups loaded in one query. */
+export async function userEnvironment(cr: Knex.Transaction, registry: Registry, uid: number, context?: Record<string, unknown>): Promise<Environment> {
+  const rows = rowsOf(await cr.raw(
+    `WITH RECURSIVE g(id) AS (
+       SELECT gid FROM res_groups_users_rel WHERE uid = ?
+       UNION SELECT r.hid FROM res_groups_implied_rel r JOIN g ON r.gid = g.id)
+     SELECT u.lang, u.tz, ARRAY(SELECT id FROM g) AS groups FROM res_users u WHERE u.id = ?`, [uid, uid]));
+  const user = rows[0];
+  const env = new Environment({ cr, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
+  if (user) env.primeGroups((user.groups as unknown[]).map(Number));
+  return env;
 }
 
 /** The first start sets admin's password: 'admin' with demo data, else configured or generated. */

@@ -77,6 +77,10 @@ export class Environment {
     })();
     return this.shared.groupIds;
   }
+  /** Seeds the group cache (e.g. from the query that loaded the user at request start). */
+  primeGroups(ids: number[]): void {
+    this.shared.groupIds = Promise.resolve(new Set(ids));
+  }
   /** Forget cached groups (after the user's groups change). */
   invalidateGroups(): void {
     this.shared.groupIds = undefined;

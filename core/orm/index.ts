@@ -5,4 +5,5 @@ export { fields, sanitizeHtmlValue, formatDatetime, parseDatetime, formatDate, t
 export { Environment, SUPERUSER_ID, rowsOf, type Context } from './environment.ts';
 export { andDomains, orDomains, normalizeDomain, parseDomain } from './domain/index.ts';
 export { invalidateAccessCache } from './access-cache.ts';
+export { invalidateRulesCache } from './search.ts';
 export { AccessError, AccessDenied, MissingError, UserError, ValidationError } from '../errors.ts';

@@ -11,10 +11,10 @@ import { q } from './domain/compile.ts';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { FieldDeclaration } from './fields/index.ts';
-import { readRecords, type WireRecord } from './read.ts';
+import { inlineNameSelects, readRecords, storedColumns, type WireRecord } from './read.ts';
 import { readGroup, type ReadGroupOptions } from './read-group.ts';
 import type { ModelMeta, Registry } from './registry.ts';
-import { searchCount, searchIds, whereClause, ruleDomainFor } from './search.ts';
+import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from './search.ts';
 import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
 import { accessLines, userGroupXmlids } from './access-cache.ts';
@@ -151,11 +151,16 @@ export class Model {
   /** Readable field names for the user (all when `names` is empty); unknown or forbidden → error. */
   async checkFieldAccess(names: string[] | undefined, mode: 'read' | 'write'): Promise<string[]> {
     const all = [...this._meta.fields.values()];
-    const isMember = this.env.su ? () => true : await userGroupXmlids(this.env);
-    if (!names || !names.length) return all.filter((f) => hasFieldGroups(f.groups, isMember)).map((f) => f.name);
-    for (const n of names) {
+    const wanted = !names || !names.length ? all : names.map((n) => {
       const field = this._meta.fields.get(n);
       if (!field) throw new ValidationError(`Invalid field '${n}' on model '${this._meta.name}'`);
+      return field;
+    });
+    // Group membership is only looked up when a field actually has groups.
+    const isMember = this.env.su || !wanted.some((f) => f.groups) ? () => true : await userGroupXmlids(this.env);
+    if (!names || !names.length) return all.filter((f) => hasFieldGroups(f.groups, isMember)).map((f) => f.name);
+    for (const n of names) {
+      const field = this._meta.fields.get(n)!;
       if (!hasFieldGroups(field.groups, isMember)) {
         throw new AccessError(`You do not have enough rights to ${mode} the field '${n}' of '${this._meta.description}' (${this._meta.name}).`);
       }
@@ -168,7 +173,7 @@ export class Model {
     const list = Array.isArray(vals_list) ? vals_list : [vals_list];
     for (const vals of list) if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw new ValidationError(`create() of ${this._meta.name} expects a dictionary of values, got ${JSON.stringify(vals)}`);
     await this.check_access_rights('create');
-    for (const vals of list) await this.checkFieldAccess(Object.keys(vals), 'write');
+    await this.checkFieldAccess([...new Set(list.flatMap((vals) => Object.keys(vals)))], 'write');
     const ids = await createRecords(this, list);
     const records = this.browse(ids);
     await records.checkAccessRule('create');
@@ -239,12 +244,14 @@ export class Model {
     return limit ? Math.min(n, limit) : n;
   }
   async search_read(domain: unknown[] = [], fields: string[] | null = null, offset = 0, limit: number | null = null, order: string | null = null): Promise<WireRecord[]> {
-    const records = await this.search(domain ?? [], offset ?? 0, limit, order);
-    if (!records.ids.length) return [];
-    await records.check_access_rights('read');
-    const names = await records.checkFieldAccess(fields ?? undefined, 'read');
-    // search already applied the read rules: no second check per id.
-    return readRecords(records, names.includes('id') ? names : ['id', ...names]);
+    await this.check_access_rights('read');
+    const names = await this.checkFieldAccess(fields ?? undefined, 'read');
+    const wanted = names.includes('id') ? names : ['id', ...names];
+    // One query selects the matching rows with their stored columns; the search applied
+    // the read rules, so no second check per id.
+    const rows = await searchRows(this.env, this.constructor as ModelClass, domain ?? [], { offset: offset ?? 0, limit: limit || null, order }, storedColumns(this, wanted), inlineNameSelects(this, wanted));
+    if (!rows.length) return [];
+    return readRecords(this.browse(rows.map((r: any) => Number(r.id))), wanted, rows);
   }
   async read_group(domain: unknown[], fields: string[], groupby: string | string[], offset = 0, limit: number | null = null, orderby: string | null = null, lazy = true): Promise<Record<string, unknown>[]> {
     await this.check_access_rights('read');

@@ -6,18 +6,44 @@
 import { FIELD_TYPES, type Field } from './fields/index.ts';
 import { q } from './domain/compile.ts';
 import { rowsOf } from './environment.ts';
-import type { Model } from './model.ts';
+import { Model } from './model.ts';
 import { searchIds } from './search.ts';
 
 export type WireRecord = Record<string, unknown> & { id: number };
 
-export async function readRecords(records: Model, names: string[]): Promise<WireRecord[]> {
+/**
+ * SELECT expressions naming many2one values inside the main query (alias t0), for comodels
+ * whose display name is simply their stored name field — saves a query per many2one.
+ */
+export function inlineNameSelects(records: Model, names: string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const f = records._meta.fields.get(n);
+    if (!f || f.type !== 'many2one' || !f.stored) continue;
+    const co = records.env.registry.get(f.comodel!)!;
+    const rec = co._meta.recName ? co._meta.fields.get(co._meta.recName) : undefined;
+    if (!rec?.stored || co.prototype._displayNames !== Model.prototype._displayNames) continue;
+    out.push(`(SELECT o.${q(rec.name)} FROM ${q(co._meta.table)} o WHERE o.id = t0.${q(f.name)}) AS ${q(`${f.name}__display`)}`);
+  }
+  return out;
+}
+
+/** Stored column names among `names` (what one SELECT can fetch). */
+export function storedColumns(records: Model, names: string[]): string[] {
+  return names.filter((n) => n !== 'id' && records._meta.fields.get(n)?.stored);
+}
+
+/**
+ * Reads `names` of `records`; `prefetched` rows (from search_read's single query) already
+ * hold the stored columns, in the records' order.
+ */
+export async function readRecords(records: Model, names: string[], prefetched?: any[]): Promise<WireRecord[]> {
   const meta = records._meta;
   const ids = records.ids;
   if (!ids.length) return [];
   const fieldsToRead = names.map((n) => meta.fields.get(n)!);
   const stored = fieldsToRead.filter((f) => f.stored && f.name !== 'id');
-  const rows = rowsOf(await records.env.cr.raw(
+  const rows = prefetched ?? rowsOf(await records.env.cr.raw(
     `SELECT id${stored.map((f) => `, ${q(f.name)}`).join('')} FROM ${q(meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
   const byId = new Map<number, WireRecord>();
   for (const row of rows) {
@@ -43,7 +69,19 @@ export async function readRecords(records: Model, names: string[]): Promise<Wire
       for (const id of present) byId.get(id)![field.name] = values.get(id) ?? [];
     }
   }
-  await nameMany2ones(live, fieldsToRead.filter((f) => f.type === 'many2one' && (f.stored || f.compute) && !f.related), byId);
+  const inlined = new Set<string>();
+  if (prefetched?.length) {
+    for (const f of stored) {
+      const key = `${f.name}__display`;
+      if (f.type !== 'many2one' || !(key in prefetched[0])) continue;
+      inlined.add(f.name);
+      for (const row of prefetched) {
+        const rec = byId.get(Number(row.id));
+        if (rec && typeof rec[f.name] === 'number') rec[f.name] = [rec[f.name], row[key] ?? ''];
+      }
+    }
+  }
+  await nameMany2ones(live, fieldsToRead.filter((f) => f.type === 'many2one' && (f.stored || f.compute) && !f.related && !inlined.has(f.name)), byId);
   return present.map((id) => byId.get(id)!);
 }
 

@@ -98,7 +98,26 @@ export async function ruleDomainFor(env: Environment, model: string, mode: RuleM
   return combineRules(rules, mode, await env.groupIds(), { user, uid: env.uid });
 }
 
-async function loadRules(env: Environment, model: string): Promise<RuleRecord[]> {
+const rulesCache = new WeakMap<object, Map<string, Promise<RuleRecord[]>>>();
+
+/** Call after ir.rule records change. */
+export function invalidateRulesCache(registry: object): void {
+  rulesCache.delete(registry);
+}
+
+function loadRules(env: Environment, model: string): Promise<RuleRecord[]> {
+  let byModel = rulesCache.get(env.registry);
+  if (!byModel) rulesCache.set(env.registry, (byModel = new Map()));
+  let found = byModel.get(model);
+  if (!found) {
+    found = fetchRules(env, model);
+    found.catch(() => byModel!.delete(model));
+    byModel.set(model, found);
+  }
+  return found;
+}
+
+async function fetchRules(env: Environment, model: string): Promise<RuleRecord[]> {
   const rows = rowsOf(await env.cr.raw(
     `SELECT r.id, r.name, r.domain_force, r.perm_read, r.perm_write, r.perm_create, r.perm_unlink,
             COALESCE(array_agg(g.group_id) FILTER (WHERE g.group_id IS NOT NULL), '{}') AS group_ids
@@ -145,9 +164,14 @@ export function orderBy(model: ModelClass, order: string | null | undefined, ali
 
 /** Full search: ids of `model` matching `domain`, ordered and paged. */
 export async function searchIds(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions = {}): Promise<number[]> {
+  return (await searchRows(env, model, domain, opts, [])).map((r: any) => Number(r.id));
+}
+
+/** Like searchIds, but also selects the given stored columns (search_read in one query). */
+export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
   const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
-  let sql = `SELECT ${alias}.id FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
+  let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
   const bindings = [...cond.bindings];
   if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
     if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
@@ -157,7 +181,7 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
     if (!Number.isInteger(opts.offset) || opts.offset < 0) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
     sql += ` OFFSET ?`; bindings.push(opts.offset);
   }
-  return rowsOf(await env.cr.raw(sql, bindings as any)).map((r: any) => Number(r.id));
+  return rowsOf(await env.cr.raw(sql, bindings as any));
 }
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {

@@ -1,4 +1,4 @@
-import { fields, invalidateAccessCache, model, type Vals } from '../../../core/orm/index.ts';
+import { fields, invalidateAccessCache, invalidateRulesCache, model, type Vals } from '../../../core/orm/index.ts';
 
 /** Model-level permissions per group (ir.model.access.csv). */
 export const IrModelAccess = model((Base) => class extends Base {
@@ -45,4 +45,16 @@ export const IrRule = model((Base) => class extends Base {
     perm_create: fields.boolean({ string: 'Apply for Create', default: true }),
     perm_unlink: fields.boolean({ string: 'Apply for Delete', default: true }),
   };
+  async create(vals: Vals | Vals[]) {
+    invalidateRulesCache(this.env.registry);
+    return super.create(vals);
+  }
+  async write(vals: Vals) {
+    invalidateRulesCache(this.env.registry);
+    return super.write(vals);
+  }
+  async unlink() {
+    invalidateRulesCache(this.env.registry);
+    return super.unlink();
+  }
 });
