@@ -73,7 +73,7 @@ async function syncForeignKeys(cr: Knex | Knex.Transaction, registry: Registry, 
 
 async function syncRelations(cr: Knex | Knex.Transaction, registry: Registry, model: ModelClass, existing: Map<string, Set<string>>): Promise<void> {
   for (const field of model._meta.fields.values()) {
-    if (field.type !== 'many2many') continue;
+    if (field.type !== 'many2many' || (field.compute && !field.store)) continue; // computed: no table
     const rel = field.relation!;
     if (existing.has(rel)) continue;
     const comodel = registry.get(field.comodel!)!;

@@ -9,7 +9,7 @@
  * change never reuses a stale template.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
@@ -26,6 +26,29 @@ export interface TestAppOptions {
   /** Include test/fixtures/addons in the addons path. */
   fixtures?: boolean;
   config?: Partial<Config>;
+}
+
+/**
+ * One test process builds a template while the others wait: `mkdir` is atomic. A lock
+ * older than 5 minutes is from a crashed process and is taken over.
+ */
+async function withFileLock(lock: string, fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch { /* released meanwhile */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function sourceHash(dirs: string[]): string {
@@ -72,7 +95,8 @@ export async function makeTestApp(opts: TestAppOptions): Promise<App> {
 async function pgliteApp(config: Config, key: string): Promise<App> {
   mkdirSync(TEMPLATE_DIR, { recursive: true });
   const file = join(TEMPLATE_DIR, `${key}.tar.gz`);
-  if (!existsSync(file)) {
+  if (!existsSync(file)) await withFileLock(`${file}.lock`, async () => {
+    if (existsSync(file)) return; // built by another test process meanwhile
     const db = await openDatabase({});
     const app = await bootApp(config, { database: db });
     const dump = await db.pglite!.dumpDataDir('gzip');
@@ -80,7 +104,7 @@ async function pgliteApp(config: Config, key: string): Promise<App> {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
     renameSync(tmp, file); // atomic: concurrent test processes never read half a file
-  }
+  });
   const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
   const db = await openDatabase({ pglite });
   return bootApp(config, { database: db });

@@ -12,7 +12,7 @@ test.after.always(async () => app?.close());
 
 const columns = async (table: string) => (await app.db.knex.raw(`SELECT column_name FROM information_schema.columns WHERE table_name = ?`, [table])).rows.map((r: any) => r.column_name);
 
-test('installing an addon that extends a model adds its column and keeps existing rows', async (t) => {
+test.serial('installing an addon that extends a model adds its column and keeps existing rows', async (t) => {
   await app.withEnv(2, (env) => env.model('test.orm.item').create({ name: 'before upgrade', price: 3 }));
   t.false((await columns('test_orm_item')).includes('extra'));
   const loaded = await loadRegistry(app.db.knex, { addonsPaths: testConfig({ addons: [], fixtures: true }).addons_path, install: ['test_orm_ext'] });
@@ -27,7 +27,7 @@ test('installing an addon that extends a model adds its column and keeps existin
   });
 });
 
-test('a column that is no longer declared is kept with its data', async (t) => {
+test.serial('a column that is no longer declared is kept with its data', async (t) => {
   await app.db.knex.raw(`ALTER TABLE test_orm_tag ADD COLUMN legacy_note varchar`);
   await app.db.knex.raw(`UPDATE test_orm_tag SET legacy_note = 'keep me'`);
   await loadRegistry(app.db.knex, { addonsPaths: testConfig({ addons: [], fixtures: true }).addons_path, upgrade: ['test_orm'] });
@@ -35,14 +35,14 @@ test('a column that is no longer declared is kept with its data', async (t) => {
   t.true(Number(rows[0].n) >= 3);
 });
 
-test('a second load of an installed database installs nothing again', async (t) => {
+test.serial('a second load of an installed database installs nothing again', async (t) => {
   const before = (await app.db.knex.raw('SELECT count(*) AS n FROM test_orm_tag')).rows[0].n;
   const loaded = await loadRegistry(app.db.knex, { addonsPaths: testConfig({ addons: [], fixtures: true }).addons_path, install: ['test_orm'] });
   t.deepEqual(loaded.newlyInstalled, []);
   t.is((await app.db.knex.raw('SELECT count(*) AS n FROM test_orm_tag')).rows[0].n, before);
 });
 
-test('foreign keys follow ondelete and many2many tables exist', async (t) => {
+test.serial('foreign keys follow ondelete and many2many tables exist', async (t) => {
   const fks = (await app.db.knex.raw(`SELECT conname, confdeltype FROM pg_constraint WHERE conrelid = 'test_orm_item'::regclass AND contype = 'f'`)).rows;
   const byName = Object.fromEntries(fks.map((r: any) => [r.conname, r.confdeltype]));
   t.is(byName.test_orm_item_tag_id_fkey, 'r', 'restrict');

@@ -1,0 +1,22 @@
+/** mail: the chatter mixin (mail.thread), messages, followers, tracking, the outgoing queue and aliases. */
+import type { Environment } from '../../core/orm/index.ts';
+import { MailAlias } from './models/mail_alias.ts';
+import { MailFollowers } from './models/mail_followers.ts';
+import { MailMail } from './models/mail_mail.ts';
+import { MailMessage } from './models/mail_message.ts';
+import { MailMessageSubtype } from './models/mail_message_subtype.ts';
+import { MailThread } from './models/mail_thread.ts';
+import { MailTrackingValue } from './models/mail_tracking_value.ts';
+
+export const models = [MailMessageSubtype, MailMessage, MailTrackingValue, MailFollowers, MailMail, MailAlias, MailThread];
+
+/** One follower row per document and partner (a constraint over three columns). */
+export async function onInstall(env: Environment): Promise<void> {
+  await env.cr.raw('CREATE UNIQUE INDEX IF NOT EXISTS mail_followers_res_partner_res_model_id_uniq ON mail_followers (res_model, res_id, partner_id)');
+}
+
+export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail_thread.ts';
+export { parseAliasDefaults } from './models/mail_alias.ts';
+export { MAX_SEND_ATTEMPTS } from './models/mail_mail.ts';
+export { setMailTransport, getMailTransport, type MailTransport, type OutgoingMail, type OutgoingAttachment } from './transport.ts';
+export { _t, mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';

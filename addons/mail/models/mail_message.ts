@@ -1,0 +1,107 @@
+import { fields, model, type ComputeFn, type Model, type Vals } from '../../../core/orm/index.ts';
+import { generateMessageId, htmlToText } from '../tools.ts';
+
+export const MESSAGE_TYPES = [
+  ['email', 'Incoming Email'],
+  ['comment', 'Comment'],
+  ['notification', 'System notification'],
+  ['auto_comment', 'Automated Targeted Notification'],
+] as const;
+
+/** is_internal follows the subtype: internal subtypes (notes) make internal messages. */
+const computeIsInternal: ComputeFn = async (records) => {
+  const out = new Map<number, unknown>();
+  const rows = await records.env.cr('mail_message as m')
+    .leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
+    .whereIn('m.id', records.ids)
+    .select('m.id', 's.internal');
+  for (const r of rows) out.set(Number(r.id), r.internal === true);
+  return out;
+};
+
+/**
+ * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
+ * a document by (model, res_id). A message is readable when its document is (see
+ * `_documentLinked`); users post through `mail.thread.message_post`, which checks the
+ * document and writes the message as superuser.
+ */
+export const MailMessage = model((Base) => class extends Base {
+  static _name = 'mail.message';
+  static _description = 'Message';
+  static _order = 'id desc';
+  static _rec_name = 'record_name';
+  static _documentLinked = true;
+  static fields = {
+    subject: fields.char({ string: 'Subject' }),
+    date: fields.datetime({ string: 'Date', default: () => new Date(), index: true }),
+    body: fields.html({ string: 'Contents', default: '' }),
+    attachment_ids: fields.many2many('ir.attachment', { string: 'Attachments', relation: 'message_attachment_rel', column1: 'message_id', column2: 'attachment_id' }),
+    parent_id: fields.many2one('mail.message', { string: 'Parent Message', index: true, ondelete: 'set null' }),
+    child_ids: fields.one2many('mail.message', 'parent_id', { string: 'Child Messages' }),
+    model: fields.char({ string: 'Related Document Model', index: true }),
+    res_id: fields.integer({ string: 'Related Document ID', index: true }),
+    record_name: fields.char({ string: 'Message Record Name' }),
+    message_type: fields.selection(MESSAGE_TYPES, { string: 'Type', required: true, default: 'comment' }),
+    subtype_id: fields.many2one('mail.message.subtype', { string: 'Subtype', index: true, ondelete: 'set null' }),
+    is_internal: fields.boolean({ string: 'Employee Only', compute: computeIsInternal, depends: ['subtype_id'], store: true, help: 'Hide to public / portal users, independently from subtype configuration.' }),
+    email_from: fields.char({ string: 'From', help: 'Email address of the sender.' }),
+    author_id: fields.many2one('res.partner', { string: 'Author', index: true, ondelete: 'set null' }),
+    partner_ids: fields.many2many('res.partner', { string: 'Recipients', relation: 'mail_message_res_partner_rel', column1: 'mail_message_id', column2: 'res_partner_id' }),
+    message_id: fields.char({ string: 'Message-Id', unique: true, copy: false, help: 'RFC 2822 Message-ID header' }),
+    reply_to: fields.char({ string: 'Reply-To' }),
+    tracking_value_ids: fields.one2many('mail.tracking.value', 'mail_message_id', { string: 'Tracking values' }),
+  };
+  static _rpc = { message_format: { kind: 'records' as const, params: [] } };
+
+  async create(valsList: Vals | Vals[]) {
+    const list = [];
+    for (const v of Array.isArray(valsList) ? valsList : [valsList]) {
+      const vals = { ...v };
+      if (!vals.message_id) vals.message_id = await generateMessageId(this.env);
+      if (!vals.record_name && typeof vals.model === 'string' && vals.res_id && this.env.registry.has(vals.model)) {
+        const names = await this.env.sudo().model(vals.model).browse([Number(vals.res_id)])._displayNames();
+        vals.record_name = names.get(Number(vals.res_id)) ?? false;
+      }
+      list.push(vals);
+    }
+    return super.create(list);
+  }
+
+  /** Subject, else the document's name, else the start of the text. */
+  async _displayNames(): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (!this.ids.length) return out;
+    const rows = await this.env.cr('mail_message').whereIn('id', this.ids).select('id', 'subject', 'record_name', 'body');
+    for (const r of rows) {
+      const text = htmlToText(r.body);
+      out.set(Number(r.id), r.subject || r.record_name || (text.length > 40 ? `${text.slice(0, 37)}...` : text) || `mail.message,${r.id}`);
+    }
+    return out;
+  }
+
+  /**
+   * The messages as the chatter shows them, in one call: the message fields, with its visible
+   * attachments (id, name, mimetype, file_size) and its tracking values (field, labels, old and
+   * new values) inlined. Access is the caller's: unreadable messages raise.
+   */
+  async message_format(): Promise<Record<string, unknown>[]> {
+    const rows = await this.read([
+      'id', 'body', 'subject', 'date', 'author_id', 'email_from', 'message_type', 'subtype_id', 'is_internal',
+      'attachment_ids', 'partner_ids', 'parent_id', 'model', 'res_id', 'record_name', 'message_id', 'tracking_value_ids',
+    ]);
+    const attIds = [...new Set(rows.flatMap((r) => r.attachment_ids as number[]))];
+    const atts = attIds.length ? await this.env.model('ir.attachment').browse(attIds).read(['name', 'mimetype', 'file_size']) : [];
+    const attById = new Map(atts.map((a) => [a.id, a]));
+    const trkIds = [...new Set(rows.flatMap((r) => r.tracking_value_ids as number[]))];
+    const trks = trkIds.length ? await (this.env.model('mail.tracking.value').browse(trkIds) as Model).sudo().read(['field', 'field_desc', 'field_type', 'old_value_char', 'new_value_char']) : [];
+    const trkById = new Map(trks.map((t) => [t.id, t]));
+    return rows.map((r) => ({
+      ...r,
+      attachment_ids: (r.attachment_ids as number[]).filter((id) => attById.has(id)).map((id) => attById.get(id)),
+      tracking_value_ids: (r.tracking_value_ids as number[]).filter((id) => trkById.has(id)).map((id) => {
+        const t = trkById.get(id)!;
+        return { id, field: t.field, field_desc: this.env.registry.translate(this.env.lang, String(t.field_desc)), field_type: t.field_type, old_value: t.old_value_char, new_value: t.new_value_char };
+      }),
+    }));
+  }
+});

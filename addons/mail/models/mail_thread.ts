@@ -1,0 +1,496 @@
+/**
+ * `mail.thread`: the chatter mixin. A model that lists it in `_inherit` gets messages,
+ * followers, `message_post`, follower subscription, field tracking and the inbound-mail
+ * entry points (`message_new`, `message_update`) the mail gateway calls.
+ *
+ *   message_post ──check the document──▶ mail.message (as superuser, author = caller's partner)
+ *        │                                   └─ attachments linked and moved to the document
+ *        └─▶ _notifyRecipients(message) ──▶ _notifyGetRecipients ──▶ one mail.mail per partner
+ *   write ──old values of tracked fields──▶ super.write ──▶ one 'notification' per changed record
+ *   message_new(mail) ──▶ create ──▶ message_post(type 'email')   message_update(mail) ──▶ message_post
+ */
+import { AccessError, fields, model, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
+import {
+  _t, findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText,
+} from '../tools.ts';
+import { MESSAGE_TYPES } from './mail_message.ts';
+
+/** An inbound e-mail as the gateway hands it to `message_new` / `message_update`. */
+export interface InboundMail {
+  subject?: string | false;
+  /** HTML body (sanitised when stored). Plain text is turned into paragraphs. */
+  body?: string | false;
+  email_from?: string | false;
+  /** The sender's partner when the gateway already knows it; else found by `email_from`. */
+  author_id?: number | false;
+  to?: string | false;
+  cc?: string | false;
+  /** The Message-ID header. */
+  message_id?: string | false;
+  references?: string | false;
+  in_reply_to?: string | false;
+  date?: string | Date | false;
+  attachments?: InboundAttachment[];
+}
+export interface InboundAttachment {
+  filename: string;
+  /** Raw bytes, or base64 text. */
+  content: Buffer | Uint8Array | string;
+  mimetype?: string;
+}
+
+/** One tracked change, as logged in mail.tracking.value. */
+export interface TrackingLine {
+  field: string;
+  field_desc: string;
+  field_type: string;
+  old_value_char: string | false;
+  new_value_char: string | false;
+  old_value_integer?: number | false;
+  new_value_integer?: number | false;
+}
+
+const TRACKABLE = new Set(['char', 'text', 'html', 'integer', 'float', 'monetary', 'boolean', 'date', 'datetime', 'selection', 'many2one', 'many2many', 'reference']);
+
+const computePartners: ComputeFn = async (records) => {
+  const out = new Map<number, unknown>(records.ids.map((id) => [id, []]));
+  const rows = await records.env.cr('mail_followers').where({ res_model: records._meta.name }).whereIn('res_id', records.ids).orderBy('id').select('res_id', 'partner_id');
+  for (const r of rows) (out.get(Number(r.res_id)) as number[]).push(Number(r.partner_id));
+  return out;
+};
+
+const computeAttachmentCount: ComputeFn = async (records) => {
+  const out = new Map<number, unknown>(records.ids.map((id) => [id, 0]));
+  const rows = await records.env.cr('ir_attachment').where({ res_model: records._meta.name }).whereIn('res_id', records.ids).groupBy('res_id').select('res_id').count({ n: '*' });
+  for (const r of rows as any[]) out.set(Number(r.res_id), Number(r.n));
+  return out;
+};
+
+const computeIsFollower: ComputeFn = async (records) => {
+  const partner = await userPartnerId(records.env);
+  const out = new Map<number, unknown>(records.ids.map((id) => [id, false]));
+  if (!partner) return out;
+  const rows = await records.env.cr('mail_followers').where({ res_model: records._meta.name, partner_id: partner }).whereIn('res_id', records.ids).select('res_id');
+  for (const r of rows) out.set(Number(r.res_id), true);
+  return out;
+};
+
+const idList = (env: Model['env'], value: unknown, what: string): number[] => {
+  if (value === undefined || value === null || value === false) return [];
+  if (!Array.isArray(value) || value.some((v) => !Number.isInteger(Number(v)) || Number(v) <= 0)) {
+    throw new ValidationError(_t(env, 'Invalid %s: expected a list of record ids.', what));
+  }
+  return [...new Set(value.map(Number))];
+};
+
+export const MailThread = model((Base) => class extends Base {
+  static _name = 'mail.thread';
+  static _description = 'Email Thread';
+  static _abstract = true;
+  static fields = {
+    message_ids: fields.one2many('mail.message', 'res_id', { string: 'Messages', modelField: 'model' }),
+    message_follower_ids: fields.one2many('mail.followers', 'res_id', { string: 'Followers', modelField: 'res_model' }),
+    message_partner_ids: fields.many2many('res.partner', { string: 'Followers (Partners)', compute: computePartners }),
+    message_is_follower: fields.boolean({ string: 'Is Follower', compute: computeIsFollower }),
+    message_attachment_count: fields.integer({ string: 'Attachment Count', compute: computeAttachmentCount }),
+  };
+  static _rpc = {
+    message_post: {
+      kind: 'records' as const,
+      params: ['body', 'subject', 'message_type', 'subtype_xmlid', 'attachment_ids', 'partner_ids', 'author_id', 'email_from', 'parent_id', 'message_id'],
+    },
+    message_subscribe: { kind: 'records' as const, params: ['partner_ids'] },
+    message_unsubscribe: { kind: 'records' as const, params: ['partner_ids'] },
+  };
+
+  // ── CRUD: subscription of the creator, tracking ───────────────────────────────────
+  async create(valsList: Vals | Vals[]) {
+    const records = await super.create(valsList);
+    const ctx = this.env.context;
+    if (!ctx.mail_create_nosubscribe && !ctx.tracking_disable && this.env.uid !== SUPERUSER_ID) {
+      const partner = await userPartnerId(this.env);
+      if (partner) await records._addFollowers([partner]);
+    }
+    return records;
+  }
+
+  async write(vals: Vals) {
+    const ctx = this.env.context;
+    const tracked = ctx.tracking_disable || ctx.mail_notrack || !this.ids.length || !vals || typeof vals !== 'object' ? [] : this._trackedFields(Object.keys(vals));
+    if (!tracked.length) return super.write(vals);
+    const names = tracked.map((f) => f.name);
+    const before = await this.sudo().read(names);
+    const result = await super.write(vals);
+    const after = new Map((await this.sudo().read(names)).map((r) => [r.id, r]));
+    for (const old of before) {
+      const now = after.get(old.id);
+      if (!now) continue;
+      const lines: TrackingLine[] = [];
+      for (const field of tracked) {
+        if (sameValue(field, old[field.name], now[field.name])) continue;
+        lines.push(await this._trackingLine(field, old[field.name], now[field.name]));
+      }
+      if (!lines.length) continue;
+      const rec = this.browse([old.id]);
+      const subtype = await rec._trackSubtype(lines.map((l) => l.field));
+      await rec._messageLog({ subtype_xmlid: subtype || 'mail.mt_note', tracking_values: lines });
+    }
+    return result;
+  }
+
+  /** Fields of `names` declared with `tracking: true`. */
+  _trackedFields(names: string[]): Field[] {
+    const out: Field[] = [];
+    for (const name of names) {
+      const f = this._meta.fields.get(name);
+      if (f?.tracking && TRACKABLE.has(f.type) && !(f.compute && !f.stored)) out.push(f);
+    }
+    return out;
+  }
+
+  /**
+   * Hook: the subtype (XML id) of the message logging changes of `changedFields` on this
+   * record. Default `mail.mt_note` (internal); override to make e.g. state changes public.
+   */
+  async _trackSubtype(_changedFields: string[]): Promise<string | false> {
+    return 'mail.mt_note';
+  }
+
+  /** The displayed old/new values of one tracked field. */
+  async _trackingLine(field: Field, oldValue: unknown, newValue: unknown): Promise<TrackingLine> {
+    const desc = field.string ?? field.name;
+    const line: TrackingLine = {
+      field: field.name, field_desc: this.env.registry.translate(this.env.lang, desc), field_type: field.type,
+      old_value_char: await this._trackingDisplay(field, oldValue), new_value_char: await this._trackingDisplay(field, newValue),
+    };
+    if (field.type === 'many2one') {
+      line.old_value_integer = Array.isArray(oldValue) ? Number(oldValue[0]) : false;
+      line.new_value_integer = Array.isArray(newValue) ? Number(newValue[0]) : false;
+    } else if (field.type === 'integer') {
+      line.old_value_integer = Number(oldValue ?? 0);
+      line.new_value_integer = Number(newValue ?? 0);
+    }
+    return line;
+  }
+
+  async _trackingDisplay(field: Field, value: unknown): Promise<string | false> {
+    const t = (s: string) => this.env.registry.translate(this.env.lang, s);
+    switch (field.type) {
+      case 'many2one': return Array.isArray(value) ? String(value[1]) : false;
+      case 'selection': {
+        if (value === false || value === null || value === undefined) return false;
+        const label = field.selection?.find(([v]) => v === value)?.[1];
+        return label ? t(label) : String(value);
+      }
+      case 'boolean': return value ? t('Yes') : t('No');
+      case 'many2many': {
+        const ids = (value as number[]) ?? [];
+        if (!ids.length) return false;
+        const names = await this.env.sudo().model(field.comodel!).browse(ids)._displayNames();
+        return ids.map((id) => names.get(id) ?? String(id)).join(', ');
+      }
+      case 'html': return htmlToText(value as string) || false;
+      case 'integer': case 'float': case 'monetary': return String(value ?? 0);
+      default: return value === false || value === null || value === undefined ? false : String(value);
+    }
+  }
+
+  // ── posting ───────────────────────────────────────────────────────────────────────
+  /**
+   * Posts a message on this record and returns the new message's id. Odoo's signature
+   * (kwargs over RPC): a public message by default (`mail.mt_comment`), an internal note with
+   * `subtype_xmlid='mail.mt_note'`; log notifications (`message_type='notification'`) default
+   * to a note. Attachments must be readable by the caller; unattached ones move to this
+   * record. The caller must be able to read the record; only administrators post on behalf
+   * of another author. Public messages notify the followers (see `_notifyRecipients`).
+   */
+  async message_post(
+    body?: string | false, subject?: string | false, message_type: string = 'comment', subtype_xmlid?: string | false,
+    attachment_ids?: number[] | false, partner_ids?: number[] | false, author_id?: number | false, email_from?: string | false,
+    parent_id?: number | false, message_id?: string | false,
+  ): Promise<number> {
+    const env = this.env;
+    if (this.ids.length !== 1) throw new ValidationError(_t(env, 'message_post expects a single record, got %s.', this.ids.length));
+    await this._checkPostAccess();
+    const type = message_type || 'comment';
+    if (!MESSAGE_TYPES.some(([v]) => v === type)) throw new ValidationError(_t(env, "Invalid message type '%s'.", String(type)));
+    const subtypeId = await this._subtypeId(subtype_xmlid || (type === 'notification' ? 'mail.mt_note' : 'mail.mt_comment'));
+    const attachments = idList(env, attachment_ids, _t(env, 'attachments'));
+    const partners = idList(env, partner_ids, _t(env, 'recipients'));
+    const text = typeof body === 'string' ? body : '';
+    if (body !== undefined && body !== false && body !== null && typeof body !== 'string') throw new ValidationError(_t(env, 'The message body must be text.'));
+    if (type === 'comment' && !text.trim() && !attachments.length) throw new UserError(_t(env, 'Cannot post an empty message.'));
+
+    // Author: the caller's partner. Only the superuser and administrators (the mail gateway,
+    // imports) give another author or a sender address (whose partner is then the author).
+    const own = await userPartnerId(env);
+    const privileged = env.su || (await env.hasGroup('base.group_system'));
+    let author: number | false = author_id ? Number(author_id) : false;
+    if (author && author !== own && !privileged) {
+      throw new AccessError(_t(env, 'You cannot post a message on behalf of another contact.'));
+    }
+    if (!author) author = email_from && privileged ? await findPartnerByEmail(env, email_from) : own;
+    let from = privileged ? email_from || false : false;
+    if (!from && author) {
+      const p = await env.cr('res_partner').where({ id: author }).first('name', 'email');
+      if (p?.email) from = formatEmailAddress(p.name, p.email);
+    }
+
+    let parent: number | false = false;
+    if (parent_id) {
+      const row = await env.cr('mail_message').where({ id: Number(parent_id) }).first('model', 'res_id');
+      if (!row || row.model !== this._meta.name || Number(row.res_id) !== this.ids[0]) {
+        throw new ValidationError(_t(env, 'The parent message %s does not belong to this document.', String(parent_id)));
+      }
+      parent = Number(parent_id);
+    }
+    if (message_id && (await env.cr('mail_message').where({ message_id }).first('id'))) {
+      throw new ValidationError(_t(env, 'A message with Message-ID %s already exists.', String(message_id)));
+    }
+    if (attachments.length) await this._claimAttachments(attachments);
+    const message = await env.sudo().model('mail.message').create({
+      model: this._meta.name,
+      res_id: this.ids[0],
+      body: text ? plaintextToHtml(text) : '',
+      subject: subject || false,
+      message_type: type,
+      subtype_id: subtypeId,
+      author_id: author,
+      email_from: from,
+      parent_id: parent,
+      message_id: message_id || false,
+      reply_to: await this._notifyGetReplyTo(),
+      attachment_ids: [[6, 0, attachments]],
+      partner_ids: [[6, 0, partners]],
+    });
+    await this._notifyRecipients(message);
+    return message.ids[0];
+  }
+
+  /** Raises unless the caller may read this record (posting needs read access, as Odoo's `_mail_post_access = 'read'`). */
+  async _checkPostAccess(): Promise<void> {
+    await this.check_access_rights('read');
+    await this.checkAccessRule('read');
+  }
+
+  async _subtypeId(xmlid: string): Promise<number> {
+    const found = await this.env.xmlidLookup(xmlid.includes('.') ? xmlid : `mail.${xmlid}`);
+    if (!found || found.model !== 'mail.message.subtype') throw new ValidationError(_t(this.env, "Unknown message subtype '%s'.", xmlid));
+    return found.id;
+  }
+
+  /** Checks the caller can see the attachments; moves unattached ones to this record. */
+  async _claimAttachments(ids: number[]): Promise<void> {
+    const visible = await this.env.model('ir.attachment').search([['id', 'in', ids]]);
+    if (visible.ids.length !== ids.length) {
+      throw new AccessError(_t(this.env, 'You cannot attach files you do not have access to.'));
+    }
+    const loose = await this.env.cr('ir_attachment').whereIn('id', ids).where((q) => q.whereNull('res_model').orWhereNull('res_id').orWhere('res_id', 0)).select('id');
+    if (loose.length) {
+      await this.env.sudo().model('ir.attachment').browse(loose.map((r: any) => Number(r.id))).write({ res_model: this._meta.name, res_id: this.ids[0] });
+    }
+  }
+
+  /**
+   * Logs a message on each record without notifying anyone (tracking, system events):
+   * type 'notification', subtype `mail.mt_note` unless given, author the caller's partner.
+   * Written as superuser: call it after your own access checks. Returns the message ids.
+   */
+  async _messageLog(opts: { body?: string; subject?: string; subtype_xmlid?: string; message_type?: string; author_id?: number | false; tracking_values?: TrackingLine[] } = {}): Promise<number[]> {
+    if (!this.ids.length) return [];
+    const subtypeId = await this._subtypeId(opts.subtype_xmlid ?? 'mail.mt_note');
+    const author = opts.author_id ?? (await userPartnerId(this.env));
+    let from: string | false = false;
+    if (author) {
+      const p = await this.env.cr('res_partner').where({ id: author }).first('name', 'email');
+      if (p?.email) from = formatEmailAddress(p.name, p.email);
+    }
+    const created = await this.env.sudo().model('mail.message').create(this.ids.map((id) => ({
+      model: this._meta.name,
+      res_id: id,
+      body: opts.body ? plaintextToHtml(opts.body) : '',
+      subject: opts.subject ?? false,
+      message_type: opts.message_type ?? 'notification',
+      subtype_id: subtypeId,
+      author_id: author,
+      email_from: from,
+      tracking_value_ids: (opts.tracking_values ?? []).map((line) => [0, 0, { ...line }]),
+    })));
+    return created.ids;
+  }
+
+  // ── notifications ─────────────────────────────────────────────────────────────────
+  /**
+   * Hook: partners to notify of `message` (a mail.message recordset of one record, sudo).
+   * Default: the explicit recipients, plus the followers for public messages (not internal
+   * notes, not logged notifications); never the author.
+   */
+  async _notifyGetRecipients(message: Model): Promise<number[]> {
+    const [m] = await message.sudo().read(['author_id', 'partner_ids', 'is_internal', 'message_type']);
+    const ids = new Set<number>(m.partner_ids as number[]);
+    if (!m.is_internal && m.message_type !== 'notification') {
+      const rows = await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).select('partner_id');
+      for (const r of rows) ids.add(Number(r.partner_id));
+    }
+    if (Array.isArray(m.author_id)) ids.delete(Number(m.author_id[0]));
+    return [...ids];
+  }
+
+  /**
+   * Hook: notifies the recipients of `message` (a mail.message recordset of one record) by
+   * queueing one `mail.mail` per recipient partner that has an e-mail address. Returns the
+   * queued mail.mail records (as superuser). Override to change who gets what.
+   */
+  async _notifyRecipients(message: Model): Promise<Model> {
+    const env = this.env.sudo();
+    const partnerIds = await this._notifyGetRecipients(message);
+    const mails = env.model('mail.mail');
+    if (!partnerIds.length) return mails;
+    const partners = (await env.cr('res_partner').whereIn('id', partnerIds).select('id', 'name', 'email')).filter((p: any) => p.email && parseEmailAddress(p.email));
+    if (!partners.length) return mails;
+    const [m] = await message.sudo().read(['subject', 'body', 'email_from', 'reply_to', 'message_id', 'parent_id', 'record_name', 'model', 'res_id']);
+    let references = String(m.message_id || '');
+    if (Array.isArray(m.parent_id)) {
+      const parent = await env.cr('mail_message').where({ id: m.parent_id[0] }).first('message_id');
+      if (parent?.message_id) references = `${parent.message_id} ${references}`.trim();
+    }
+    const from = m.email_from || `notifications@${await mailDomain(env)}`;
+    const subject = m.subject || m.record_name || '';
+    const headers = JSON.stringify({ 'X-ERP-Objects': `${this._meta.name}-${this.ids[0]}` });
+    return mails.create(partners.map((p: any) => ({
+      mail_message_id: message.ids[0],
+      email_from: from,
+      email_to: formatEmailAddress(p.name, p.email),
+      reply_to: m.reply_to || false,
+      subject,
+      body_html: m.body || '',
+      references: references || false,
+      headers,
+      recipient_ids: [[6, 0, [Number(p.id)]]],
+      state: 'outgoing',
+    })));
+  }
+
+  /** Reply-To of messages on this record: its model's alias (`name@domain`) if one exists. */
+  async _notifyGetReplyTo(): Promise<string | false> {
+    const row = await this.env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
+      .where('m.model', this._meta.name).where('a.active', true)
+      .where((q) => q.whereNull('a.alias_force_thread_id').orWhere('a.alias_force_thread_id', 0).orWhere('a.alias_force_thread_id', this.ids[0] ?? 0))
+      .orderBy('a.id').first('a.alias_name');
+    return row ? `${row.alias_name}@${await mailDomain(this.env)}` : false;
+  }
+
+  // ── followers ─────────────────────────────────────────────────────────────────────
+  /**
+   * Adds followers (default: the caller's partner). Following yourself needs read access to
+   * the records, adding someone else write access (Odoo). Existing followers are kept once.
+   */
+  async message_subscribe(partner_ids?: number[] | false | null): Promise<boolean> {
+    if (!this.ids.length) return true;
+    const partners = await this._followerArgs(partner_ids);
+    if (partners.length) await this._addFollowers(partners);
+    return true;
+  }
+
+  /** Removes followers (default: the caller's partner); same access as message_subscribe. */
+  async message_unsubscribe(partner_ids?: number[] | false | null): Promise<boolean> {
+    if (!this.ids.length) return true;
+    const partners = await this._followerArgs(partner_ids);
+    if (!partners.length) return true;
+    await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).whereIn('partner_id', partners).delete();
+    return true;
+  }
+
+  async _followerArgs(partner_ids: unknown): Promise<number[]> {
+    const own = await userPartnerId(this.env);
+    const partners = partner_ids === undefined || partner_ids === null ? (own ? [own] : []) : idList(this.env, partner_ids, _t(this.env, 'followers'));
+    await this.check_access_rights('read');
+    await this.checkAccessRule('read');
+    if (partners.some((p) => p !== own)) {
+      await this.check_access_rights('write');
+      await this.checkAccessRule('write');
+    }
+    return partners;
+  }
+
+  /** Adds followers without access checks (existing ones are skipped). */
+  async _addFollowers(partnerIds: number[]): Promise<void> {
+    if (!this.ids.length || !partnerIds.length) return;
+    const existing = await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
+    const have = new Set(existing.map((r: any) => `${r.res_id}:${r.partner_id}`));
+    const vals: Vals[] = [];
+    for (const id of this.ids) for (const p of new Set(partnerIds)) if (!have.has(`${id}:${p}`)) vals.push({ res_model: this._meta.name, res_id: id, partner_id: p });
+    if (vals.length) await this.env.sudo().model('mail.followers').create(vals);
+  }
+
+  // ── inbound mail (called by the mail gateway) ─────────────────────────────────────
+  /**
+   * Creates a record from an inbound e-mail and posts the mail on it (type 'email', public).
+   * The record's name field gets the subject unless `customValues` sets it; the sender's
+   * partner (found by address when not given) follows the new record. Returns the record.
+   */
+  async message_new(msgDict: InboundMail, customValues: Vals = {}): Promise<this> {
+    const vals: Vals = { ...(customValues ?? {}) };
+    const rec = this._meta.recName;
+    const recField = rec ? this._meta.fields.get(rec) : undefined;
+    if (rec && recField?.stored && ['char', 'text'].includes(recField.type) && !(rec in vals)) {
+      vals[rec] = (msgDict.subject || '').trim() || _t(this.env, '(no subject)');
+    }
+    const created = await this.withContext({ mail_create_nosubscribe: true }).create(vals);
+    const record = this.browse(created.ids);
+    const author = msgDict.author_id || (await findPartnerByEmail(this.env, msgDict.email_from));
+    if (author) await record._addFollowers([author]);
+    await record._postInbound(msgDict, author || false);
+    return record;
+  }
+
+  /** Appends an inbound e-mail (a reply) to this record, after writing `updateVals` if given. Returns the message id. */
+  async message_update(msgDict: InboundMail, updateVals: Vals = {}): Promise<number> {
+    if (this.ids.length !== 1) throw new ValidationError(_t(this.env, 'message_update expects a single record, got %s.', this.ids.length));
+    if (updateVals && Object.keys(updateVals).length) await this.write(updateVals);
+    const author = msgDict.author_id || (await findPartnerByEmail(this.env, msgDict.email_from));
+    return this._postInbound(msgDict, author || false);
+  }
+
+  async _postInbound(msgDict: InboundMail, author: number | false): Promise<number> {
+    const env = this.env;
+    const files = msgDict.attachments ?? [];
+    let attIds: number[] = [];
+    if (files.length) {
+      const created = await env.sudo().model('ir.attachment').create(files.map((f) => ({
+        name: f.filename || 'attachment',
+        datas: typeof f.content === 'string' ? f.content : Buffer.from(f.content),
+        mimetype: f.mimetype || false,
+        res_model: this._meta.name,
+        res_id: this.ids[0],
+      })));
+      attIds = created.ids;
+    }
+    const refs = [msgDict.in_reply_to, ...String(msgDict.references || '').split(/\s+/)].filter((r): r is string => !!r && r.trim() !== '');
+    let parent: number | false = false;
+    if (refs.length) {
+      const row = await env.cr('mail_message').whereIn('message_id', refs).where({ model: this._meta.name, res_id: this.ids[0] }).orderBy('id', 'desc').first('id');
+      if (row) parent = Number(row.id);
+    }
+    const body = msgDict.body || '';
+    const messageId = await this.message_post(
+      body, msgDict.subject || false, 'email', 'mail.mt_comment', attIds, [], author, msgDict.email_from || false, parent, msgDict.message_id || false,
+    );
+    if (msgDict.date) {
+      const d = msgDict.date instanceof Date ? msgDict.date : new Date(msgDict.date);
+      if (!Number.isNaN(d.getTime())) await env.sudo().model('mail.message').browse([messageId]).write({ date: d });
+    }
+    return messageId;
+  }
+});
+
+/** Equality of two wire values of a tracked field (many2one by id, many2many as sets). */
+function sameValue(field: Field, a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => {
+    if (v === null || v === undefined || v === '') return false;
+    if (field.type === 'many2one') return Array.isArray(v) ? v[0] : false;
+    if (field.type === 'many2many') return JSON.stringify([...(v as number[])].sort((x, y) => x - y));
+    return v;
+  };
+  return norm(a) === norm(b);
+}

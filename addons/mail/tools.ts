@@ -1,0 +1,84 @@
+/**
+ * Small helpers shared by the mail models (and by addons built on mail): the mail domain,
+ * Message-ID generation, e-mail address parsing/formatting, partner lookup by address and
+ * translated messages with `%s` placeholders.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Environment } from '../../core/orm/index.ts';
+
+/** Translates `text` into the user's language, then fills `%s` placeholders in order. */
+export function _t(env: Environment, text: string, ...args: Array<string | number>): string {
+  let i = 0;
+  return env.registry.translate(env.lang, text).replace(/%s/g, () => String(args[i++] ?? ''));
+}
+
+/** The domain of generated Message-IDs and alias addresses: ir.config_parameter `mail.catchall.domain`, else 'localhost'. */
+export async function mailDomain(env: Environment): Promise<string> {
+  const row = await env.cr('ir_config_parameter').where({ key: 'mail.catchall.domain' }).first('value');
+  const value = typeof row?.value === 'string' ? row.value.trim() : '';
+  return value || 'localhost';
+}
+
+/** A new RFC 2822 Message-ID: `<uuid@domain>`. */
+export async function generateMessageId(env: Environment): Promise<string> {
+  return `<${randomUUID()}@${await mailDomain(env)}>`;
+}
+
+/** Splits `"Name" <addr@x>` / `Name <addr@x>` / `addr@x` into its name and lower-cased address. */
+export function parseEmailAddress(value: string | false | null | undefined): { name: string; email: string } | null {
+  if (!value || typeof value !== 'string') return null;
+  const angle = /^\s*(?:"?([^"<]*?)"?\s*)?<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value);
+  if (angle) return { name: (angle[1] ?? '').trim(), email: angle[2].toLowerCase() };
+  const bare = /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(value);
+  return bare ? { name: '', email: bare[1].toLowerCase() } : null;
+}
+
+/** Every address in a comma/semicolon separated header value (To, Cc, References-like lists). */
+export function parseEmailList(value: string | false | null | undefined): Array<{ name: string; email: string }> {
+  if (!value) return [];
+  const out: Array<{ name: string; email: string }> = [];
+  for (const part of String(value).split(/[,;](?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
+    const parsed = parseEmailAddress(part);
+    if (parsed) out.push(parsed);
+  }
+  return out;
+}
+
+/** `"Name" <addr>` (quotes only when needed), or the bare address without a name. */
+export function formatEmailAddress(name: string | false | null | undefined, email: string): string {
+  if (!name) return email;
+  const clean = String(name).replace(/[\r\n]+/g, ' ').replace(/"/g, "'").trim();
+  return /[(),.:;<>@[\]\\]/.test(clean) ? `"${clean}" <${email}>` : `${clean} <${email}>`;
+}
+
+/** The id of the partner whose e-mail matches `address` (case-insensitive), or false. Searches as superuser. */
+export async function findPartnerByEmail(env: Environment, address: string | false | null | undefined): Promise<number | false> {
+  const parsed = parseEmailAddress(address || '');
+  if (!parsed) return false;
+  const row = await env.cr('res_partner')
+    .whereRaw('lower(trim(email)) = ?', [parsed.email])
+    .orderByRaw('active DESC, id ASC')
+    .first('id');
+  return row ? Number(row.id) : false;
+}
+
+/** The partner of the environment's user. */
+export async function userPartnerId(env: Environment): Promise<number | false> {
+  const row = await env.cr('res_users').where({ id: env.uid }).first('partner_id');
+  return row?.partner_id ? Number(row.partner_id) : false;
+}
+
+/** Plain text → HTML paragraphs (escaped); HTML is returned as is (the html field sanitises it). */
+export function plaintextToHtml(text: string): string {
+  if (/<[a-z!/][^>]*>/i.test(text)) return text;
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<p>${escaped.replace(/\r?\n/g, '<br>')}</p>`;
+}
+
+/** HTML → short plain text (for display names and tracking of html fields). */
+export function htmlToText(html: string | false | null | undefined): string {
+  if (!html) return '';
+  return String(html).replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n').replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
+}
