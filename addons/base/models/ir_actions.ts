@@ -36,7 +36,7 @@ export const IrActionsActWindow = model((Base) => class extends Base {
       try { return evaluate(s, { uid: this.env.uid, context: {}, active_id: false }); } catch { return s; }
     };
     return {
-      id: a.id, type: 'ir.actions.act_window', name: a.name, res_model: a.res_model, view_mode: modes.join(','), views,
+      id: a.id, type: 'ir.actions.act_window', name: this.env.registry.translate(this.env.lang, a.name as string), res_model: a.res_model, view_mode: modes.join(','), views,
       domain: parse(a.domain, []), context: parse(a.context, {}), target: a.target || 'current', res_id: a.res_id || false,
       search_view_id: a.search_view_id || false, limit: a.limit || 80, help: a.help || false,
     };
