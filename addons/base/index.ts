@@ -7,6 +7,7 @@ import { IrModel, IrModelData } from './models/ir_model.ts';
 import { IrModelAccess, IrRule } from './models/ir_model_access.ts';
 import { IrModuleModule } from './models/ir_module_module.ts';
 import { IrSequence } from './models/ir_sequence.ts';
+import { IrLoginThrottle, IrProgress, IrSession } from './models/ir_session.ts';
 import { IrUiMenu } from './models/ir_ui_menu.ts';
 import { IrUiView } from './models/ir_ui_view.ts';
 import { ResGroups } from './models/res_groups.ts';
@@ -16,4 +17,5 @@ import { ResUsers } from './models/res_users.ts';
 export const models = [
   ResPartner, ResUsers, ResGroups, IrModel, IrModelData, IrModelAccess, IrRule, IrUiView, IrUiMenu,
   IrActionsActWindow, IrActionsActUrl, IrSequence, IrAttachment, IrCron, IrConfigParameter, IrModuleModule,
+  IrSession, IrLoginThrottle, IrProgress,
 ];

@@ -14,6 +14,7 @@ export default defineAddon({
     'views/res_partner_views.xml',
     'views/res_users_views.xml',
     'views/ir_technical_views.xml',
+    'views/ir_cron_views.xml',
   ],
   demo: ['data/base_demo.xml'],
 });

@@ -1,3 +1,4 @@
+import { triggerCronRecords } from '../../../core/cron/index.ts';
 import { fields, model } from '../../../core/orm/index.ts';
 
 /** Scheduled actions; the runner is core/cron/scheduler.ts. */
@@ -23,4 +24,12 @@ export const IrCron = model((Base) => class extends Base {
     last_error: fields.text({ string: 'Last Error', readonly: true }),
     failure_count: fields.integer({ string: 'Failure Count', readonly: true, default: 0 }),
   };
+  static _rpc = { method_direct_trigger: 'records' as const };
+
+  /** "Run manually": runs the jobs now as their users, in this transaction (errors reach the caller). */
+  async method_direct_trigger(): Promise<boolean> {
+    await this.check_access_rights('write');
+    await this.checkAccessRule('write');
+    return triggerCronRecords(this.env, this.ids);
+  }
 });

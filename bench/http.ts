@@ -1,0 +1,179 @@
+/**
+ * HTTP benchmark (issue 3): the list view's request — `search_read` of 80 rows with three
+ * filters, an order and a many2one name, over N rows — through the real server:
+ *  - one client: p50/p99 over HTTP (/web/dataset/call_kw with a session cookie) beside the
+ *    same call in-process (the HTTP layer's cost is the difference), and over XML-RPC;
+ *  - C concurrent clients (keep-alive, a bounded load loop): requests/s and p50/p99,
+ *    beside a bare koa handler answering the same body on the same machine (the ceiling).
+ * Seeding reuses bench/orm.ts (bench_orm addon, generated rows). The load generator runs in a
+ * worker thread so it does not compete with the server for its event loop.
+ */
+import { request, Agent, createServer, type Server } from 'node:http';
+import { Worker } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Koa from 'koa';
+import { bootApp } from '../core/app.ts';
+import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
+import { startHttpServer } from '../core/http/index.ts';
+import { serializeMethodCall } from '../core/http/rpc/xml-rpc.ts';
+import { hashPassword } from '../core/security/index.ts';
+import { seedTickets } from './orm.ts';
+import { percentile, round, timeMany, type Row } from './stats.ts';
+
+export interface HttpBenchOptions {
+  dbUrl: string;
+  /** Rows of bench.ticket to search in (seeded if missing). */
+  rows: number;
+  /** Samples of the single-client latency runs. */
+  samples?: number;
+  /** Concurrent clients of the load runs. */
+  concurrency?: number;
+  /** Duration of each load run, seconds. */
+  seconds?: number;
+}
+
+const DOMAIN = [['state', 'in', ['new', 'open']], ['priority', '>=', 2], ['partner_id', '!=', false]];
+const FIELDS = ['name', 'state', 'priority', 'partner_id'];
+
+interface Target { port: number; path: string; body: string; headers: Record<string, string> }
+
+/** One request over a keep-alive agent; resolves with the response body. */
+function send(agent: Agent, t: Target): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: t.port, path: t.path, method: 'POST', agent, headers: { ...t.headers, 'content-length': Buffer.byteLength(t.body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(t.body);
+  });
+}
+
+/**
+ * The load generator runs in a worker thread, so the clients do not share the server's
+ * event loop (a bounded loop of keep-alive requests, plain JavaScript).
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { target, clients, seconds, expectLength } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+function send() {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', agent,
+      headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) return reject(new Error('HTTP ' + res.statusCode));
+        if (expectLength && JSON.parse(body).result?.length !== expectLength) return reject(new Error('bad answer ' + body.slice(0, 200)));
+        resolve();
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(target.body);
+  });
+}
+(async () => {
+  for (let i = 0; i < clients; i++) await send();
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try { await send(); latencies.push(performance.now() - t0); } catch { errors++; }
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  parentPort.postMessage({ latencies, errors, elapsed });
+})().catch((err) => parentPort.postMessage({ error: String(err) }));
+`;
+
+/** `clients` loops sending requests for `seconds`; requests/s and latency percentiles. */
+function load(t: Target, clients: number, seconds: number, expectLength: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { target: t, clients, seconds, expectLength } });
+    worker.once('error', reject);
+    worker.once('message', (m: { latencies: number[]; errors: number; elapsed: number; error?: string }) => {
+      void worker.terminate();
+      if (m.error) { reject(new Error(m.error)); return; }
+      const lat = m.latencies.sort((a, b) => a - b);
+      resolve({ rps: lat.length / m.elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors: m.errors });
+    });
+  });
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
+  const samples = opts.samples ?? 300;
+  const clients = opts.concurrency ?? 32;
+  const seconds = opts.seconds ?? 10;
+  const { config } = loadConfig([], { ERP_LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv);
+  const app = await bootApp({
+    ...config, db_url: opts.dbUrl, demo: false, admin_password: 'admin', cron: false,
+    addons: ['bench_orm'], addons_path: [...config.addons_path, join(PROJECT_ROOT, 'bench', 'addons')],
+  });
+  const server = await startHttpServer(app, { port: 0, host: '127.0.0.1', webClient: false });
+  const bare = createServer();
+  try {
+    await seedTickets(app, opts.rows);
+    // The bench logs in as admin/admin whatever the database had.
+    await app.db.knex('res_users').where({ login: 'admin' }).update({ password: await hashPassword('admin') });
+    const auth = await fetch(`${server.url}/web/session/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: config.db_name, login: 'admin', password: 'admin' }, id: 1 }) });
+    const cookie = (auth.headers.get('set-cookie') ?? '').split(';')[0];
+    if (!cookie) throw new Error(`login failed: ${await auth.text()}`);
+
+    const callKw: Target = {
+      port: server.port, path: '/web/dataset/call_kw/bench.ticket/search_read',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { model: 'bench.ticket', method: 'search_read', args: [DOMAIN], kwargs: { fields: FIELDS, limit: 80, order: 'id desc', context: { lang: 'en_US', tz: 'UTC' } } } }),
+    };
+    const xmlRpc: Target = {
+      port: server.port, path: '/xmlrpc/2/object', headers: { 'content-type': 'text/xml' },
+      body: serializeMethodCall('execute_kw', [config.db_name, 2, 'admin', 'bench.ticket', 'search_read', [DOMAIN], { fields: FIELDS, limit: 80, order: 'id desc' }]),
+    };
+    const checkJson = (body: string) => { if (JSON.parse(body).result?.length !== 80) throw new Error(`unexpected answer: ${body.slice(0, 200)}`); };
+    const checkXml = (body: string) => { if (!body.includes('<params>')) throw new Error(`unexpected answer: ${body.slice(0, 200)}`); };
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const inProcess = await timeMany(samples, () => app.withEnv(2, (env) => env.model('bench.ticket').search_read(DOMAIN, FIELDS, 0, 80, 'id desc')));
+    const overHttp = await timeMany(samples, async () => checkJson(await send(agent, callKw)));
+    const overXml = await timeMany(samples, async () => checkXml(await send(agent, xmlRpc)));
+    agent.destroy();
+
+    const sample = await send(new Agent({ keepAlive: false }), callKw);
+    const koa = new Koa();
+    koa.use((ctx) => { ctx.type = 'application/json'; ctx.body = sample; });
+    bare.on('request', koa.callback());
+    const barePort = await listen(bare);
+    const bareTarget: Target = { ...callKw, port: barePort, path: '/bare' };
+
+    const loaded = await load(callKw, clients, seconds, 80);
+    const ceiling = await load(bareTarget, clients, seconds, 80);
+    const n = opts.rows.toLocaleString('en');
+    const i50 = percentile(inProcess, 50);
+    return [
+      { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overHttp, 50)), unit: 'ms', reference: `in-process ORM p50 ${round(i50)} ms (HTTP layer +${round(percentile(overHttp, 50) - i50)} ms)` },
+      { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p99`, value: round(percentile(overHttp, 99)), unit: 'ms', reference: `in-process ORM p99 ${round(percentile(inProcess, 99))} ms` },
+      { name: `XML-RPC execute_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overXml, 50)), unit: 'ms', reference: `p99 ${round(percentile(overXml, 99))} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients`, value: round(loaded.rps, 0), unit: 'req/s', reference: `bare koa handler, same body: ${round(ceiling.rps, 0)} req/s (ratio ${round(loaded.rps / ceiling.rps, 3)})${loaded.errors ? `; ${loaded.errors} errors` : ''}` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, p50`, value: round(loaded.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, p99`, value: round(loaded.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
+    ];
+  } finally {
+    bare.close();
+    await server.close();
+    await app.close();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * RPC dispatch in one place: `callKw(env, model, method, args, kwargs)`, shared by
+ * `/xmlrpc/2/object`, `/jsonrpc` and `/web/dataset/call_kw`.
+ *
+ *   model class ── _meta.rpc: { name → 'model' | 'records' | {kind, params} }
+ *        │
+ *        ├─ 'model'   → empty recordset . method(...args)
+ *        └─ 'records' → browse(args[0]) . method(...args.slice(1))
+ *   kwargs are placed on the declared positional parameters by name; `context` becomes the
+ *   environment's context (merged over the user's lang/tz).
+ *
+ * Only declared methods are reachable: names starting with `_`, undeclared methods and
+ * unknown models are refused with a clear error. Return values are made wire-safe:
+ * recordsets become ids (a `create` with one dict returns one id), `undefined` becomes
+ * `false` (XML-RPC has no nil; Odoo's marshaller sends None as False).
+ */
+import { AccessError, UserError, ValidationError } from '../../errors.ts';
+import type { Environment, Context } from '../../orm/environment.ts';
+import { Model, type ModelClass, type RpcKind } from '../../orm/model.ts';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
+}
+
+function normalizeKind(kind: RpcKind): { kind: 'model' | 'records'; params: string[] | null } {
+  return typeof kind === 'string' ? { kind, params: null } : { kind: kind.kind, params: kind.params };
+}
+
+/** The declared RPC entry of `method` on `cls`, or a clear error. */
+export function rpcEntry(cls: ModelClass, method: string): { kind: 'model' | 'records'; params: string[] | null } {
+  const model = cls._meta.name;
+  if (typeof method !== 'string' || !method) throw new ValidationError(`Invalid method name ${JSON.stringify(method)} for model '${model}'`);
+  if (method.startsWith('_')) throw new AccessError(`Private methods (such as ${method}) cannot be called remotely.`);
+  const kind = cls._meta.rpc.get(method);
+  const impl = (cls.prototype as unknown as Record<string, unknown>)[method];
+  if (!kind || typeof impl !== 'function') {
+    throw new UserError(`The method '${method}' does not exist on the model '${model}' or cannot be called remotely.`);
+  }
+  return normalizeKind(kind);
+}
+
+/** Places keyword arguments on the declared parameters; positional ones stay first. */
+export function bindArguments(model: string, method: string, params: string[] | null, args: unknown[], kwargs: Record<string, unknown>): unknown[] {
+  const out = [...args];
+  const names = Object.keys(kwargs);
+  if (!names.length) return out;
+  if (!params) throw new ValidationError(`${model}.${method}() takes no keyword arguments (got ${names.join(', ')})`);
+  if (out.length > params.length) throw new ValidationError(`${model}.${method}() takes at most ${params.length} positional arguments (${out.length} given)`);
+  for (const name of names) {
+    const i = params.indexOf(name);
+    if (i < 0) throw new ValidationError(`${model}.${method}() got an unexpected keyword argument '${name}'`);
+    if (i < args.length) throw new ValidationError(`${model}.${method}() got multiple values for argument '${name}'`);
+    out[i] = kwargs[name];
+  }
+  return out;
+}
+
+/** Ids of a 'records' call: an id or a list of ids. */
+function recordIds(model: string, method: string, value: unknown): number[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (value === undefined || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v <= 0)) {
+    throw new ValidationError(`${model}.${method}() expects the record ids as first argument (an id or a list of ids), got ${JSON.stringify(value) ?? 'nothing'}`);
+  }
+  return list as number[];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Converts a method result to wire values: recordsets → ids, undefined → false, dates →
+ * Odoo's 'YYYY-MM-DD HH:MM:SS' (UTC), bytes → base64, maps/sets → objects/arrays. Copy on
+ * write: a result that is already plain data is returned as is (no allocation per row).
+ */
+export function toWire(value: unknown): unknown {
+  if (value === undefined) return false;
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? Number(value) : value;
+  if (value instanceof Model) return value.ids;
+  if (Array.isArray(value)) {
+    let out = value;
+    for (let i = 0; i < value.length; i++) {
+      const w = toWire(value[i]);
+      if (w !== value[i]) {
+        if (out === value) out = value.slice();
+        out[i] = w;
+      }
+    }
+    return out;
+  }
+  if (value instanceof Date) {
+    return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())} ${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Map) return toWire(Object.fromEntries([...value].map(([k, v]) => [String(k), v])));
+  if (value instanceof Set) return toWire([...value]);
+  const obj = value as Record<string, unknown>;
+  let out = obj;
+  for (const k in obj) {
+    const w = toWire(obj[k]);
+    if (w !== obj[k]) {
+      if (out === obj) out = { ...obj };
+      out[k] = w;
+    }
+  }
+  return out;
+}
+
+/**
+ * Calls `model.method` as `env`'s user. `kwargs.context` extends the environment's context.
+ * @throws the method's own errors; ValidationError/AccessError/UserError for bad calls.
+ */
+export async function callKw(env: Environment, model: string, method: string, args: unknown = [], kwargs: unknown = {}): Promise<unknown> {
+  if (typeof model !== 'string' || !model) throw new ValidationError(`Invalid model name ${JSON.stringify(model)}`);
+  if (args === null || args === undefined) args = [];
+  if (kwargs === null || kwargs === undefined) kwargs = {};
+  if (!Array.isArray(args)) throw new ValidationError(`The arguments of ${model}.${method}() must be a list, got ${typeof args}`);
+  if (!isPlainObject(kwargs)) throw new ValidationError(`The keyword arguments of ${model}.${method}() must be a dictionary`);
+  const cls = env.registry.get(model);
+  if (!cls) throw new UserError(`Model '${model}' does not exist.`);
+  const entry = rpcEntry(cls, method);
+  const { context, ...named } = kwargs as Record<string, unknown>;
+  if (context !== undefined && context !== null && !isPlainObject(context)) throw new ValidationError(`The context of ${model}.${method}() must be a dictionary`);
+  const callEnv = context ? env.withContext(context as Context) : env;
+  let recs = callEnv.model(model);
+  let positional = args as unknown[];
+  if (entry.kind === 'records') {
+    recs = recs.browse(recordIds(model, method, positional[0]));
+    positional = positional.slice(1);
+  }
+  const bound = bindArguments(model, method, entry.params, positional, named);
+  const fn = (recs as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+  const result = await fn.apply(recs, bound);
+  if (method === 'create' && result instanceof Model && isPlainObject(bound[0])) return result.ids[0] ?? false;
+  return toWire(result);
+}

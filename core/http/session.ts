@@ -1,0 +1,148 @@
+/**
+ * Browser sessions, stored in the database (`ir_session`) so any worker can serve any
+ * request. The cookie `session_id` carries a random 256-bit id; the table stores only its
+ * SHA-256, so a copy of the database does not hand out live sessions.
+ *
+ *   GET /web/login ──▶ anonymous session (uid null, short expiry) carrying a CSRF token
+ *   POST /web/login / session/authenticate ──▶ new session for the user (id rotated)
+ *   every request ──▶ load(sid): valid, not expired, user still active
+ *   logout / destroy ──▶ row deleted
+ *
+ * Expiry slides: `touch()` pushes it forward at most every few minutes, outside the
+ * request's transaction (parallel requests of one session never wait on each other).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
+import { formatDatetime, parseDatetime } from '../orm/fields/index.ts';
+
+export const SESSION_COOKIE = 'session_id';
+
+export interface Session {
+  id: number;
+  /** The raw id from the cookie (never stored). */
+  sid: string;
+  uid: number | null;
+  csrfToken: string;
+  expiration: Date;
+  lastSeen: Date | null;
+}
+
+export interface SessionOptions {
+  /** Lifetime of a logged-in session, sliding (seconds). Default 7 days, as Odoo. */
+  ttlSeconds?: number;
+  /** Lifetime of an anonymous session (login page CSRF). Default 1 hour. */
+  anonymousTtlSeconds?: number;
+  /** Refresh expiry and last_seen at most this often (seconds). */
+  touchEverySeconds?: number;
+  /**
+   * Keep loaded sessions in this process for so many seconds (0 = never). Only safe when
+   * this process is the only server (embedded PGlite): there, a long call holds the only
+   * database connection, and progress polls must still find their session.
+   */
+  cacheSeconds?: number;
+}
+
+/**
+ * A timestamp column as a Date: `pg` hands back the stored naive-UTC string (see
+ * core/db/connect.ts), PGlite a Date.
+ */
+export function dbDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  return parseDatetime(String(v));
+}
+
+const hashSid = (sid: string) => createHash('sha256').update(sid).digest('hex');
+const SID_RE = /^[A-Za-z0-9_-]{43}$/;
+
+export class SessionStore {
+  readonly ttl: number;
+  readonly anonymousTtl: number;
+  private readonly touchEvery: number;
+  private readonly cacheMs: number;
+  private readonly cache = new Map<string, { session: Session; at: number }>();
+  private lastGc = 0;
+
+  constructor(private readonly knex: Knex, opts: SessionOptions = {}) {
+    this.ttl = opts.ttlSeconds ?? 7 * 24 * 3600;
+    this.anonymousTtl = opts.anonymousTtlSeconds ?? 3600;
+    this.touchEvery = opts.touchEverySeconds ?? 300;
+    this.cacheMs = (opts.cacheSeconds ?? 0) * 1000;
+  }
+
+  private remember(session: Session): void {
+    if (!this.cacheMs) return;
+    if (this.cache.size >= 5000) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(session.sid, { session, at: Date.now() });
+  }
+
+  /** The live session of a cookie value, or null (unknown, expired, or its user inactive). */
+  async load(sid: string | undefined): Promise<Session | null> {
+    if (!sid || !SID_RE.test(sid)) return null;
+    const cached = this.cache.get(sid);
+    if (cached && Date.now() - cached.at < this.cacheMs && cached.session.expiration.getTime() > Date.now()) return cached.session;
+    this.cache.delete(sid);
+    const row = await this.knex('ir_session as s')
+      .leftJoin('res_users as u', 'u.id', 's.user_id')
+      .where('s.sid_hash', hashSid(sid))
+      .where('s.expiration', '>', formatDatetime(new Date()))
+      .first('s.id', 's.user_id', 's.csrf_token', 's.expiration', 's.last_seen', 'u.active');
+    if (!row) return null;
+    if (row.user_id !== null && !row.active) return null;
+    const session: Session = {
+      id: Number(row.id), sid, uid: row.user_id === null ? null : Number(row.user_id), csrfToken: row.csrf_token,
+      expiration: dbDate(row.expiration)!, lastSeen: dbDate(row.last_seen),
+    };
+    this.remember(session);
+    return session;
+  }
+
+  /** Creates a session (anonymous when `uid` is null) and returns it with its raw id. */
+  async create(uid: number | null, meta: { remoteAddr?: string; userAgent?: string } = {}): Promise<Session> {
+    const sid = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = new Date();
+    const expiration = new Date(now.getTime() + (uid === null ? this.anonymousTtl : this.ttl) * 1000);
+    const [row] = await this.knex('ir_session').insert({
+      sid_hash: hashSid(sid), user_id: uid, csrf_token: csrfToken, expiration: formatDatetime(expiration), last_seen: formatDatetime(now),
+      remote_addr: meta.remoteAddr?.slice(0, 64) ?? null, user_agent: meta.userAgent?.slice(0, 256) ?? null,
+      create_date: formatDatetime(now), write_date: formatDatetime(now), create_uid: uid, write_uid: uid,
+    }).returning('id');
+    await this.gc();
+    const session: Session = { id: Number(row.id ?? row), sid, uid, csrfToken, expiration, lastSeen: now };
+    this.remember(session);
+    return session;
+  }
+
+  async destroy(session: Session | null): Promise<void> {
+    if (!session) return;
+    this.cache.delete(session.sid);
+    await this.knex('ir_session').where({ id: session.id }).delete();
+  }
+
+  /** Slides the expiry of a logged-in session forward (rate-limited). */
+  async touch(session: Session): Promise<void> {
+    if (session.uid === null) return;
+    const now = new Date();
+    if (session.lastSeen && now.getTime() - session.lastSeen.getTime() < this.touchEvery * 1000) return;
+    const expiration = new Date(now.getTime() + this.ttl * 1000);
+    await this.knex('ir_session').where({ id: session.id }).update({ last_seen: formatDatetime(now), expiration: formatDatetime(expiration) });
+    session.lastSeen = now;
+    session.expiration = expiration;
+  }
+
+  /** Removes expired sessions, at most once a minute per process. */
+  private async gc(): Promise<void> {
+    if (Date.now() - this.lastGc < 60_000) return;
+    this.lastGc = Date.now();
+    await this.knex('ir_session').where('expiration', '<=', formatDatetime(new Date())).delete();
+  }
+}
+
+/** Constant-time comparison of a submitted CSRF token with the session's. */
+export function csrfMatches(session: Session | null, token: unknown): boolean {
+  if (!session || typeof token !== 'string' || !token) return false;
+  const a = Buffer.from(session.csrfToken);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
