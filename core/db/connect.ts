@@ -16,6 +16,12 @@ pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
 pg.types.setTypeParser(1114, (v) => v); // timestamp without time zone
 pg.types.setTypeParser(1082, (v) => v); // date
 
+/**
+ * PGlite parsers matching the pg ones above: timestamps and dates stay the naive UTC strings
+ * that are stored (PGlite would otherwise read them as local-time Dates).
+ */
+export const PGLITE_PARSERS = { 1114: (v: string) => v, 1082: (v: string) => v, 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
+
 export interface Database {
   knex: Knex;
   kind: 'pglite' | 'postgres';
@@ -43,7 +49,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let pglite = opts.pglite;
   if (!pglite) {
     if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-    pglite = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+    pglite = await PGlite.create({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), parsers: PGLITE_PARSERS });
   }
   const instance = pglite;
   const knex = knexFactory({ client: ClientPgLite as any, dialect: 'postgres', connection: () => ({ pglite: instance }) as any });

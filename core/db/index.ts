@@ -1,1 +1,1 @@
-export { openDatabase, transaction, type Database, type DatabaseOptions } from './connect.ts';
+export { PGLITE_PARSERS, openDatabase, transaction, type Database, type DatabaseOptions } from './connect.ts';

@@ -20,6 +20,9 @@ import { loadOrder } from './graph.ts';
 import type { Manifest } from './manifest.ts';
 import { logger } from '../logger.ts';
 
+/** Advisory lock key serialising schema synchronisation between processes. */
+const SCHEMA_LOCK = 7_340_001;
+
 export interface AddonInfo {
   manifest: Manifest;
   path: string;
@@ -88,6 +91,8 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
   }
   registry.build();
   await knex.transaction(async (trx) => {
+    // Several processes booting together on one server take turns (schema DDL would deadlock).
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
     await syncSchema(trx, registry);
     await bootstrapBase(trx);
     await syncIrModel(trx, registry);
@@ -101,6 +106,7 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
     if (!isNew && !upgrade.has(name) && !versionChanged) continue;
     logger.info(`${isNew ? 'Installing' : 'Upgrading'} addon ${name}`);
     await knex.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
       const env = new Environment({ cr: trx, uid: SUPERUSER_ID, registry, context: { lang: 'en_US', install_mode: true } });
       const mode: LoadMode = { module: name, isUpdate: !isNew, noupdate: false };
       for (const file of addon.manifest.data) await loadDataFile(env, join(addon.path, file), mode);

@@ -15,7 +15,7 @@ import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import { bootApp, type App } from '../../core/app.ts';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../core/config.ts';
-import { openDatabase } from '../../core/db/index.ts';
+import { openDatabase, PGLITE_PARSERS } from '../../core/db/index.ts';
 
 export const FIXTURE_ADDONS = join(PROJECT_ROOT, 'test', 'fixtures', 'addons');
 const TEMPLATE_DIR = join(PROJECT_ROOT, 'test-output', 'templates');
@@ -105,7 +105,7 @@ async function pgliteApp(config: Config, key: string): Promise<App> {
     writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
     renameSync(tmp, file); // atomic: concurrent test processes never read half a file
   });
-  const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+  const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]), parsers: PGLITE_PARSERS });
   const db = await openDatabase({ pglite });
   return bootApp(config, { database: db });
 }
