@@ -2,7 +2,8 @@
  * The two HTML pages of the web client, rendered by the server: the client's shell
  * (`/web`: `<erp-app>` + the bundle from `/web/static/dist/`) and the login page
  * (`/web/login`: a plain form posting `login`, `password`, `csrf_token`, `redirect` back to
- * `/web/login`; no JavaScript). Strings are translated from `i18n/<lang>.po`.
+ * `/web/login`; it works without JavaScript, a one-line script only keeps a deep link's
+ * `#fragment`). Strings are translated from `i18n/<lang>.po`.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,7 @@ export function renderWebClientPage(opts: WebClientPageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <meta name="csrf-token" content="${escapeHtml(opts.csrfToken)}">
 <title>${escapeHtml(opts.title)}</title>
 <link rel="stylesheet" href="/web/static/dist/main.css${v}">
@@ -92,6 +94,13 @@ button:hover{background:#5e3e56}
 .error{margin:0 0 8px;padding:10px 12px;background:#fdecee;color:#a12622;border:1px solid #f5c2c0;border-radius:4px}
 `;
 
+/**
+ * A deep link (`/web#action=…&id=…`) opened while logged out reaches this page with its
+ * `#fragment` (browsers keep it across the redirect) but the server never sees it: append it
+ * to `redirect` so the user lands on that record after logging in.
+ */
+const KEEP_HASH_JS = `(function(){var r=document.querySelector('form input[name=redirect]');if(r&&location.hash&&r.value.indexOf('#')===-1)r.value+=location.hash;})();`;
+
 export function renderLoginPage(opts: LoginPageOptions): string {
   const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
   return `<!DOCTYPE html>
@@ -99,6 +108,7 @@ export function renderLoginPage(opts: LoginPageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(opts.title ?? t('Log in'))}</title>
 <style>${LOGIN_CSS}</style>
 </head>
@@ -118,6 +128,7 @@ ${opts.error ? `<p class="error" role="alert">${escapeHtml(opts.error)}</p>` : '
 <button type="submit">${t('Log in')}</button>
 </form>
 </main>
+<script>${KEEP_HASH_JS}</script>
 </body>
 </html>
 `;

@@ -50,6 +50,22 @@ export interface DoActionOptions {
 
 const MULTI: ViewType[] = ['list', 'kanban', 'graph'];
 
+/** `/web/action/load` answers asked for ahead of time (start-up), each used once. */
+const prefetched = new Map<string, Promise<Action>>();
+
+/** Starts loading action `id` now (the client is still booting); the next doAction(id) uses it. */
+export function prefetchAction(id: number | string): void {
+  const p = rpc<Action>('/web/action/load', { action_id: id });
+  p.catch(() => undefined); // doAction reports the failure, if it ever asks
+  prefetched.set(String(id), p);
+}
+
+function loadAction(id: number | string): Promise<Action> {
+  const p = prefetched.get(String(id));
+  prefetched.delete(String(id));
+  return p ?? rpc<Action>('/web/action/load', { action_id: id });
+}
+
 /**
  * Runs actions and keeps the breadcrumb stack: loads `/web/action/load`, window actions in
  * the main area (list/kanban/graph/form with the control panel) or, with `target="new"`, as
@@ -74,6 +90,8 @@ export class ErpActionManager extends LitElement {
   private keySeq = 0;
   private readonly router = new HashRouter();
   private unlisten?: () => void;
+  /** Controllers dropped by the last "back" (restore): "forward" reopens a record with its list's ids. */
+  private forward: Controller[] = [];
 
   constructor() {
     super();
@@ -129,7 +147,7 @@ export class ErpActionManager extends LitElement {
     const seq = ++this.seq;
     this.loading = true;
     try {
-      const action = typeof request === 'object' ? request : await rpc<Action>('/web/action/load', { action_id: request });
+      const action = typeof request === 'object' ? request : await loadAction(request);
       if (!action) throw new Error(_t('The action %s does not exist.', String(request)));
       switch (action.type) {
         case 'ir.actions.act_window': return await this.windowAction(action, opts, seq);
@@ -269,13 +287,17 @@ export class ErpActionManager extends LitElement {
     const index = this.stack.findIndex((ctl) => sameAction(ctl) && ctl.viewType === (state.view_type ?? ctl.viewType) && (ctl.viewType !== 'form' || ctl.resId === (state.id ?? null)));
     if (index >= 0) {
       if (!(await this.canLeave())) return;
+      this.forward = this.stack.slice(index + 1);
       this.stack = this.stack.slice(0, index + 1);
       if (state.search && this.current!.viewType !== 'form') this.current!.info.searchModel.setQuery(state.search);
       this.stack = [...this.stack];
       return;
     }
     if (c && sameAction(c) && state.view_type === 'form') {
-      if (c.viewType !== 'form') return this.openRecord(state.id ?? null, state.id ? [state.id] : []);
+      if (c.viewType !== 'form') {
+        const before = this.forward.find((ctl) => ctl.viewType === 'form' && sameAction(ctl) && ctl.resId === (state.id ?? null));
+        return this.openRecord(state.id ?? null, before?.resIds.length ? before.resIds : state.id ? [state.id] : []);
+      }
       if (!(await this.canLeave())) return;
       this.stack = [...this.stack.slice(0, -1), { ...c, key: ++this.keySeq, resId: state.id ?? null, title: state.id ? '…' : _t('New') }];
       return;

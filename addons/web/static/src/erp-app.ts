@@ -1,11 +1,12 @@
 import { LitElement, html, css } from 'lit';
 import { sharedStyles } from './styles.ts';
-import { rpc, RpcError } from './rpc.ts';
+import { callKw, rpc, RpcError } from './rpc.ts';
 import { setSession, session } from './session.ts';
 import { setTranslations, _t } from './i18n.ts';
 import { decodeRouterState } from './router.ts';
 import { notifyError } from './erp-notifications.ts';
 import { appOf, firstAction, type MenuSelectDetail } from './erp-menu.ts';
+import { prefetchAction } from './erp-action-manager.ts';
 import type { ErpActionManager } from './erp-action-manager.ts';
 import type { MenuData, SessionInfo } from './types.ts';
 import './erp-menu.ts';
@@ -59,6 +60,11 @@ export class ErpApp extends LitElement {
 
   async boot() {
     this.state = 'loading';
+    // Menus and the URL's action load beside the session: fewer round trips before the first view.
+    const route = decodeRouterState(window.location.hash);
+    const menusLoading = rpc<MenuData>('/web/webclient/load_menus', {});
+    menusLoading.catch(() => undefined); // an expired session is handled below
+    if (route.action !== undefined) prefetchAction(route.action);
     let info: SessionInfo;
     try {
       info = await rpc<SessionInfo>('/web/session/get_session_info', {});
@@ -74,7 +80,7 @@ export class ErpApp extends LitElement {
     try {
       const [translations, menus] = await Promise.all([
         rpc<{ lang: string; messages: Record<string, string> }>('/web/webclient/translations', { lang: info.user_context.lang }),
-        rpc<MenuData>('/web/webclient/load_menus', {}),
+        menusLoading,
       ]);
       setTranslations(translations?.lang ?? info.user_context.lang, translations?.messages ?? {});
       this.menus = menus;
@@ -82,7 +88,6 @@ export class ErpApp extends LitElement {
       [this.state, this.failure] = ['failed', (err as Error).message];
       return;
     }
-    const route = decodeRouterState(window.location.hash);
     const start = route.menu_id !== undefined ? route.menu_id : undefined;
     this.appId = start !== undefined ? appOf(this.menus!, start) : this.menus!.root.children[0];
     this.state = 'ready';
@@ -99,6 +104,16 @@ export class ErpApp extends LitElement {
   private onMenuSelect(e: CustomEvent<MenuSelectDetail>) {
     this.appId = e.detail.appId;
     void this.renderRoot.querySelector<ErpActionManager>('erp-action-manager')?.doAction(e.detail.actionId, { clearBreadcrumbs: true, menuId: e.detail.menuId });
+  }
+
+  /** Saves the user's new language, then reloads the client in it. */
+  private async changeLang(e: CustomEvent<{ lang: string }>) {
+    try {
+      await callKw('res.users', 'preference_change_lang', [], { lang: e.detail.lang });
+      window.location.reload();
+    } catch (err) {
+      notifyError(err);
+    }
   }
 
   private async logout() {
@@ -123,7 +138,8 @@ export class ErpApp extends LitElement {
     }
     if (this.state === 'loading' || !this.menus) return html`<div class="center">${_t('Loading…')}</div>`;
     const info = session();
-    return html`<erp-menu .menus=${this.menus} .appId=${this.appId} .userName=${info.name} @menu-select=${this.onMenuSelect} @logout=${this.logout}></erp-menu>
+    return html`<erp-menu .menus=${this.menus} .appId=${this.appId} .userName=${info.name} .lang=${info.user_context.lang}
+        @menu-select=${this.onMenuSelect} @logout=${this.logout} @lang-change=${this.changeLang}></erp-menu>
       <erp-action-manager></erp-action-manager>
       <erp-notifications></erp-notifications>
       ${this.expired ? html`<erp-login .db=${info.db} .login=${info.username} @login-success=${this.onLogin}></erp-login>` : ''}`;

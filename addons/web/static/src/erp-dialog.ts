@@ -87,7 +87,7 @@ export function confirmDialog(message: string, opts: { title?: string; confirmLa
       resolve(answer);
     };
     const ok = document.createElement('button');
-    ok.className = 'btn btn-primary';
+    ok.className = opts.danger ? 'btn btn-danger-solid' : 'btn btn-primary';
     ok.textContent = opts.confirmLabel ?? _t('Ok');
     ok.slot = 'footer';
     ok.addEventListener('click', () => done(true));

@@ -120,11 +120,17 @@ export class ErpListView extends ViewBase {
         if (seq !== this.seq) return;
         [this.groups, this.records, this.total] = [groups, [], groups.reduce((a, g) => a + g.count, 0)];
       } else {
-        const records = await this.searchRead(this.domain, this.offset);
-        const total = records.length < this.pageLimit && this.offset === 0 ? records.length
-          : await callKw<number>(this.model, 'search_count', [this.domain], { context: this.context });
+        // The count runs beside the page (one round trip less); it is used only for a full page.
+        const reading = this.searchRead(this.domain, this.offset);
+        const counting = callKw<number>(this.model, 'search_count', [this.domain], { context: this.context });
+        counting.catch(() => undefined);
+        const records = await reading;
+        const total = records.length < this.pageLimit && this.offset === 0 ? records.length : await counting;
+        const names = await this.namesFor(records);
         if (seq !== this.seq) return;
-        [this.groups, this.records, this.total] = [null, records, total];
+        // One render with everything: rows, pager and tag names.
+        [this.groups, this.records, this.total, this.names, this.loading] = [null, records, total, names, false];
+        return;
       }
       await this.loadNames();
     } catch (err) {
@@ -178,10 +184,14 @@ export class ErpListView extends ViewBase {
     return this.groups ? fromGroups(this.groups) : this.records;
   }
 
-  /** Display names of many2many tags shown in the columns. */
-  private async loadNames() {
+  /** Display names of the many2many tags of `records` shown in the columns (known ones are kept). */
+  private namesFor(records: RecordValues[]): Promise<Map<string, Map<number, string>>> {
     const tagFields = this.columns.filter((c) => c.field.relation && (c.field.type === 'many2many' || c.node.attrs.widget === 'many2many_tags')).map((c) => c.field);
-    this.names = await loadX2manyNames(this.loadedRecords(), tagFields, this.names, this.context);
+    return tagFields.length ? loadX2manyNames(records, tagFields, this.names, this.context) : Promise.resolve(this.names);
+  }
+
+  private async loadNames() {
+    this.names = await this.namesFor(this.loadedRecords());
   }
 
   private sort(name: string) {

@@ -4,6 +4,9 @@ import { sharedStyles } from './styles.ts';
 import { _t } from './i18n.ts';
 import type { MenuData, MenuItem } from './types.ts';
 
+/** The languages the user can switch to, by their own names (never translated). */
+export const LANGUAGES: Array<[string, string]> = [['en_US', 'English'], ['es_ES', 'Español']];
+
 export interface MenuSelectDetail {
   menuId: number;
   actionId: number;
@@ -35,9 +38,10 @@ export function appOf(menus: MenuData, id: number): number | undefined {
  * Menus arrive already filtered by the server for the user's groups.
  * @fires menu-select - `{menuId, actionId, appId}`
  * @fires logout - the user asked to log out
+ * @fires lang-change - `{lang}` picked in the user menu
  */
 export class ErpMenu extends LitElement {
-  static properties = { menus: { attribute: false }, appId: { type: Number }, userName: {}, open: { state: true } };
+  static properties = { menus: { attribute: false }, appId: { type: Number }, userName: {}, lang: {}, open: { state: true } };
   static styles = [sharedStyles, css`
     :host { display: block; background: var(--erp-nav-bg); color: #fff; position: relative; z-index: 50; }
     nav { display: flex; align-items: center; gap: 2px; height: 46px; padding: 0 8px; }
@@ -54,6 +58,7 @@ export class ErpMenu extends LitElement {
     .panel { position: absolute; left: 0; right: 0; top: 46px; background: #fff; border-bottom: 1px solid var(--erp-border); box-shadow: 0 6px 16px rgba(0,0,0,.15); padding: 4px 0; max-height: 80vh; overflow: auto; }
     .panel .dropdown-header { padding-top: 10px; }
     .user { max-width: 180px; overflow: hidden; text-overflow: ellipsis; }
+    .check { width: 16px; color: var(--erp-primary); }
     @media (max-width: 767px) {
       .sections { display: none; }
       .burger { display: inline-flex; }
@@ -63,6 +68,8 @@ export class ErpMenu extends LitElement {
   declare menus: MenuData;
   declare appId: number | undefined;
   declare userName: string;
+  /** The user's language (`en_US`), checked in the user menu. */
+  declare lang: string;
   /** Which dropdown is open: 'apps', 'user', 'burger', or a section menu id. */
   declare open: string | null;
   private readonly onDocClick = (e: Event) => {
@@ -72,6 +79,7 @@ export class ErpMenu extends LitElement {
   constructor() {
     super();
     this.userName = '';
+    this.lang = 'en_US';
     this.open = null;
   }
 
@@ -141,6 +149,11 @@ export class ErpMenu extends LitElement {
         ${icon('user')}<span class="user-name">${this.userName}</span></button>
         ${this.open === 'user' ? html`<div class="dropdown-menu right" role="menu">
           <div class="dropdown-header">${this.userName}</div>
+          <div class="dropdown-header">${_t('Language')}</div>
+          ${LANGUAGES.map(([code, name]) => html`<button class="dropdown-item" role="menuitemradio" lang=${code.replace('_', '-')} aria-checked=${String(code === this.lang)}
+            @click=${() => { this.open = null; if (code !== this.lang) this.dispatchEvent(new CustomEvent('lang-change', { detail: { lang: code }, bubbles: true, composed: true })); }}>
+            <span class="check" aria-hidden="true">${code === this.lang ? '✓' : ''}</span>${name}</button>`)}
+          <div class="dropdown-divider"></div>
           <button class="dropdown-item" role="menuitem" @click=${() => this.dispatchEvent(new CustomEvent('logout', { bubbles: true, composed: true }))}>${_t('Log out')}</button>
         </div>` : ''}</div>
     </nav>

@@ -175,14 +175,14 @@ export class ErpSearchBar extends LitElement {
     const on = this.model.isActive(f.key);
     if (f.date) {
       return html`<button class="dropdown-item" aria-expanded=${String(this.rangeFor === f.key)} @click=${() => (this.rangeFor = this.rangeFor === f.key ? null : f.key)}>
-          <span class="check">${on ? '✓' : ''}</span>${f.description} ▾</button>
+          <span class="check" aria-hidden="true">${on ? '✓' : ''}</span>${f.description} ▾</button>
         ${this.rangeFor === f.key ? html`<form class="range" @submit=${(e: Event) => this.applyRange(e, f.key)}>
           <label>${_t('From')} <input type="date" name="from" required></label>
           <label>${_t('To')} <input type="date" name="to" required></label>
           <button class="btn btn-primary btn-sm">${_t('Apply')}</button></form>` : ''}`;
     }
     return html`<button class="dropdown-item" role="menuitemcheckbox" aria-checked=${String(on)}
-      @click=${() => { this.model.toggleFilter(f.key); this.changed(); }}><span class="check">${on ? '✓' : ''}</span>${f.description}</button>`;
+      @click=${() => { this.model.toggleFilter(f.key); this.changed(); }}><span class="check" aria-hidden="true">${on ? '✓' : ''}</span>${f.description}</button>`;
   }
 
   private applyRange(e: Event, key: string) {
@@ -212,10 +212,10 @@ export class ErpSearchBar extends LitElement {
         ${groupBys.map((f) => {
           const on = this.model.isActive(f.key);
           return html`<button class="dropdown-item" role="menuitemcheckbox" aria-checked=${String(on)}
-            @click=${() => { this.model.toggleFilter(f.key); this.changed(); }}><span class="check">${on ? '✓' : ''}</span>${f.description}</button>`;
+            @click=${() => { this.model.toggleFilter(f.key); this.changed(); }}><span class="check" aria-hidden="true">${on ? '✓' : ''}</span>${f.description}</button>`;
         })}
         ${activeSpecs.map((spec) => html`<button class="dropdown-item" role="menuitemcheckbox" aria-checked="true"
-          @click=${() => { this.model.toggleGroupBy(spec); this.changed(); }}><span class="check">✓</span>${this.model.groupByLabel(spec)}</button>`)}
+          @click=${() => { this.model.toggleGroupBy(spec); this.changed(); }}><span class="check" aria-hidden="true">✓</span>${this.model.groupByLabel(spec)}</button>`)}
         <div class="custom"><select aria-label=${_t('Add Custom Group')} @change=${(e: Event) => {
           const select = e.target as HTMLSelectElement;
           if (select.value) this.model.toggleGroupBy(select.value);

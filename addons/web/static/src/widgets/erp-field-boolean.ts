@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, css } from 'lit';
 import { FieldWidget } from './field-widget.ts';
 
 /**
@@ -6,6 +6,11 @@ import { FieldWidget } from './field-widget.ts';
  * @fires value-changed - true or false
  */
 export class ErpFieldBoolean extends FieldWidget<boolean> {
+  static styles = [...FieldWidget.styles, css`
+    :host { display: flex; align-items: center; min-height: 32px; }
+    input { margin: 0; width: 16px; height: 16px; }
+  `];
+
   render() {
     return html`<input type="checkbox" aria-label=${this.label} .checked=${!!this.value} ?disabled=${this.readonly}
       @change=${(e: Event) => this.emit((e.target as HTMLInputElement).checked)}>`;

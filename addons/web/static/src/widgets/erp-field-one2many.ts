@@ -13,6 +13,8 @@ import { defaultsToValues } from '../form-data.ts';
 import { currentLanguage, _t } from '../i18n.ts';
 import type { FieldsInfo } from '../types.ts';
 
+const NUMERIC = new Set(['integer', 'float']);
+
 /** The list subview of an x2many field and its comodel's fields. */
 export interface SubView {
   arch: ArchNode;
@@ -34,6 +36,7 @@ export class ErpFieldOne2many extends FieldWidget<X2ManyValue> {
     td { border-bottom: 1px solid var(--erp-border); padding: 4px 6px; vertical-align: middle; }
     tbody tr:hover { background: var(--erp-hover); cursor: pointer; }
     td.actions { width: 32px; text-align: right; }
+    .num { text-align: right; } td.num input { text-align: right; }
     .add { margin-top: 4px; }
   `];
   declare subview: SubView | undefined;
@@ -86,9 +89,9 @@ export class ErpFieldOne2many extends FieldWidget<X2ManyValue> {
     const columns = this.columns;
     const sub = this.subview.fields;
     return html`<div class="table-wrap"><table>
-        <thead><tr>${columns.map((c) => html`<th>${c.attrs.string || sub[c.attrs.name].string}</th>`)}${this.readonly ? '' : html`<th></th>`}</tr></thead>
+        <thead><tr>${columns.map((c) => html`<th class=${NUMERIC.has(sub[c.attrs.name].type) ? 'num' : ''}>${c.attrs.string || sub[c.attrs.name].string}</th>`)}${this.readonly ? '' : html`<th></th>`}</tr></thead>
         <tbody>${repeat(value.rows, (r) => r.key, (r) => html`<tr @click=${() => !this.readonly && (this.editing = r.key)}>
-          ${columns.map((c) => html`<td>${this.cell(r, c)}</td>`)}
+          ${columns.map((c) => html`<td class=${NUMERIC.has(sub[c.attrs.name].type) ? 'num' : ''}>${this.cell(r, c)}</td>`)}
           ${this.readonly ? '' : html`<td class="actions"><button type="button" class="btn btn-icon btn-sm" aria-label=${_t('Delete line')}
             @click=${(e: Event) => { e.stopPropagation(); this.emit(removeRow(value, r.key, 'delete')); }}>${icon('trash')}</button></td>`}
         </tr>`)}</tbody>

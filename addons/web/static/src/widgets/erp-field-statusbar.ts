@@ -10,13 +10,17 @@ import { FieldWidget } from './field-widget.ts';
 export class ErpFieldStatusbar extends FieldWidget<string | number | false> {
   static styles = [...FieldWidget.styles, css`
     :host { display: flex; justify-content: flex-end; }
-    ol { display: flex; flex-wrap: wrap; margin: 0; padding: 0; list-style: none; }
+    ol { display: flex; flex-wrap: wrap; margin: 0; padding: 0; list-style: none; gap: 2px 0; }
+    li + li { margin-left: -4px; }
     li button {
-      border: 1px solid var(--erp-border); background: #fff; color: var(--erp-muted); padding: 4px 14px 4px 18px;
-      margin-left: -1px; font-size: 0.85rem; clip-path: polygon(0 0, calc(100% - 8px) 0, 100% 50%, calc(100% - 8px) 100%, 0 100%, 8px 50%);
+      border: 0; background: var(--erp-hover); color: var(--erp-muted); padding: 6px 18px 6px 22px; min-height: 32px;
+      font-size: 0.85rem; clip-path: polygon(0 0, calc(100% - 10px) 0, 100% 50%, calc(100% - 10px) 100%, 0 100%, 10px 50%);
     }
-    li:first-child button { clip-path: polygon(0 0, calc(100% - 8px) 0, 100% 50%, calc(100% - 8px) 100%, 0 100%); padding-left: 12px; }
-    li button[aria-current='step'] { background: var(--erp-primary); border-color: var(--erp-primary); color: #fff; font-weight: 600; }
+    li:first-child button { clip-path: polygon(0 0, calc(100% - 10px) 0, 100% 50%, calc(100% - 10px) 100%, 0 100%); padding-left: 14px; border-radius: var(--erp-radius) 0 0 var(--erp-radius); }
+    li:last-child button { clip-path: polygon(0 0, 100% 0, 100% 100%, 0 100%, 10px 50%); padding-right: 14px; border-radius: 0 var(--erp-radius) var(--erp-radius) 0; }
+    li:only-child button { clip-path: none; padding: 6px 14px; border-radius: var(--erp-radius); }
+    li button:not(:disabled):hover { background: var(--erp-selected); color: var(--erp-text); }
+    li button[aria-current='step'] { background: var(--erp-primary); color: #fff; font-weight: 600; }
     li button:disabled { cursor: default; }
   `];
 
