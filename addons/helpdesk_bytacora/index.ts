@@ -1,0 +1,63 @@
+/** helpdesk_bytacora: tickets, their categories, priorities, tags, canned responses and wizards. */
+import type { Environment } from '../../core/orm/index.ts';
+import { HelpdeskCannedResponse } from './models/helpdesk_canned_response.ts';
+import { HelpdeskTicket } from './models/helpdesk_ticket.ts';
+import { HelpdeskCalendar } from './models/helpdesk_calendar.ts';
+import { HelpdeskCalendarAttendance } from './models/helpdesk_calendar_attendance.ts';
+import { HelpdeskCalendarHoliday } from './models/helpdesk_calendar_holiday.ts';
+import { HelpdeskSla } from './models/helpdesk_sla.ts';
+import { HelpdeskTicketSla } from './models/helpdesk_ticket_sla.ts';
+import { HelpdeskTicketSearch, SEARCH_DDL } from './models/helpdesk_ticket_search.ts';
+import { HelpdeskTicketCategory } from './models/helpdesk_ticket_category.ts';
+import { HelpdeskTicketPriority } from './models/helpdesk_ticket_priority.ts';
+import { HelpdeskTicketTag } from './models/helpdesk_ticket_tag.ts';
+import { HrDepartment } from './models/hr_department.ts';
+import { IrAttachment } from './models/ir_attachment.ts';
+import { ProjectProject } from './models/project_project.ts';
+import { ResPartner } from './models/res_partner.ts';
+import { HelpdeskTicketClose } from './wizards/helpdesk_ticket_close.ts';
+import { HelpdeskTicketMerge } from './wizards/helpdesk_ticket_merge.ts';
+import { HelpdeskTicketReassign } from './wizards/helpdesk_ticket_reassign.ts';
+import { HelpdeskTicketSolve } from './wizards/helpdesk_ticket_solve.ts';
+
+export const models = [
+  HelpdeskTicketCategory, HelpdeskTicketPriority, HelpdeskTicketTag,
+  HelpdeskCalendar, HelpdeskCalendarAttendance, HelpdeskCalendarHoliday, HelpdeskSla,
+  HelpdeskTicket, HelpdeskTicketSla, HelpdeskTicketSearch, HelpdeskCannedResponse,
+  ProjectProject, HrDepartment, ResPartner, IrAttachment,
+  HelpdeskTicketSolve, HelpdeskTicketReassign, HelpdeskTicketClose, HelpdeskTicketMerge,
+];
+
+/**
+ * Composite indexes for the list views (SPEC 8): "All Tickets" filtered by state and ordered
+ * by id, "Assigned to me" by technician and state, "My Tickets" by reporter.
+ */
+export const TICKET_INDEXES = [
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_state_id_idx ON helpdesk_ticket (state, id)',
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_user_state_idx ON helpdesk_ticket (user_id, state, id)',
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_partner_id_idx ON helpdesk_ticket (partner_id, id)',
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_create_uid_id_idx ON helpdesk_ticket (create_uid, id)',
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_category_idx ON helpdesk_ticket (category_id, state)',
+];
+
+export async function onInstall(env: Environment): Promise<void> {
+  for (const sql of [...TICKET_INDEXES, ...SEARCH_DDL]) await env.cr.raw(sql);
+  await spreadDemoDates(env);
+}
+
+/**
+ * Demo tickets get creation dates over the last weeks (closed ones a closing date a little
+ * later), so the dashboards, date filters and SLAs have a shape; their SLAs are recomputed.
+ */
+async function spreadDemoDates(env: Environment): Promise<void> {
+  const rows = await env.cr('ir_model_data').where({ module: 'helpdesk_bytacora', model: 'helpdesk.ticket' }).where('name', 'like', 'ticket_demo_%').select('name', 'res_id');
+  for (const r of rows) {
+    const n = Number(String(r.name).replace('ticket_demo_', ''));
+    if (!Number.isInteger(n)) continue;
+    const daysAgo = [0, 0, 2, 6, 40, 1, 9, 15, 35, 25, 3, 0, 55][n] ?? n;
+    await env.cr.raw(`UPDATE helpdesk_ticket SET create_date = now() AT TIME ZONE 'UTC' - make_interval(days => ?, hours => ?) WHERE id = ?`, [daysAgo, n, r.res_id]);
+    await env.cr.raw(`UPDATE helpdesk_ticket SET close_date = create_date + make_interval(hours => ?) WHERE id = ? AND state = 'closed'`, [n * 4, r.res_id]);
+    await env.cr.raw(`UPDATE helpdesk_ticket SET first_response_date = create_date + make_interval(mins => ?) WHERE id = ? AND state != 'new'`, [20 * n, r.res_id]);
+  }
+  if (rows.length) await (env.model('helpdesk.ticket').sudo().browse(rows.map((r: any) => Number(r.res_id))) as any)._slaCompute();
+}

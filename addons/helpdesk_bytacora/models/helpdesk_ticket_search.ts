@@ -1,0 +1,63 @@
+/**
+ * Full-text search of tickets (SPEC 4.5): subject, description and messages, with Spanish
+ * and English stemming, ranked (subject weighs most, then description, then messages).
+ *
+ *   websearch query ──▶ tickets whose `search_vector` matches (a generated tsvector column
+ *                       with a GIN index) + tickets with a matching message (GIN expression
+ *                       index on mail_message) ──▶ rank = ts_rank of both ──▶ the caller's
+ *                       record rules
+ *
+ * Internal notes only count for technicians. A user (who sees only their own tickets) is
+ * searched within those from the start, so their results never depend on other tickets.
+ * The column and indexes are created at install (index.ts); the ORM does not know the column.
+ */
+import { model, ValidationError } from '../../../core/orm/index.ts';
+import { _t, helpdeskRole, isStaff } from '../tools.ts';
+
+const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
+const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
+/** The message text as indexed (the query must use the same expression to use the index). */
+const MESSAGE_VECTOR = (alias: string) => `(to_tsvector('spanish', ${plain(`${alias}.body`)}) || to_tsvector('english', ${plain(`${alias}.body`)}))`;
+
+export const SEARCH_DDL = [
+  `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS (${both(`coalesce(subject, '')`, 'A')} || ${both(plain('description'), 'B')}) STORED`,
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
+  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_fulltext_idx ON mail_message USING gin (${MESSAGE_VECTOR('mail_message')}) WHERE model = 'helpdesk.ticket'`,
+];
+
+export interface FulltextHit { id: number; display_name: string; rank: number }
+
+export const HelpdeskTicketSearch = model((Base) => class extends Base {
+  static _inherit = 'helpdesk.ticket';
+  static _rpc = { search_fulltext: { kind: 'model' as const, params: ['query', 'limit'] } };
+
+  /** The tickets matching `query` (web-search syntax: words, "phrases", -excluded, or), best first. */
+  async search_fulltext(query: unknown, limit: unknown = 80): Promise<FulltextHit[]> {
+    if (typeof query !== 'string') throw new ValidationError(_t(this.env, 'The search text must be a string.'));
+    const max = limit === null || limit === undefined || limit === false ? 80 : Number(limit);
+    if (!Number.isInteger(max) || max <= 0 || max > 1000) throw new ValidationError(_t(this.env, 'The limit must be a whole number from 1 to 1000.'));
+    await this.check_access_rights('read');
+    if (!query.trim()) return [];
+    const staff = isStaff(await helpdeskRole(this.env));
+    const scope = staff ? null : (await this.search([])).ids;
+    if (scope && !scope.length) return [];
+    const within = (col: string) => (scope ? `AND ${col} = ANY(?::int[])` : '');
+    const scopeArgs = scope ? [scope] : [];
+    const result = await this.env.cr.raw(
+      `WITH q AS (SELECT websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?) AS q),
+            hits AS (
+              SELECT t.id, ts_rank(t.search_vector, q.q) AS r FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q ${within('t.id')}
+              UNION ALL
+              SELECT m.res_id, 0.4 * max(ts_rank(${MESSAGE_VECTOR('m')}, q.q)) FROM mail_message m, q
+               WHERE m.model = 'helpdesk.ticket' AND ${MESSAGE_VECTOR('m')} @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}
+               GROUP BY m.res_id)
+       SELECT id, sum(r) AS rank FROM hits GROUP BY id ORDER BY rank DESC, id DESC LIMIT ?`,
+      [query, query, ...scopeArgs, ...scopeArgs, max]);
+    const rows = (Array.isArray(result) ? result : result.rows) as Array<{ id: number; rank: number }>;
+    if (!rows.length) return [];
+    const visible = new Set((await this.search([['id', 'in', rows.map((r) => Number(r.id))]])).ids);
+    const hits = rows.filter((r) => visible.has(Number(r.id)));
+    const names = await this.browse(hits.map((h) => Number(h.id))).sudo()._displayNames();
+    return hits.map((h) => ({ id: Number(h.id), display_name: names.get(Number(h.id)) ?? '', rank: Number(h.rank) }));
+  }
+});

@@ -1,0 +1,165 @@
+/**
+ * SLAs of helpdesk.ticket (SPEC 4.5), a layer over the ticket model of this addon:
+ *
+ *   create / priority change ──▶ deadlines = created + working hours of the priority's SLA
+ *   leaving "pending"         ──▶ the working hours spent waiting are added (paused clock)
+ *   public answer by staff    ──▶ first_response_date
+ *   every change, and a cron  ──▶ sla_status: on_time / at_risk / failed (frozen while pending,
+ *                                 final once closed)
+ *
+ * Deadlines are stored, so lists filter and sort by them; the working-hours arithmetic is in
+ * ../sla.ts.
+ */
+import { AccessError, fields, formatDatetime, model, type Vals } from '../../../core/orm/index.ts';
+import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../sla.ts';
+import { loadWorkCalendar } from './helpdesk_calendar.ts';
+import { isTechnician } from './helpdesk_ticket.ts';
+import { _t, fieldLabel } from '../tools.ts';
+
+export const SLA_STATUSES = [['on_time', 'On time'], ['at_risk', 'At risk'], ['failed', 'Missed']] as const;
+
+const asDate = (v: unknown): Date | null => {
+  if (!v) return null;
+  if (v instanceof Date) return v;
+  const d = new Date(`${String(v).replace(' ', 'T').slice(0, 19)}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+const SLA_FIELDS = ['sla_id', 'sla_first_response_deadline', 'sla_deadline', 'first_response_date', 'sla_paused_hours', 'sla_status'];
+
+export const HelpdeskTicketSla = model((Base) => {
+  const parent = Base.prototype as any;
+  return class extends Base {
+    static _inherit = 'helpdesk.ticket';
+    static fields = {
+      sla_id: fields.many2one('helpdesk.sla', { string: 'SLA Policy', readonly: true, copy: false }),
+      sla_first_response_deadline: fields.datetime({ string: 'First response due', readonly: true, copy: false }),
+      sla_deadline: fields.datetime({ string: 'Solution due', readonly: true, copy: false, index: true }),
+      first_response_date: fields.datetime({ string: 'First response on', readonly: true, copy: false }),
+      sla_paused_hours: fields.float({ string: 'Paused working hours', readonly: true, copy: false, help: 'Working hours the ticket spent waiting for the reporter: they do not count against the SLA' }),
+      sla_status: fields.selection(SLA_STATUSES, { string: 'SLA Status', readonly: true, copy: false, index: true }),
+    };
+    static _cron = ['cron_sla_update'];
+
+    async create(valsList: Vals | Vals[]) {
+      if (!this.env.su) for (const v of Array.isArray(valsList) ? valsList : [valsList]) this._checkSlaVals(v, true);
+      const records = await super.create(valsList);
+      await records._slaCompute();
+      return records;
+    }
+
+    async write(vals: Vals) {
+      if (!this.env.su) this._checkSlaVals(vals, false);
+      const leaving = vals && typeof vals === 'object' && 'state' in vals && vals.state !== 'pending'
+        ? await this.env.cr('helpdesk_ticket').whereIn('id', this.ids).where({ state: 'pending' }).whereNotNull('sla_id').select('id', 'date_pending', 'write_date', 'sla_id', 'sla_paused_hours')
+        : [];
+      const res = await super.write(vals);
+      if (!vals || typeof vals !== 'object' || !this.ids.length) return res;
+      for (const r of leaving) {
+        const since = asDate(r.date_pending) ?? asDate(r.write_date);
+        if (!since) continue;
+        const cal = await this._slaCalendar(Number(r.sla_id));
+        const paused = Number(r.sla_paused_hours ?? 0) + (cal ? workingHoursBetween(since, new Date(), cal) : 0);
+        await this.env.cr('helpdesk_ticket').where({ id: r.id }).update({ sla_paused_hours: paused });
+      }
+      if ('priority_id' in vals || leaving.length) await this._slaCompute();
+      else if ('state' in vals || 'first_response_date' in vals) await this._slaUpdateStatus();
+      return res;
+    }
+
+    /** The SLA fields are the system's: refused from anyone but sudo (empty values on create are fine). */
+    _checkSlaVals(vals: unknown, creating: boolean): void {
+      if (!vals || typeof vals !== 'object' || Array.isArray(vals)) return;
+      for (const [key, value] of Object.entries(vals)) {
+        if (!SLA_FIELDS.includes(key) || (creating && (value === false || value === null || value === 0 || value === ''))) continue;
+        throw new AccessError(_t(this.env, 'The SLA field "%s" is computed by the helpdesk and cannot be set.', fieldLabel(this.env, 'helpdesk.ticket', key)));
+      }
+    }
+
+    /** A public answer by a technician is the first response. */
+    async message_post(...args: unknown[]): Promise<number> {
+      const id: number = await parent.message_post.apply(this, args);
+      const ticket = await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('first_response_date', 'sla_id');
+      if (ticket?.sla_id && !ticket.first_response_date) {
+        const msg = await this.env.cr('mail_message as m').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id').where('m.id', id).first('m.author_id', 'm.message_type', 's.internal');
+        if (msg && !msg.internal && ['comment', 'email'].includes(msg.message_type) && msg.author_id && (await this._isStaffPartner(Number(msg.author_id)))) {
+          await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
+          await this._slaUpdateStatus();
+        }
+      }
+      return id;
+    }
+
+    async _isStaffPartner(partnerId: number): Promise<boolean> {
+      const users = await this.env.cr('res_users').where({ partner_id: partnerId, active: true }).select('id');
+      for (const u of users) if (await isTechnician(this.env, Number(u.id))) return true;
+      return false;
+    }
+
+    async _slaCalendar(slaId: number): Promise<WorkCalendar | null> {
+      const sla = await this.env.cr('helpdesk_sla').where({ id: slaId }).first('calendar_id');
+      return sla?.calendar_id ? loadWorkCalendar(this.env, Number(sla.calendar_id)) : null;
+    }
+
+    /** The SLA of each ticket's priority and its deadlines (paused hours added to the solution's). */
+    async _slaCompute(): Promise<void> {
+      if (!this.ids.length) return;
+      const cr = this.env.cr;
+      const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours');
+      const calendars = new Map<number, WorkCalendar>();
+      for (const r of rows) {
+        const sla = r.priority_id
+          ? await cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours')
+          : null;
+        if (!sla) {
+          await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null });
+          continue;
+        }
+        const calId = Number(sla.calendar_id);
+        if (!calendars.has(calId)) calendars.set(calId, await loadWorkCalendar(this.env, calId));
+        const cal = calendars.get(calId)!;
+        const start = asDate(r.create_date) ?? new Date();
+        await cr('helpdesk_ticket').where({ id: r.id }).update({
+          sla_id: sla.id,
+          sla_first_response_deadline: formatDatetime(addWorkingHours(start, Number(sla.first_response_hours ?? 0), cal)),
+          sla_deadline: formatDatetime(addWorkingHours(start, Number(sla.resolution_hours ?? 0) + Number(r.sla_paused_hours ?? 0), cal)),
+        });
+      }
+      await this._slaUpdateStatus();
+    }
+
+    /** on_time / at_risk / failed from the deadlines; unchanged while pending; final once closed. */
+    async _slaUpdateStatus(): Promise<void> {
+      if (!this.ids.length) return;
+      const cr = this.env.cr;
+      const rows = await cr('helpdesk_ticket as t').join('helpdesk_sla as s', 's.id', 't.sla_id').whereIn('t.id', this.ids)
+        .select('t.id', 't.state', 't.create_date', 't.close_date', 't.first_response_date', 't.sla_first_response_deadline', 't.sla_deadline', 't.sla_status', 's.at_risk_percent');
+      const now = Date.now();
+      for (const r of rows) {
+        if (r.state === 'pending' && r.sla_status) continue;
+        const created = asDate(r.create_date)?.getTime() ?? now;
+        const firstDue = asDate(r.sla_first_response_deadline)?.getTime();
+        const due = asDate(r.sla_deadline)?.getTime();
+        const closed = r.state === 'closed';
+        const end = closed ? asDate(r.close_date)?.getTime() ?? now : now;
+        const answered = asDate(r.first_response_date)?.getTime() ?? (closed ? end : null);
+        const firstFailed = firstDue !== undefined && (answered !== null ? answered > firstDue : now > firstDue);
+        let status = firstFailed || (due !== undefined && end > due) ? 'failed' : 'on_time';
+        if (status === 'on_time' && !closed) {
+          const share = Number(r.at_risk_percent ?? 80) / 100;
+          const used = (deadline: number | undefined) => deadline !== undefined && deadline > created && (now - created) / (deadline - created) >= share;
+          if (used(due) || (answered === null && used(firstDue))) status = 'at_risk';
+        }
+        if (status !== r.sla_status) await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_status: status });
+      }
+    }
+
+    /** Scheduled action "Helpdesk: update SLA status": re-evaluates the open tickets with an SLA. */
+    async cron_sla_update(): Promise<number> {
+      const rows = await this.env.cr('helpdesk_ticket').whereNotNull('sla_id').whereIn('state', ['new', 'open']).select('id');
+      const ids = rows.map((r: any) => Number(r.id));
+      for (let i = 0; i < ids.length; i += 1000) await this.sudo().browse(ids.slice(i, i + 1000))._slaUpdateStatus();
+      return ids.length;
+    }
+  };
+});

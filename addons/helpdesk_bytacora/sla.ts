@@ -1,0 +1,94 @@
+/**
+ * Working-hours arithmetic for SLAs, pure (no database): a calendar is weekly working
+ * intervals in local time of a time zone, plus holidays (local dates).
+ *
+ *   addWorkingHours(start, h, cal)      the instant h working hours after `start`
+ *   workingHoursBetween(a, b, cal)      working hours elapsed between two instants
+ *
+ * Both walk the local days from the start, intersecting each working interval with the
+ * remaining span. A calendar without any working interval counts every hour (24/7).
+ */
+
+export interface WorkCalendar {
+  /** IANA time zone of the hours, e.g. 'Europe/Madrid'. */
+  tz: string;
+  /** Working intervals by weekday (0 = Monday … 6 = Sunday), in local hours: [[9, 13], [14, 18]]. */
+  intervals: Map<number, Array<[number, number]>>;
+  /** Local dates 'YYYY-MM-DD' without work. */
+  holidays: Set<string>;
+}
+
+const MAX_DAYS = 3 * 366;
+const HOUR = 3_600_000;
+
+/** Minutes the wall clock of `tz` is ahead of UTC at `instant`. */
+export function tzOffsetMinutes(instant: Date, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The UTC instant of a local wall-clock time in `tz` (hours may be fractional). */
+export function localToUtc(year: number, month: number, day: number, hours: number, tz: string): Date {
+  const guess = Date.UTC(year, month - 1, day) + hours * HOUR;
+  let result = guess - tzOffsetMinutes(new Date(guess), tz) * 60_000;
+  const again = guess - tzOffsetMinutes(new Date(result), tz) * 60_000; // daylight-saving edges
+  if (again !== result) result = again;
+  return new Date(result);
+}
+
+/** The local calendar date of an instant: [year, month, day, weekday (0 = Monday)]. */
+function localDate(instant: Date, tz: string): [number, number, number, number] {
+  const shifted = new Date(instant.getTime() + tzOffsetMinutes(instant, tz) * 60_000);
+  return [shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate(), (shifted.getUTCDay() + 6) % 7];
+}
+
+const isoDate = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+/** The working intervals (as UTC instants) of each local day from the one of `start` on. */
+function* workingSpans(start: Date, cal: WorkCalendar): Generator<[number, number]> {
+  const [y, m, d] = localDate(start, cal.tz);
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const day = new Date(Date.UTC(y, m - 1, d + i));
+    const [yy, mm, dd] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+    if (cal.holidays.has(isoDate(yy, mm, dd))) continue;
+    const weekday = (day.getUTCDay() + 6) % 7;
+    for (const [from, to] of [...(cal.intervals.get(weekday) ?? [])].sort((a, b) => a[0] - b[0])) {
+      if (to <= from) continue;
+      yield [localToUtc(yy, mm, dd, from, cal.tz).getTime(), localToUtc(yy, mm, dd, to, cal.tz).getTime()];
+    }
+  }
+}
+
+const hasIntervals = (cal: WorkCalendar) => [...cal.intervals.values()].some((list) => list.some(([f, t]) => t > f));
+
+/** The instant `hours` working hours after `start`. */
+export function addWorkingHours(start: Date, hours: number, cal: WorkCalendar): Date {
+  if (!hasIntervals(cal) || hours <= 0) return new Date(start.getTime() + Math.max(0, hours) * HOUR);
+  let left = hours * HOUR;
+  const from = start.getTime();
+  for (const [a, b] of workingSpans(start, cal)) {
+    if (b <= from) continue;
+    const begin = Math.max(a, from);
+    if (b - begin >= left) return new Date(begin + left);
+    left -= b - begin;
+  }
+  throw new Error('The working calendar has no working time in the next three years');
+}
+
+/** Working hours between two instants (0 when `end` is not after `start`). */
+export function workingHoursBetween(start: Date, end: Date, cal: WorkCalendar): number {
+  if (end.getTime() <= start.getTime()) return 0;
+  if (!hasIntervals(cal)) return (end.getTime() - start.getTime()) / HOUR;
+  let total = 0;
+  const [from, to] = [start.getTime(), end.getTime()];
+  for (const [a, b] of workingSpans(start, cal)) {
+    if (a >= to) break;
+    if (b <= from) continue;
+    total += Math.min(b, to) - Math.max(a, from);
+  }
+  return total / HOUR;
+}

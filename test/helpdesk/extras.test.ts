@@ -1,0 +1,301 @@
+/**
+ * SPEC 4.5 features beyond the basics: tags, the reporter closing their own ticket,
+ * canned responses with placeholders.
+ */
+import test from 'ava';
+import { as, field, rejects, rollback, setupHelpdesk, ticketOf, type HelpdeskFixture } from './helpers.ts';
+
+let fx: HelpdeskFixture;
+test.before(async () => { fx = await setupHelpdesk(); });
+test.after.always(async () => { await fx?.app.close(); });
+
+// ── tags ─────────────────────────────────────────────────────────────────────────────
+test('tags: a technician creates a colored tag and puts it on a ticket', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    const tag = await as(env, fx.uid.technician, 'helpdesk.ticket.tag').create({ name: 'Printer', color: 3 });
+    await as(env, fx.uid.technician).browse([id]).write({ tag_ids: [[4, tag.ids[0]]] });
+    t.deepEqual(await field(env, 'helpdesk.ticket', id, 'tag_ids'), tag.ids);
+    t.is(await field(env, 'helpdesk.ticket.tag', tag.ids[0], 'color'), 3);
+  });
+});
+
+test('tags: users read tags but cannot create them nor tag tickets', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    const tag = await env.model('helpdesk.ticket.tag').create({ name: 'VPN' });
+    t.is((await as(env, fx.uid.user, 'helpdesk.ticket.tag').browse(tag.ids).read(['name']))[0].name, 'VPN');
+    await rejects(t, as(env, fx.uid.user, 'helpdesk.ticket.tag').create({ name: 'Mine' }), 'AccessError');
+    await rejects(t, as(env, fx.uid.user).browse([id]).write({ tag_ids: [[4, tag.ids[0]]] }), 'AccessError');
+  });
+});
+
+test('tags: tag names are unique', async (t) => {
+  await rollback(fx.app, async (env) => {
+    await env.model('helpdesk.ticket.tag').create({ name: 'Email' });
+    await rejects(t, env.model('helpdesk.ticket.tag').create({ name: 'Email' }), 'ValidationError', /Duplicate/);
+  });
+});
+
+test('tags: tickets can be searched by tag name', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    await ticketOf(fx, env, 'user');
+    const tag = await env.model('helpdesk.ticket.tag').create({ name: 'Wifi' });
+    await as(env, fx.uid.technician).browse([id]).write({ tag_ids: [[6, 0, tag.ids]] });
+    t.deepEqual((await as(env, fx.uid.technician).search([['tag_ids', 'ilike', 'wif']])).ids, [id]);
+  });
+});
+
+// ── the reporter closes their own ticket ─────────────────────────────────────────────
+test('close: the reporter closes their own ticket with a note, kept as the solution', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', {}, 'pending');
+    await as(env, fx.uid.user).browse([id]).action_close('It works after a restart');
+    const [r] = await env.model('helpdesk.ticket').browse([id]).read(['state', 'solution', 'close_date']);
+    t.is(r.state, 'closed');
+    t.is(r.solution, '<p>It works after a restart</p>');
+    t.truthy(r.close_date);
+  });
+});
+
+test('close: without a note the solution says the reporter closed it', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    await as(env, fx.uid.user).browse([id]).action_close();
+    t.is(await field(env, 'helpdesk.ticket', id, 'solution'), '<p>Closed by the reporter.</p>');
+  });
+});
+
+test('close: an already closed ticket cannot be closed again', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', {}, 'closed');
+    await rejects(t, as(env, fx.uid.user).browse([id]).action_close(), 'UserError', /already closed/);
+  });
+});
+
+test('close wizard: the reporter\'s dialog closes the ticket of the context', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    const action = await as(env, fx.uid.user).browse([id]).action_close_wizard();
+    t.like(action, { res_model: 'helpdesk.ticket.close', target: 'new', context: { active_id: id } });
+    const wizard = await env.withUser(fx.uid.user).withContext(action.context).model('helpdesk.ticket.close').create({ note: 'Solved myself' });
+    await (wizard as any).action_confirm();
+    t.is(await field(env, 'helpdesk.ticket', id, 'state'), 'closed');
+  });
+});
+
+test('close wizard: another user cannot use it on a ticket that is not theirs', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'other');
+    const wizard = await env.withUser(fx.uid.user).withContext({ active_ids: [id], active_model: 'helpdesk.ticket' }).model('helpdesk.ticket.close').create({});
+    await rejects(t, (wizard as any).action_confirm(), 'AccessError');
+    t.is(await field(env, 'helpdesk.ticket', id, 'state'), 'new');
+  });
+});
+
+// ── canned responses ─────────────────────────────────────────────────────────────────
+test('canned responses: placeholders are filled with the ticket and the current user', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', { subject: 'Screen <flickers>' });
+    const number = await field<string>(env, 'helpdesk.ticket', id, 'number');
+    const canned = await env.model('helpdesk.canned.response').create({ name: 'Ack', body: '<p>Hi {{ticket.partner_name}}, about {{ ticket.number }} ({{ticket.subject}}, {{ticket.state}}) — {{user.name}}</p>' });
+    const text = await as(env, fx.uid.technician, 'helpdesk.canned.response').browse(canned.ids).render(id);
+    t.is(text, `<p>Hi HD user, about ${number} (Screen &lt;flickers&gt;, Unseen) — HD technician</p>`);
+  });
+});
+
+test('canned responses: an unknown placeholder is a clear error', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    const canned = await env.model('helpdesk.canned.response').create({ name: 'Bad', body: '<p>{{ticket.password}}</p>' });
+    await rejects(t, as(env, fx.uid.technician, 'helpdesk.canned.response').browse(canned.ids).render(id), 'UserError', /Unknown placeholder \{\{ticket.password\}\}/);
+  });
+});
+
+test('canned responses: rendering for a ticket the caller cannot read is refused', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'other');
+    const canned = await env.model('helpdesk.canned.response').create({ name: 'Ack', body: '<p>{{ticket.subject}}</p>' });
+    await rejects(t, as(env, fx.uid.user, 'helpdesk.canned.response').browse(canned.ids).render(id), 'AccessError');
+  });
+});
+
+test('canned responses: technicians read them, only admins edit them', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const canned = await env.model('helpdesk.canned.response').create({ name: 'Ack', body: '<p>x</p>' });
+    t.is((await as(env, fx.uid.technician, 'helpdesk.canned.response').browse(canned.ids).read(['name']))[0].name, 'Ack');
+    await rejects(t, as(env, fx.uid.technician, 'helpdesk.canned.response').browse(canned.ids).write({ name: 'y' }), 'AccessError');
+    await as(env, fx.uid.admin, 'helpdesk.canned.response').browse(canned.ids).write({ name: 'Acknowledge' });
+    t.is(await field(env, 'helpdesk.canned.response', canned.ids[0], 'name'), 'Acknowledge');
+  });
+});
+
+// ── priority level (stored for the lists) ────────────────────────────────────────────
+test('priority level: the ticket stores its priority\'s level and follows changes of the priority', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    t.is(await field(env, 'helpdesk.ticket', id, 'priority_level'), 2);
+    await as(env, fx.uid.technician).browse([id]).write({ priority_id: await env.refId('helpdesk_bytacora.priority_urgent') });
+    t.is(await field(env, 'helpdesk.ticket', id, 'priority_level'), 4);
+    await as(env, fx.uid.admin, 'helpdesk.ticket.priority').browse([await env.refId('helpdesk_bytacora.priority_urgent')]).write({ level: 5 });
+    t.is(await field(env, 'helpdesk.ticket', id, 'priority_level'), 5);
+  });
+});
+
+test('priority level: technicians cannot write it directly', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    await rejects(t, as(env, fx.uid.technician).browse([id]).write({ priority_level: 4 }), 'AccessError');
+  });
+});
+
+// ── auto-close of tickets waiting for the reporter ───────────────────────────────────
+const setDays = (env: any, days: string) => env.model('ir.config_parameter').set_param('helpdesk_bytacora.auto_close_days', days);
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+
+test('auto-close: a ticket waiting longer than the setting is closed with a message to the reporter', async (t) => {
+  await rollback(fx.app, async (env) => {
+    await setDays(env, '3');
+    const id = await ticketOf(fx, env, 'user', {}, 'open');
+    await as(env, fx.uid.technician).browse([id]).action_wait();
+    await env.cr('helpdesk_ticket').where({ id }).update({ date_pending: daysAgo(4) });
+    t.is(await (env.model('helpdesk.ticket') as any).cron_auto_close(), 1);
+    t.is(await field(env, 'helpdesk.ticket', id, 'state'), 'closed');
+    const mails = await env.model('mail.mail').search_read([['recipient_ids', 'in', [fx.partner.user]], ['body_html', 'ilike', 'no reply from the reporter in 3 days']], ['id']);
+    t.is(mails.length, 1);
+  });
+});
+
+test('auto-close: a ticket waiting for less time, or open, stays as it is', async (t) => {
+  await rollback(fx.app, async (env) => {
+    await setDays(env, '3');
+    const recent = await ticketOf(fx, env, 'user', {}, 'open');
+    await as(env, fx.uid.technician).browse([recent]).action_wait();
+    await env.cr('helpdesk_ticket').where({ id: recent }).update({ date_pending: daysAgo(1) });
+    const open = await ticketOf(fx, env, 'user', {}, 'open');
+    await env.cr('helpdesk_ticket').where({ id: open }).update({ write_date: daysAgo(30) });
+    t.is(await (env.model('helpdesk.ticket') as any).cron_auto_close(), 0);
+    t.deepEqual([await field(env, 'helpdesk.ticket', recent, 'state'), await field(env, 'helpdesk.ticket', open, 'state')], ['pending', 'open']);
+  });
+});
+
+test('auto-close: a setting of 0 turns it off', async (t) => {
+  await rollback(fx.app, async (env) => {
+    await setDays(env, '0');
+    const id = await ticketOf(fx, env, 'user', {}, 'pending');
+    await env.cr('helpdesk_ticket').where({ id }).update({ date_pending: daysAgo(400) });
+    t.is(await (env.model('helpdesk.ticket') as any).cron_auto_close(), 0);
+    t.is(await field(env, 'helpdesk.ticket', id, 'state'), 'pending');
+  });
+});
+
+test('auto-close: the scheduled action exists and runs the declared method', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const cron = await env.ref('helpdesk_bytacora.ir_cron_auto_close');
+    const [c] = await cron.read(['method', 'active', 'model_name']);
+    t.deepEqual([c.method, c.active, c.model_name], ['cron_auto_close', true, 'helpdesk.ticket']);
+    await setDays(env, '2');
+    const id = await ticketOf(fx, env, 'user', {}, 'pending');
+    await env.cr('helpdesk_ticket').where({ id }).update({ date_pending: daysAgo(5) });
+    await (cron as any).method_direct_trigger();
+    t.is(await field(env, 'helpdesk.ticket', id, 'state'), 'closed');
+  });
+});
+
+// ── merge duplicates ─────────────────────────────────────────────────────────────────
+test('merge: messages and files move to the target, the source is closed with a link, both reporters follow the target', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const target = await ticketOf(fx, env, 'user', { subject: 'Printer broken' });
+    const source = await ticketOf(fx, env, 'other', { subject: 'Printer does not print', attachment_ids: [[0, 0, { name: 'photo.jpg', datas: 'eA==' }]] });
+    const msg = await as(env, fx.uid.other).browse([source]).message_post('<p>Still broken</p>');
+    const [fileId] = await field<number[]>(env, 'helpdesk.ticket', source, 'attachment_ids');
+    await as(env, fx.uid.technician).browse([source]).action_merge(target);
+    t.is(await field(env, 'mail.message', msg, 'res_id'), target);
+    t.true((await field<number[]>(env, 'helpdesk.ticket', target, 'attachment_ids')).includes(fileId));
+    const [s] = await env.model('helpdesk.ticket').browse([source]).read(['state', 'merged_into_id']);
+    t.deepEqual([s.state, (s.merged_into_id as any)[0]], ['closed', target]);
+    const followers = await field<number[]>(env, 'helpdesk.ticket', target, 'message_partner_ids');
+    t.true(followers.includes(fx.partner.user) && followers.includes(fx.partner.other));
+    t.true((await as(env, fx.uid.other).search([])).ids.includes(source));
+  });
+});
+
+test('merge: the duplicate\'s description is kept in the target\'s chatter', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const target = await ticketOf(fx, env, 'user');
+    const source = await ticketOf(fx, env, 'other', { description: '<p>Unique-duplicate-text</p>' });
+    await as(env, fx.uid.technician).browse([source]).action_merge(target);
+    const found = await env.model('mail.message').search_read([['model', '=', 'helpdesk.ticket'], ['res_id', '=', target], ['body', 'ilike', 'Unique-duplicate-text']], ['is_internal']);
+    t.is(found.length, 1);
+    t.false(found[0].is_internal);
+  });
+});
+
+test('merge: users cannot merge, nor can a ticket be merged into itself', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const a = await ticketOf(fx, env, 'user');
+    const b = await ticketOf(fx, env, 'user');
+    await rejects(t, as(env, fx.uid.user).browse([a]).action_merge(b), 'AccessError');
+    await rejects(t, as(env, fx.uid.technician).browse([a]).action_merge(a), 'UserError', /itself/);
+    t.is(await field(env, 'helpdesk.ticket', a, 'state'), 'new');
+  });
+});
+
+test('merge wizard: opened from the duplicates, confirmed with the target', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const target = await ticketOf(fx, env, 'user');
+    const dup1 = await ticketOf(fx, env, 'user');
+    const dup2 = await ticketOf(fx, env, 'other');
+    const action = await as(env, fx.uid.technician).browse([dup1, dup2]).action_merge_wizard();
+    t.like(action, { res_model: 'helpdesk.ticket.merge', target: 'new', context: { active_ids: [dup1, dup2] } });
+    const wizard = await env.withUser(fx.uid.technician).withContext(action.context).model('helpdesk.ticket.merge').create({ target_id: target });
+    await (wizard as any).action_confirm();
+    t.deepEqual([await field(env, 'helpdesk.ticket', dup1, 'state'), await field(env, 'helpdesk.ticket', dup2, 'state')], ['closed', 'closed']);
+  });
+});
+
+// ── full-text search ─────────────────────────────────────────────────────────────────
+test('full-text: Spanish and English words match their inflections, subject hits rank first', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const inDescription = await ticketOf(fx, env, 'user', { subject: 'Problema general', description: '<p>La impresora de la planta no funciona</p>' });
+    const inSubject = await ticketOf(fx, env, 'user', { subject: 'Impresoras sin tóner', description: '<p>Nada más</p>' });
+    await ticketOf(fx, env, 'user', { subject: 'VPN', description: '<p>No conecta</p>' });
+    const hits = await as(env, fx.uid.technician).search_fulltext('impresora');
+    t.deepEqual(hits.map((h: any) => h.id), [inSubject, inDescription]);
+    t.true(hits[0].rank > hits[1].rank);
+    const english = await as(env, fx.uid.technician).search_fulltext('printing');
+    t.deepEqual(english, []);
+    const en = await ticketOf(fx, env, 'user', { subject: 'Printers are broken', description: '<p>x</p>' });
+    t.deepEqual((await as(env, fx.uid.technician).search_fulltext('printer')).map((h: any) => h.id), [en]);
+  });
+});
+
+test('full-text: messages are searched too, internal notes only for technicians', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', { subject: 'Ordenador lento' });
+    await as(env, fx.uid.user).browse([id]).message_post('<p>Ahora también falla el teclado</p>');
+    await as(env, fx.uid.technician).browse([id]).message_post('<p>Sospecho del disco duro</p>', false, 'comment', 'mail.mt_note');
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('teclado')).map((h: any) => h.id), [id]);
+    t.deepEqual(await as(env, fx.uid.user).search_fulltext('disco'), []);
+    t.deepEqual((await as(env, fx.uid.technician).search_fulltext('disco')).map((h: any) => h.id), [id]);
+  });
+});
+
+test('full-text: a user only finds their own tickets', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const mine = await ticketOf(fx, env, 'user', { subject: 'Nómina de marzo' });
+    await ticketOf(fx, env, 'other', { subject: 'Nómina de abril' });
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('nómina')).map((h: any) => h.id), [mine]);
+    t.is((await as(env, fx.uid.technician).search_fulltext('nómina')).length, 2);
+  });
+});
+
+test('full-text: an empty query finds nothing; a bad limit is a clear error', async (t) => {
+  await rollback(fx.app, async (env) => {
+    await ticketOf(fx, env, 'user');
+    t.deepEqual(await as(env, fx.uid.technician).search_fulltext('   '), []);
+    await rejects(t, as(env, fx.uid.technician).search_fulltext('x', 'lots'), 'ValidationError', /limit/);
+    await rejects(t, as(env, fx.uid.technician).search_fulltext(42), 'ValidationError', /string/);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Ticket numbers stay unique when tickets are created at the same time in separate
+ * transactions (on the PostgreSQL server these really run concurrently).
+ */
+import test from 'ava';
+import { SUPERUSER_ID } from '../../core/orm/index.ts';
+import { setupHelpdesk, type HelpdeskFixture } from './helpers.ts';
+
+let fx: HelpdeskFixture;
+test.before(async () => { fx = await setupHelpdesk(); });
+test.after.always(async () => { await fx?.app.close(); });
+
+test.serial('sequence: 20 tickets created concurrently in separate transactions get 20 distinct consecutive numbers', async (t) => {
+  const creators = [fx.uid.user, fx.uid.other, fx.uid.technician, fx.uid.admin];
+  const numbers = await Promise.all(Array.from({ length: 20 }, (_, i) => fx.app.withEnv(creators[i % creators.length], async (env) => {
+    const rec = await env.model('helpdesk.ticket').create({ subject: `Concurrent ${i}`, description: '<p>x</p>' });
+    return (await rec.read(['number']))[0].number as string;
+  })));
+  t.is(new Set(numbers).size, 20);
+  const values = numbers.map((n) => Number(n.slice(2))).sort((a, b) => a - b);
+  t.deepEqual(values, Array.from({ length: 20 }, (_, i) => values[0] + i));
+});
+
+test.serial('sequence: a failed creation does not burn a number (the transaction rolls back)', async (t) => {
+  const next = async () => fx.app.withEnv(SUPERUSER_ID, async (env) => (await env.cr('ir_sequence').where({ code: 'helpdesk.ticket' }).first('number_next')).number_next as number);
+  const before = await next();
+  await t.throwsAsync(fx.app.withEnv(fx.uid.user, async (env) => {
+    await env.model('helpdesk.ticket').create({ subject: 'ok', description: '<p>x</p>' });
+    await env.model('helpdesk.ticket').create({ subject: 'bad', description: '<p>x</p>', state: 'closed' });
+  }));
+  t.is(await next(), before);
+});
+
+test.serial('sequence: the number column is unique in the database', async (t) => {
+  const err = await t.throwsAsync(fx.app.withEnv(SUPERUSER_ID, async (env) => {
+    const a = await env.model('helpdesk.ticket').create({ subject: 'a', description: '<p>x</p>' });
+    const [{ number }] = await a.read(['number']);
+    await env.model('helpdesk.ticket').create({ subject: 'b', description: '<p>x</p>', number });
+  }));
+  t.regex(err!.message, /Duplicate/);
+});
