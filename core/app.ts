@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { Environment, SUPERUSER_ID, rowsOf } from './orm/environment.ts';
 import type { Registry } from './orm/registry.ts';
 import { hashPassword } from './security/index.ts';
+import { invalidateAccessCache, invalidateRulesCache } from './orm/index.ts';
 import { logger, setLogLevel } from './logger.ts';
 
 export interface App {
@@ -45,14 +46,28 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   return app;
 }
 
+const securityStamps = new WeakMap<Registry, { access: string; rules: string }>();
+
+function refreshSecurityCaches(registry: Registry, access: string, rules: string): void {
+  const seen = securityStamps.get(registry);
+  if (seen && seen.access !== access) invalidateAccessCache(registry);
+  if (seen && seen.rules !== rules) invalidateRulesCache(registry);
+  securityStamps.set(registry, { access, rules });
+}
+
 /** An environment for `uid` with the user's language, time zone and groups loaded in one query. */
 export async function userEnvironment(cr: Knex.Transaction, registry: Registry, uid: number, context?: Record<string, unknown>): Promise<Environment> {
   const rows = rowsOf(await cr.raw(
     `WITH RECURSIVE g(id) AS (
        SELECT gid FROM res_groups_users_rel WHERE uid = ?
        UNION SELECT r.hid FROM res_groups_implied_rel r JOIN g ON r.gid = g.id)
-     SELECT u.lang, u.tz, ARRAY(SELECT id FROM g) AS groups FROM res_users u WHERE u.id = ?`, [uid, uid]));
+     SELECT u.lang, u.tz, ARRAY(SELECT id FROM g) AS groups,
+            (SELECT count(*) || '/' || coalesce(max(write_date)::text, '') FROM ir_model_access) AS access_stamp,
+            (SELECT count(*) || '/' || coalesce(max(write_date)::text, '') FROM ir_rule) AS rules_stamp
+       FROM res_users u WHERE u.id = ?`, [uid, uid]));
   const user = rows[0];
+  // Another worker may have changed access lines or rules: drop this process's caches then.
+  if (user) refreshSecurityCaches(registry, user.access_stamp, user.rules_stamp);
   const env = new Environment({ cr, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
   if (user) env.primeGroups((user.groups as unknown[]).map(Number));
   return env;

@@ -1,7 +1,25 @@
-import { fields, invalidateAccessCache, invalidateRulesCache, model, type Vals } from '../../../core/orm/index.ts';
+import { fields, invalidateAccessCache, invalidateRulesCache, model, type ModelClass, type Vals } from '../../../core/orm/index.ts';
+
+/** A layer that drops a registry-level security cache whenever records of the model change. */
+function invalidatesOnChange(Base: ModelClass, invalidate: (registry: object) => void): ModelClass {
+  return class extends Base {
+    async create(vals: Vals | Vals[]) {
+      invalidate(this.env.registry);
+      return super.create(vals);
+    }
+    async write(vals: Vals) {
+      invalidate(this.env.registry);
+      return super.write(vals);
+    }
+    async unlink() {
+      invalidate(this.env.registry);
+      return super.unlink();
+    }
+  };
+}
 
 /** Model-level permissions per group (ir.model.access.csv). */
-export const IrModelAccess = model((Base) => class extends Base {
+export const IrModelAccess = model((Base) => class extends invalidatesOnChange(Base, invalidateAccessCache) {
   static _name = 'ir.model.access';
   static _description = 'Model Access';
   static _order = 'model_id, group_id, name, id';
@@ -15,22 +33,10 @@ export const IrModelAccess = model((Base) => class extends Base {
     perm_create: fields.boolean({ string: 'Create Access', default: false }),
     perm_unlink: fields.boolean({ string: 'Delete Access', default: false }),
   };
-  async create(vals: Vals | Vals[]) {
-    invalidateAccessCache(this.env.registry);
-    return super.create(vals);
-  }
-  async write(vals: Vals) {
-    invalidateAccessCache(this.env.registry);
-    return super.write(vals);
-  }
-  async unlink() {
-    invalidateAccessCache(this.env.registry);
-    return super.unlink();
-  }
 });
 
 /** Record rules: a domain per model, global or per group. */
-export const IrRule = model((Base) => class extends Base {
+export const IrRule = model((Base) => class extends invalidatesOnChange(Base, invalidateRulesCache) {
   static _name = 'ir.rule';
   static _description = 'Record Rule';
   static _order = 'model_id, name, id';
@@ -45,16 +51,4 @@ export const IrRule = model((Base) => class extends Base {
     perm_create: fields.boolean({ string: 'Apply for Create', default: true }),
     perm_unlink: fields.boolean({ string: 'Apply for Delete', default: true }),
   };
-  async create(vals: Vals | Vals[]) {
-    invalidateRulesCache(this.env.registry);
-    return super.create(vals);
-  }
-  async write(vals: Vals) {
-    invalidateRulesCache(this.env.registry);
-    return super.write(vals);
-  }
-  async unlink() {
-    invalidateRulesCache(this.env.registry);
-    return super.unlink();
-  }
 });
