@@ -38,7 +38,7 @@ const MESSAGE_FIELDS = ['body', 'author_id', 'date', 'message_type', 'is_interna
  */
 export class ErpChatter extends LitElement {
   static properties = {
-    model: {}, resId: { type: Number }, followerCount: { type: Number }, refreshKey: { type: Number },
+    model: {}, resId: { type: Number }, followerCount: { type: Number }, refreshKey: { type: Number }, internalNotes: { type: Boolean },
     messages: { state: true }, attachments: { state: true }, trackings: { state: true },
     mode: { state: true }, body: { state: true }, files: { state: true }, sending: { state: true },
   };
@@ -62,6 +62,8 @@ export class ErpChatter extends LitElement {
     .content { min-width: 0; flex: 1; }
   `];
   declare model: string;
+  /** Offer "Log note" (false for `<chatter internal_notes="0"/>`). */
+  declare internalNotes: boolean;
   declare resId: number;
   declare followerCount: number;
   declare refreshKey: number;
@@ -78,6 +80,7 @@ export class ErpChatter extends LitElement {
     super();
     this.resId = 0;
     this.followerCount = 0;
+    this.internalNotes = true;
     this.refreshKey = 0;
     this.messages = [];
     this.attachments = new Map();
@@ -195,7 +198,7 @@ export class ErpChatter extends LitElement {
     if (!this.resId) return html`<p class="muted">${_t('Creating a new record…')}</p>`;
     return html`<div class="top">
         <button class="btn ${this.mode === 'message' ? 'btn-primary' : ''}" @click=${() => this.toggle('message')}>${_t('Send message')}</button>
-        <button class="btn ${this.mode === 'note' ? 'btn-primary' : ''}" @click=${() => this.toggle('note')}>${_t('Log note')}</button>
+        ${this.internalNotes ? html`<button class="btn ${this.mode === 'note' ? 'btn-primary' : ''}" @click=${() => this.toggle('note')}>${_t('Log note')}</button>` : ''}
         <span class="followers" title=${_t('Followers')}>${icon('user')} ${this.followerCount}</span>
       </div>
       ${this.renderComposer()}

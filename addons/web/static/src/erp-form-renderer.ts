@@ -125,10 +125,10 @@ export class ErpFormRenderer extends LitElement {
       case 'separator': return html`<h3 class="separator">${node.attrs.string ?? ''}</h3>`;
       case 'newline': return html`<div class="full"></div>`;
       case 'footer': return this.inDialog ? html`<div class="footer">${this.renderChildren(node)}</div>` : '';
-      case 'chatter': return this.chatter();
+      case 'chatter': return this.chatter(node);
       case 'widget': return node.attrs.name === 'web_ribbon' ? html`<div class="ribbon">${node.attrs.title ?? node.attrs.text ?? ''}</div>` : '';
       default:
-        if (isChatter(node)) return this.chatter();
+        if (isChatter(node)) return this.chatter(node);
         return (ELEMENTS[node.tag] ?? ELEMENTS.div)(node.attrs.class ?? '', this.renderChildren(node));
     }
   }
@@ -212,10 +212,12 @@ export class ErpFormRenderer extends LitElement {
       ?disabled=${this.busy} @click=${() => this.fire('button-click', { attrs: a })}>${text}</button>`;
   }
 
-  private chatter(): TemplateResult | string {
+  /** `<chatter internal_notes="0"/>` hides "Log note" (e.g. for users who may not post notes). */
+  private chatter(node: ArchNode): TemplateResult | string {
     const id = this.data.id;
     const followers = this.data.message_follower_ids;
     return html`<erp-chatter .model=${this.model} .resId=${id ?? 0} .refreshKey=${this.chatterKey}
+      .internalNotes=${boolAttr(node.attrs.internal_notes, true)}
       .followerCount=${Array.isArray(followers) ? followers.length : 0}></erp-chatter>`;
   }
 
