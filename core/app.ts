@@ -46,6 +46,13 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   return app;
 }
 
+/**
+ * How long a user's language, time zone and groups (and the check of the security caches)
+ * are reused between requests. Changes made in this process clear it at once; changes made
+ * by another worker are seen after at most this delay.
+ */
+const USER_CONTEXT_TTL_MS = 2000;
+
 const securityStamps = new WeakMap<Registry, { access: string; rules: string }>();
 
 function refreshSecurityCaches(registry: Registry, access: string, rules: string): void {
@@ -57,6 +64,12 @@ function refreshSecurityCaches(registry: Registry, access: string, rules: string
 
 /** An environment for `uid` with the user's language, time zone and groups loaded in one query. */
 export async function userEnvironment(cr: Knex.Transaction, registry: Registry, uid: number, context?: Record<string, unknown>): Promise<Environment> {
+  const cached = registry.userContexts.get(uid);
+  if (cached && Date.now() - cached.at < USER_CONTEXT_TTL_MS) {
+    const env = new Environment({ cr, uid, registry, context: { lang: cached.lang, tz: cached.tz, ...(context ?? {}) } });
+    env.primeGroups(cached.groups);
+    return env;
+  }
   const rows = rowsOf(await cr.raw(
     `WITH RECURSIVE g(id) AS (
        SELECT gid FROM res_groups_users_rel WHERE uid = ?
@@ -69,7 +82,11 @@ export async function userEnvironment(cr: Knex.Transaction, registry: Registry, 
   // Another worker may have changed access lines or rules: drop this process's caches then.
   if (user) refreshSecurityCaches(registry, user.access_stamp, user.rules_stamp);
   const env = new Environment({ cr, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
-  if (user) env.primeGroups((user.groups as unknown[]).map(Number));
+  if (user) {
+    const groups = (user.groups as unknown[]).map(Number);
+    env.primeGroups(groups);
+    registry.userContexts.set(uid, { lang: user.lang ?? 'en_US', tz: user.tz ?? 'UTC', groups, at: Date.now() });
+  }
   return env;
 }
 

@@ -84,6 +84,7 @@ export class Environment {
   /** Forget cached groups (after the user's groups change). */
   invalidateGroups(): void {
     this.shared.groupIds = undefined;
+    this.registry.userContexts.clear();
   }
 
   /** True when the user belongs to the group with this XML id (implied groups included). */

@@ -85,6 +85,7 @@ export const ResUsers = model((Base) => class extends Base {
   async preference_change_lang(lang: string): Promise<boolean> {
     if (!['en_US', 'es_ES'].includes(lang)) throw new UserError(`Unknown language '${lang}': expected en_US or es_ES`);
     await this.env.cr('res_users').where({ id: this.env.uid }).update({ lang });
+    this.env.invalidateGroups(); // drops the cached user context (language included)
     return true;
   }
 });
