@@ -5,7 +5,10 @@
  * commands.ts, read-group.ts). Business addons extend models through the registry
  * (registry.ts) and call `super` to reach the layer below.
  */
-import { AccessError, MissingError, UserError, ValidationError } from '../errors.ts';
+import { AccessError, err, MissingError, UserError, ValidationError } from '../errors.ts';
+
+/** The verb of each operation in messages (translatable words). */
+const OPERATION_VERBS = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' } as const;
 import { hasFieldGroups, hasModelAccess, type AccessMode } from '../security/index.ts';
 import { q } from './domain/compile.ts';
 import type { Environment, Context } from './environment.ts';
@@ -123,7 +126,7 @@ export class Model {
     if (this.env.su) return true;
     const ok = hasModelAccess(await accessLines(this.env), this._meta.name, operation, await this.env.groupIds());
     if (!ok && raise_exception) {
-      throw new AccessError(`You are not allowed to ${operation === 'read' ? 'access' : operation} '${this._meta.description}' (${this._meta.name}) records.`);
+      throw err(AccessError, "You are not allowed to %s '%s' (%s) records.", OPERATION_VERBS[operation], this._meta.description, this._meta.name);
     }
     return ok;
   }
@@ -134,7 +137,7 @@ export class Model {
     const existing = await this.exists();
     if (existing.length !== this.ids.length) {
       const missing = this.ids.filter((id) => !existing.ids.includes(id));
-      throw new MissingError(`Record does not exist or has been deleted: ${this._meta.name}(${missing.join(', ')})`);
+      throw err(MissingError, 'Record does not exist or has been deleted: %s(%s)', this._meta.name, missing.join(', '));
     }
     if (this.env.su) return;
     // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
@@ -144,7 +147,7 @@ export class Model {
     if (rows.length !== this.ids.length) {
       const allowed = new Set(rows.map((r: any) => Number(r.id)));
       const refused = this.ids.filter((id) => !allowed.has(id));
-      throw new AccessError(`Due to security restrictions, you are not allowed to ${mode === 'read' ? 'access' : mode} '${this._meta.description}' (${this._meta.name}) records: ${refused.join(', ')}`);
+      throw err(AccessError, "Due to security restrictions, you are not allowed to %s '%s' (%s) records: %s", OPERATION_VERBS[mode], this._meta.description, this._meta.name, refused.join(', '));
     }
   }
 
@@ -162,7 +165,7 @@ export class Model {
     for (const n of names) {
       const field = this._meta.fields.get(n)!;
       if (!hasFieldGroups(field.groups, isMember)) {
-        throw new AccessError(`You do not have enough rights to ${mode} the field '${n}' of '${this._meta.description}' (${this._meta.name}).`);
+        throw err(AccessError, "You do not have enough rights to %s the field '%s' of '%s' (%s).", mode, n, this._meta.description, this._meta.name);
       }
     }
     return [...new Set(names)];
@@ -215,12 +218,12 @@ export class Model {
       await this.env.cr.raw(`SAVEPOINT unlink_rows`);
       await this.env.cr(table).whereIn('id', this.ids).delete();
       await this.env.cr.raw(`RELEASE SAVEPOINT unlink_rows`);
-    } catch (err: any) {
+    } catch (e: any) {
       await this.env.cr.raw(`ROLLBACK TO SAVEPOINT unlink_rows`).catch(() => undefined);
-      if (err?.code === '23503' || err?.code === '23001') {
-        throw new ValidationError(`Cannot delete ${this._meta.description} record(s) ${this.ids.join(', ')}: other records still refer to them (${err.table ?? err.detail ?? 'restricted reference'}).`);
+      if (e?.code === '23503' || e?.code === '23001') {
+        throw err(ValidationError, 'Cannot delete %s record(s) %s: other records still refer to them (%s).', this._meta.description, this.ids.join(', '), e.table ?? e.detail ?? 'restricted reference');
       }
-      throw err;
+      throw e;
     }
     // Generic links (res_model/res_id) have no foreign key: clean them here.
     for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {

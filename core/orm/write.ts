@@ -3,7 +3,7 @@
  * types), conversion through the field types, INSERT/UPDATE, x2many commands and the
  * recomputation of stored computed fields. No access checks here: model.ts checks first.
  */
-import { ValidationError } from '../errors.ts';
+import { err, ValidationError } from '../errors.ts';
 import { applyCommands, normalizeCommands, type Command } from './commands.ts';
 import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
@@ -32,7 +32,7 @@ function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { column
     }
     const converted = FIELD_TYPES[field.type].toColumn(value, field);
     if (field.required && (converted === null || converted === '') && field.type !== 'boolean') {
-      throw new ValidationError(`Missing required value for field ${label(field)}`);
+      throw err(ValidationError, "Missing required value for field '%s' (%s.%s)", field.string ?? field.name, field.modelName, field.name);
     }
     columns[name] = converted;
   }
@@ -73,7 +73,7 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     const p = prepare(records, withDefaults, 'create');
     for (const field of meta.fields.values()) {
       if (field.required && field.stored && field.type !== 'boolean' && (p.columns[field.name] === null || p.columns[field.name] === undefined || p.columns[field.name] === '')) {
-        throw new ValidationError(`Missing required value for field ${label(field)}`);
+        throw err(ValidationError, "Missing required value for field '%s' (%s.%s)", field.string ?? field.name, field.modelName, field.name);
       }
     }
     p.columns.create_uid ??= records.env.uid;

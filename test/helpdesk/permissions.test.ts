@@ -160,7 +160,7 @@ function expectedWrite(role: Role, name: string): [Outcome, RegExp] {
   if (role === 'technician' || role === 'admin') {
     return STAFF_EDITABLE.includes(name) ? ['ok', /./] : ['AccessError', /cannot change .* directly/];
   }
-  return ['AccessError', /not allowed to write/];
+  return ['AccessError', /not allowed to modify/];
 }
 
 for (const role of ROLES) {

@@ -82,7 +82,7 @@ test('write then read shows the new display_name', (t) => {
 test('an internal user deleting a partner gets an AccessError fault (code 4)', (t) => {
   t.true(py.user_uid > 2);
   t.is(py.user_unlink.faultCode, 4);
-  t.regex(py.user_unlink.faultString, /^odoo\.exceptions\.AccessError: .*not allowed to unlink/);
+  t.regex(py.user_unlink.faultString, /^odoo\.exceptions\.AccessError: .*not allowed to delete/);
 });
 
 test('execute_kw with a wrong password is an AccessDenied fault (code 3)', (t) => {

@@ -31,3 +31,21 @@ test('labels come out in the user\'s language', async (t) => {
     await app.close();
   }
 });
+
+test('errors raised by the ORM reach a Spanish user in Spanish over RPC', async (t) => {
+  const { toJsonRpcError } = await import('../../core/http/index.ts');
+  const app = await makeTestApp({ addons: ['base'] });
+  try {
+    const uid = await app.withEnv(1, async (env) => (await env.model('res.users').create({ name: 'Eva', login: 'eva', lang: 'es_ES', groups_id: [[6, 0, [await env.refId('base.group_user')]]] })).ids[0]);
+    const error = await t.throwsAsync(app.withEnv(uid, (env) => env.model('ir.sequence').search([])));
+    const es = toJsonRpcError(error, (s) => app.registry.translate('es_ES', s));
+    t.is(es.data.message, "No tiene permiso para acceder a registros de 'Secuencia' (ir.sequence).");
+    t.is(es.data.name, 'odoo.exceptions.AccessError');
+    const en = toJsonRpcError(error);
+    t.is(en.data.message, "You are not allowed to access 'Sequence' (ir.sequence) records.");
+    const bad = await t.throwsAsync(app.withEnv(1, (env) => env.model('res.partner').create({ name: 'x', is_company: 'yes' })));
+    t.is(toJsonRpcError(bad, (s) => app.registry.translate('es_ES', s)).data.message, 'Valor incorrecto para res.partner.is_company: se esperaba un booleano y se recibió "yes"');
+  } finally {
+    await app.close();
+  }
+});

@@ -38,7 +38,7 @@ test('model access: a user without any access line cannot read the model', async
 
 test('model access: readers may not delete, managers may', async (t) => {
   const err = await t.throwsAsync(app.withEnv(reader, (env) => env.model('test.orm.item').browse([readerItem]).unlink()));
-  t.regex(err!.message, /not allowed to unlink/);
+  t.regex(err!.message, /not allowed to delete 'Test Item'/);
   const tmp = await app.withEnv(manager, async (env) => (await env.model('test.orm.item').create({ name: 'tmp' })).ids[0]);
   await app.withEnv(manager, (env) => env.model('test.orm.item').browse([tmp]).unlink());
   t.is(await app.withEnv(1, (env) => env.model('test.orm.item').search_count([['id', '=', tmp]])), 0);

@@ -74,7 +74,7 @@ export interface JsonRpcErrorObject {
 /** Odoo 17's JSON-RPC error object (`odoo.http.JsonRPCDispatcher.handle_error`). */
 export function toJsonRpcError(err: unknown, translate: (s: string) => string = (s) => s, where?: string): JsonRpcErrorObject {
   const { name, message } = exposeError(err, where);
-  const text = translate(message);
+  const text = isExposedError(err) ? err.localized(translate) : translate(message);
   let code = 200;
   let title = 'Odoo Server Error';
   if (err instanceof SessionExpired) { code = 100; title = 'Odoo Session Expired'; }
@@ -91,7 +91,7 @@ export const FAULT_ACCESS_ERROR = 4;
 /** Fault for `/xmlrpc/2/<service>`: Odoo's integer code, message prefixed with the class name. */
 export function toXmlRpcFault(err: unknown, translate: (s: string) => string = (s) => s, where?: string): { faultCode: number; faultString: string } {
   const { name, message } = exposeError(err, where);
-  const text = translate(message);
+  const text = isExposedError(err) ? err.localized(translate) : translate(message);
   let code = FAULT_APPLICATION_ERROR;
   if (err instanceof AccessError) code = FAULT_ACCESS_ERROR;
   else if (err instanceof AccessDenied) code = FAULT_ACCESS_DENIED;
@@ -102,7 +102,7 @@ export function toXmlRpcFault(err: unknown, translate: (s: string) => string = (
 /** Fault for the historical `/xmlrpc/<service>` endpoint: Odoo's string codes. */
 export function toXmlRpcFaultString(err: unknown, translate: (s: string) => string = (s) => s, where?: string): { faultCode: string; faultString: string } {
   const { name, message, exposed } = exposeError(err, where);
-  const text = translate(message);
+  const text = isExposedError(err) ? err.localized(translate) : translate(message);
   if (err instanceof AccessDenied) return { faultCode: 'AccessDenied', faultString: text };
   if (!exposed || !name.startsWith('odoo.exceptions.')) return { faultCode: text, faultString: '' };
   return { faultCode: `warning -- ${name.slice('odoo.exceptions.'.length)}\n\n${text}`, faultString: '' };
