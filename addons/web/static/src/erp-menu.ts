@@ -1,4 +1,5 @@
 import { LitElement, html, css, type TemplateResult } from 'lit';
+import { ClickOutsideController } from './click-outside.ts';
 import { icon } from './icons.ts';
 import { sharedStyles } from './styles.ts';
 import { _t } from './i18n.ts';
@@ -72,25 +73,14 @@ export class ErpMenu extends LitElement {
   declare lang: string;
   /** Which dropdown is open: 'apps', 'user', 'burger', or a section menu id. */
   declare open: string | null;
-  private readonly onDocClick = (e: Event) => {
-    if (!e.composedPath().includes(this)) this.open = null;
-  };
+  /** Closes the panel when the user clicks elsewhere. */
+  private readonly clickOutside = new ClickOutsideController(this, () => (this.open = null));
 
   constructor() {
     super();
     this.userName = '';
     this.lang = 'en_US';
     this.open = null;
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocClick);
-  }
-
-  disconnectedCallback() {
-    document.removeEventListener('click', this.onDocClick);
-    super.disconnectedCallback();
   }
 
   private item(id: number): MenuItem | undefined {

@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { ClickOutsideController } from './click-outside.ts';
 import { icon } from './icons.ts';
 import { sharedStyles } from './styles.ts';
 import { parseFieldSearchValue, INTERVAL_LABELS, type SearchFieldDef, type SearchModel, type SearchFilterDef } from './search-model.ts';
@@ -64,9 +65,8 @@ export class ErpSearchBar extends LitElement {
   declare subItems: Map<string, Array<[number, string]>>;
   declare rangeFor: string | null;
   private seq = 0;
-  private readonly onDocClick = (e: Event) => {
-    if (!e.composedPath().includes(this)) this.panel = false;
-  };
+  /** Closes the panel when the user clicks elsewhere. */
+  private readonly clickOutside = new ClickOutsideController(this, () => (this.panel = false));
 
   constructor() {
     super();
@@ -76,16 +76,6 @@ export class ErpSearchBar extends LitElement {
     this.expanded = new Set();
     this.subItems = new Map();
     this.rangeFor = null;
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    document.addEventListener('click', this.onDocClick);
-  }
-
-  disconnectedCallback() {
-    document.removeEventListener('click', this.onDocClick);
-    super.disconnectedCallback();
   }
 
   private changed() {
