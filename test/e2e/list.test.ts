@@ -98,8 +98,11 @@ test.serial('group by status shows groups with counts that open on click', async
   t.deepEqual(await facets(page).allInnerTexts().then((a) => a.map((s) => s.replace(/\s+|×/g, ''))), ['Status']);
   await shot(page, 'list-grouped');
   await page.locator('erp-search-bar .facet').getByRole('button', { name: 'Remove' }).click();
-  await rows(page).first().waitFor();
+  // The opened group's rows are on screen until the ungrouped list replaces them: wait for that.
+  await page.locator('erp-list-renderer tr.group').first().waitFor({ state: 'detached' });
+  await pagerValue(page).filter({ hasText: `1-80 / ${COUNT}` }).waitFor();
   t.is(await page.locator('erp-list-renderer tr.group').count(), 0);
+  t.is(await rows(page).count(), 80);
 });
 
 function sum(pred: (i: number) => boolean): number {
