@@ -2,7 +2,7 @@ import { defineAddon } from '../../core/modules/manifest.ts';
 
 export default defineAddon({
   name: 'base',
-  version: '1.0.0',
+  version: '1.0.1',
   summary: 'Partners, users, groups, technical models and the Settings menus',
   category: 'Hidden',
   data: [
@@ -10,6 +10,7 @@ export default defineAddon({
     'security/ir.model.access.csv',
     'security/base_rules.xml',
     'data/base_data.xml',
+    'data/ir_cron_data.xml',
     'views/base_menus.xml',
     'views/res_partner_views.xml',
     'views/res_users_views.xml',

@@ -15,6 +15,7 @@ import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { FieldDeclaration } from './fields/index.ts';
 import { inlineNameSelects, readRecords, storedColumns, type WireRecord } from './read.ts';
+import { countFromCounts } from './group-counts.ts';
 import { readGroup, type ReadGroupOptions } from './read-group.ts';
 import type { ModelMeta, Registry } from './registry.ts';
 import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from './search.ts';
@@ -23,7 +24,12 @@ import { getViews } from '../views/get-views.ts';
 import { accessLines, userGroupXmlids } from './access-cache.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
-export type RpcKind = 'model' | 'records' | { kind: 'model' | 'records'; params: string[] };
+export type RpcKind = 'model' | 'records' | {
+  kind: 'model' | 'records';
+  params: string[];
+  /** Reads only (Odoo's `@api.readonly`): served without a transaction on a read-only connection. */
+  readonly?: boolean;
+};
 export type ModelClass = typeof Model;
 export type Vals = Record<string, unknown>;
 
@@ -40,24 +46,29 @@ export class Model {
   static _parent_name?: string;
   /** Records linked to a document by (res_model, res_id) are visible when the document is. */
   static _documentLinked?: boolean;
+  /**
+   * Low-cardinality stored fields (state, category…) whose combined counts PostgreSQL keeps
+   * in a summary table, so read_group/search_count over them need not scan every row.
+   */
+  static _group_counts?: string[];
   static fields: Record<string, FieldDeclaration> = {};
   /** Methods callable over RPC, with their positional parameter names (kwargs map onto them). */
   static _rpc: Record<string, RpcKind> = {
     create: { kind: 'model', params: ['vals_list'] },
-    read: { kind: 'records', params: ['fields'] },
+    read: { kind: 'records', params: ['fields'], readonly: true },
     write: { kind: 'records', params: ['vals'] },
     unlink: 'records',
     copy: { kind: 'records', params: ['default'] },
-    search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'] },
-    search_count: { kind: 'model', params: ['domain', 'limit'] },
-    search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'] },
-    read_group: { kind: 'model', params: ['domain', 'fields', 'groupby', 'offset', 'limit', 'orderby', 'lazy'] },
-    name_search: { kind: 'model', params: ['name', 'args', 'operator', 'limit'] },
+    search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'], readonly: true },
+    search_count: { kind: 'model', params: ['domain', 'limit'], readonly: true },
+    search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'], readonly: true },
+    read_group: { kind: 'model', params: ['domain', 'fields', 'groupby', 'offset', 'limit', 'orderby', 'lazy'], readonly: true },
+    name_search: { kind: 'model', params: ['name', 'args', 'operator', 'limit'], readonly: true },
     name_create: { kind: 'model', params: ['name'] },
-    fields_get: { kind: 'model', params: ['allfields', 'attributes'] },
-    default_get: { kind: 'model', params: ['fields_list'] },
-    check_access_rights: { kind: 'model', params: ['operation', 'raise_exception'] },
-    get_views: { kind: 'model', params: ['views', 'options'] },
+    fields_get: { kind: 'model', params: ['allfields', 'attributes'], readonly: true },
+    default_get: { kind: 'model', params: ['fields_list'], readonly: true },
+    check_access_rights: { kind: 'model', params: ['operation', 'raise_exception'], readonly: true },
+    get_views: { kind: 'model', params: ['views', 'options'], readonly: true },
     exists: 'records',
   };
   static _meta: ModelMeta;
@@ -243,7 +254,8 @@ export class Model {
   }
   async search_count(domain: unknown[] = [], limit: number | null = null): Promise<number> {
     await this.check_access_rights('read');
-    const n = await searchCount(this.env, this.constructor as ModelClass, domain ?? []);
+    const model = this.constructor as ModelClass;
+    const n = (await countFromCounts(this.env, model, domain ?? [])) ?? await searchCount(this.env, model, domain ?? []);
     return limit ? Math.min(n, limit) : n;
   }
   async search_read(domain: unknown[] = [], fields: string[] | null = null, offset = 0, limit: number | null = null, order: string | null = null): Promise<WireRecord[]> {

@@ -10,6 +10,7 @@ import { andDomains } from './domain/index.ts';
 import { rowsOf } from './environment.ts';
 import { FIELD_TYPES, type Field } from './fields/index.ts';
 import type { Model, ModelClass } from './model.ts';
+import { countsSource } from './group-counts.ts';
 import { whereClause } from './search.ts';
 
 export interface ReadGroupOptions {
@@ -61,11 +62,17 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
     const expr = agg === 'count_distinct' ? `count(DISTINCT t0.${q(field.name)})` : `${agg}(t0.${q(field.name)})`;
     aggregates.push({ name, sql: expr });
   }
-  const cond = await whereClause(records.env, model, domain, 't0');
+  // Counting by counted fields only: the counts table answers (core/orm/group-counts.ts).
+  const counted = !aggregates.length && specs.every((g) => !g.granularity && model._meta.groupCounts.includes(g.field.name))
+    ? await countsSource(records.env, model, domain) : null;
+  const cond = counted?.where ?? await whereClause(records.env, model, domain, 't0');
   const groupCols = specs.map((g, i) => `${groupExpr(g)} AS g${i}`);
   const order = groupOrder(model, specs, opts.orderby);
-  let sql = `SELECT ${[...groupCols, 'count(*) AS __count', ...aggregates.map((a, i) => `${a.sql} AS a${i}`)].join(', ')} FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`;
+  const countSql = counted ? 'COALESCE(sum(t0.n), 0) AS __count' : 'count(*) AS __count';
+  let sql = `SELECT ${[...groupCols, countSql, ...aggregates.map((a, i) => `${a.sql} AS a${i}`)].join(', ')} FROM ${counted?.table ?? q(model._meta.table)} t0 WHERE ${cond.sql}`;
   if (specs.length) sql += ` GROUP BY ${specs.map((_, i) => `g${i}`).join(', ')}`;
+  // Cells whose rows are all gone keep a zero count until compacted: not a group.
+  if (counted && specs.length) sql += ' HAVING sum(t0.n) > 0';
   if (order) sql += ` ORDER BY ${order}`;
   const bindings = [...cond.bindings];
   if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }

@@ -71,6 +71,8 @@ export interface ModelMeta {
   addons: string[];
   /** Name of the addon that created the model. */
   module: string;
+  /** Fields whose combined counts PostgreSQL maintains (`_group_counts`, plus `active`). */
+  groupCounts: string[];
 }
 
 export class Registry {
@@ -146,7 +148,7 @@ export class Registry {
     const statics: Record<string, unknown> = {};
     for (const layer of layers) {
       cls = layer.factory(cls);
-      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name']) {
+      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts']) {
         // A model inheriting an abstract mixin (mail.thread) is not abstract itself.
         if (key === '_abstract' && layer.name !== name) continue;
         if (Object.prototype.hasOwnProperty.call(cls, key)) statics[key] = (cls as any)[key];
@@ -185,6 +187,7 @@ export class Registry {
       parentName: (statics._parent_name as string) ?? (fieldMap.has('parent_id') ? 'parent_id' : null),
       addons: [...new Set(layers.filter((l) => l.name === name).map((l) => l.addon ?? ''))],
       module: this.definitions.get(name)![0].addon ?? '',
+      groupCounts: groupCountFields(name, fieldMap, statics._group_counts),
     };
     Built._meta = meta;
     Built._registry = this;
@@ -233,4 +236,23 @@ export class Registry {
   all(): ModelClass[] {
     return [...this.classes.values()];
   }
+}
+
+/**
+ * The fields of a `_group_counts` declaration, checked: stored scalar or many2one fields.
+ * `active` joins them when the model has it, since every default search filters on it.
+ */
+function groupCountFields(model: string, fields: Map<string, Field>, declared: unknown): string[] {
+  if (declared === undefined) return [];
+  if (!Array.isArray(declared) || !declared.every((d) => typeof d === 'string')) throw new AddonError(`Model ${model}: _group_counts must be a list of field names`);
+  for (const name of declared) {
+    const field = fields.get(name);
+    if (!field) throw new AddonError(`Model ${model}: _group_counts names unknown field '${name}'`);
+    if (!field.stored || ['one2many', 'many2many', 'text', 'html', 'binary'].includes(field.type) || name === 'id') {
+      throw new AddonError(`Model ${model}: _group_counts field '${name}' (${field.type}) must be a stored field of few distinct values`);
+    }
+  }
+  const out = [...new Set(declared as string[])];
+  if (out.length && fields.get('active')?.stored && !out.includes('active')) out.push('active');
+  return out;
 }

@@ -8,6 +8,7 @@ import { FIELD_TYPES, type Field } from '../orm/fields/index.ts';
 import type { ModelClass } from '../orm/model.ts';
 import { rowsOf } from '../orm/environment.ts';
 import type { Registry } from '../orm/registry.ts';
+import { countsTable, syncGroupCounts } from './group-counts.ts';
 
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -18,6 +19,7 @@ export async function syncSchema(cr: Knex | Knex.Transaction, registry: Registry
   for (const model of list) await syncTable(cr, model, existing);
   for (const model of list) await syncForeignKeys(cr, registry, model);
   for (const model of list) await syncRelations(cr, registry, model, existing);
+  for (const model of list) if (model._meta.groupCounts.length || existing.has(countsTable(model))) await syncGroupCounts(cr, model);
 }
 
 async function tableColumns(cr: Knex | Knex.Transaction): Promise<Map<string, Set<string>>> {

@@ -25,7 +25,11 @@ let app: App;
 const children: ChildProcess[] = [];
 const local: Scheduler[] = [];
 
-test.before(async () => { app = await makeTestApp({ addons: ['test_cron'], fixtures: true }); });
+test.before(async () => {
+  app = await makeTestApp({ addons: ['test_cron'], fixtures: true });
+  // Only this fixture's jobs: base's own (group-count compaction) would run in between.
+  await app.db.knex('ir_cron').whereNotIn('id', (q) => q.from('ir_model_data').where({ model: 'ir.cron', module: 'test_cron' }).select('res_id')).update({ active: false });
+});
 test.after.always(async () => {
   for (const s of local) await s.stop();
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

@@ -13,6 +13,8 @@ import { callKwHttp, createInternalUser, webLogin } from '../http/helpers.ts';
 let srv: TestServer;
 test.before(async () => {
   srv = await startTestServer({ addons: ['test_cron'], fixtures: true, webClient: false });
+  // Only this fixture's jobs: base's own (group-count compaction) would run in between.
+  await srv.app.db.knex('ir_cron').whereNotIn('id', (q) => q.from('ir_model_data').where({ model: 'ir.cron', module: 'test_cron' }).select('res_id')).update({ active: false });
   await createInternalUser(srv.app, 'employee');
 });
 test.after.always(async () => { await srv?.close(); });

@@ -1,4 +1,5 @@
 import { fields, model } from '../../../core/orm/index.ts';
+import { compactGroupCounts } from '../../../core/schema/index.ts';
 
 /** One row per model of the registry (kept in sync by the loader). */
 export const IrModel = model((Base) => class extends Base {
@@ -14,6 +15,15 @@ export const IrModel = model((Base) => class extends Base {
     access_ids: fields.one2many('ir.model.access', 'model_id', { string: 'Access' }),
     rule_ids: fields.one2many('ir.rule', 'model_id', { string: 'Record Rules' }),
   };
+  /** Methods the scheduler may call. */
+  static _cron = ['cron_compact_group_counts'];
+
+  /** Folds the group-count deltas written since the last run (see core/schema/group-counts.ts). */
+  async cron_compact_group_counts(): Promise<void> {
+    for (const model of this.env.registry.all()) {
+      if (!model._meta.abstract && model._meta.groupCounts.length) await compactGroupCounts(this.env.cr, model);
+    }
+  }
 });
 
 /** External identifiers (XML ids): module.name → (model, res_id). */
