@@ -18,8 +18,12 @@ export interface App {
   db: Database;
   registry: Registry;
   loaded: LoadedRegistry;
-  /** Runs `fn` in one transaction as `uid` (rolled back if it throws). */
-  withEnv<T>(uid: number, fn: (env: Environment) => Promise<T>, context?: Record<string, unknown>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction as `uid` (rolled back if it throws). With `readonly` (calls
+   * declared read-only) on a server it runs on the read-only pool without a transaction:
+   * two round trips fewer, and each statement sees committed data as in READ COMMITTED.
+   */
+  withEnv<T>(uid: number, fn: (env: Environment) => Promise<T>, context?: Record<string, unknown>, opts?: { readonly?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,13 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   const registry = loaded.registry;
   const app: App = {
     config, db, registry, loaded,
-    async withEnv(uid, fn, context) {
+    async withEnv(uid, fn, context, opts) {
+      if (opts?.readonly && db.readonly) {
+        const env = await userEnvironment(db.readonly, registry, uid, context);
+        const result = await fn(env);
+        await env.runAfterCommit();
+        return result;
+      }
       const env0 = { value: undefined as Environment | undefined };
       const result = await db.knex.transaction(async (trx) => {
         const env = await userEnvironment(trx, registry, uid, context);
@@ -63,7 +73,7 @@ function refreshSecurityCaches(registry: Registry, access: string, rules: string
 }
 
 /** An environment for `uid` with the user's language, time zone and groups loaded in one query. */
-export async function userEnvironment(cr: Knex.Transaction, registry: Registry, uid: number, context?: Record<string, unknown>): Promise<Environment> {
+export async function userEnvironment(cr: Knex | Knex.Transaction, registry: Registry, uid: number, context?: Record<string, unknown>): Promise<Environment> {
   const cached = registry.userContexts.get(uid);
   if (cached && Date.now() - cached.at < USER_CONTEXT_TTL_MS) {
     const env = new Environment({ cr, uid, registry, context: { lang: cached.lang, tz: cached.tz, ...(context ?? {}) } });

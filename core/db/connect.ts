@@ -27,6 +27,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** The PGlite instance when embedded (for dumps/clones in tests). */
   pglite?: PGlite;
+  /**
+   * Servers only: a second pool whose sessions are read-only (`default_transaction_read_only`),
+   * for calls declared read-only — they run without BEGIN/COMMIT, and a write by mistake is
+   * refused by PostgreSQL instead of half-applied.
+   */
+  readonly?: Knex;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const knex = knexFactory({ client: 'pg', connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 10 } });
     await knex.raw('SELECT 1');
-    return { knex, kind: 'postgres', close: () => knex.destroy() };
+    const readonly = knexFactory({ client: 'pg', connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    return { knex, readonly, kind: 'postgres', close: async () => { await readonly.destroy(); await knex.destroy(); } };
   }
   let pglite = opts.pglite;
   if (!pglite) {

@@ -35,9 +35,11 @@ export interface SessionOptions {
   /** Refresh expiry and last_seen at most this often (seconds). */
   touchEverySeconds?: number;
   /**
-   * Keep loaded sessions in this process for so many seconds (0 = never). Only safe when
-   * this process is the only server (embedded PGlite): there, a long call holds the only
-   * database connection, and progress polls must still find their session.
+   * Keep loaded sessions in this process for so many seconds (0 = never). Destroying a
+   * session clears it here at once; other processes sharing the database keep their copy
+   * until it ages out, so keep this short when there are several workers. With embedded
+   * PGlite (one process) it also lets progress polls find their session while a long call
+   * holds the only database connection.
    */
   cacheSeconds?: number;
 }

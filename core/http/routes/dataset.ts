@@ -11,7 +11,7 @@ import { parsePo } from '../../../addons/web/po.ts';
 import { AccessError, MissingError, ValidationError } from '../../errors.ts';
 import type { Environment } from '../../orm/environment.ts';
 import { finishProgress, readProgress } from '../progress.ts';
-import { callKw } from '../rpc/call-kw.ts';
+import { callKw, isReadonlyCall } from '../rpc/call-kw.ts';
 import type { HttpServices } from '../services.ts';
 import { jsonRoute } from './json.ts';
 
@@ -83,7 +83,8 @@ export function datasetRoutes(router: Router, http: HttpServices): void {
     const kwargs = (params.kwargs ?? {}) as Record<string, unknown>;
     const progressKey = (kwargs?.context as Record<string, unknown> | undefined)?.progress_key;
     try {
-      return await http.app.withEnv(uid, (env) => callKw(env, model, method, params.args ?? [], kwargs));
+      const readonly = isReadonlyCall(http.app.registry, model, method);
+      return await http.app.withEnv(uid, (env) => callKw(env, model, method, params.args ?? [], kwargs), undefined, { readonly });
     } finally {
       if (progressKey) await finishProgress(http.app.registry, progressKey, uid);
     }

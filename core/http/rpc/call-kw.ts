@@ -17,6 +17,7 @@
 import { AccessError, UserError, ValidationError } from '../../errors.ts';
 import type { Environment, Context } from '../../orm/environment.ts';
 import { Model, type ModelClass, type RpcKind } from '../../orm/model.ts';
+import type { Registry } from '../../orm/registry.ts';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
@@ -37,6 +38,17 @@ export function rpcEntry(cls: ModelClass, method: string): { kind: 'model' | 're
     throw new UserError(`The method '${method}' does not exist on the model '${model}' or cannot be called remotely.`);
   }
   return normalizeKind(kind);
+}
+
+/**
+ * True when `model.method` is declared read-only (`readonly: true` in `_rpc`): the transports
+ * then run it on the read-only connection (see App.withEnv). Unknown names are not read-only;
+ * callKw reports them.
+ */
+export function isReadonlyCall(registry: Registry, model: unknown, method: unknown): boolean {
+  if (typeof model !== 'string' || typeof method !== 'string') return false;
+  const kind = registry.get(model)?._meta.rpc.get(method);
+  return typeof kind === 'object' && kind.readonly === true;
 }
 
 /** Places keyword arguments on the declared parameters; positional ones stay first. */

@@ -15,7 +15,7 @@ import { AccessDenied, UserError, ValidationError } from '../../errors.ts';
 import { parseUid, type Authenticator } from '../auth.ts';
 import { TooManyLogins } from '../throttle.ts';
 import { BadRequest, NotFound } from './errors.ts';
-import { callKw } from './call-kw.ts';
+import { callKw, isReadonlyCall } from './call-kw.ts';
 
 /** Version of the Odoo External API this server speaks. */
 export const SERVER_VERSION = '17.0';
@@ -83,7 +83,7 @@ export class RpcServices {
       return await this.app.withEnv(uid, async (env) => {
         await this.auth.checkCredentials(env, uid, password);
         return callKw(env, model as string, modelMethod as string, callArgs, kwargs);
-      });
+      }, undefined, { readonly: isReadonlyCall(this.app.registry, model, modelMethod) });
     } catch (err) {
       if (err instanceof AccessDenied) await this.auth.recordUidFailure(caller.addr);
       throw err;
