@@ -3,12 +3,16 @@
  * filters, an order and a many2one name, over N rows — through the real server:
  *  - one client: p50/p99 over HTTP (/web/dataset/call_kw with a session cookie) beside the
  *    same call in-process (the HTTP layer's cost is the difference), and over XML-RPC;
- *  - C concurrent clients (keep-alive, a bounded load loop): requests/s and p50/p99,
- *    beside a bare koa handler answering the same body on the same machine (the ceiling).
+ *  - C concurrent clients (keep-alive, a bounded load loop): requests/s and p50/p99 against
+ *    this process's server (1 worker) and against `npm start -- --workers W` (the CLI's
+ *    cluster, as production runs on this machine), beside a bare koa handler answering the
+ *    same body on the same machine (the ceiling).
  * Seeding reuses bench/orm.ts (bench_orm addon, generated rows). The load generator runs in a
  * worker thread so it does not compete with the server for its event loop.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request, Agent, createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -31,6 +35,8 @@ export interface HttpBenchOptions {
   concurrency?: number;
   /** Duration of each load run, seconds. */
   seconds?: number;
+  /** Server processes of the cluster run (default: one per CPU core). */
+  workers?: number;
 }
 
 const DOMAIN = [['state', 'in', ['new', 'open']], ['priority', '>=', 2], ['partner_id', '!=', false]];
@@ -61,16 +67,26 @@ const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const { target, clients, seconds, expectLength } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+let expectedBytes = -1;
+let sent = 0;
+// Every answer must be a 200 of the verified answer's size; one in 100 is parsed in full
+// (parsing each one would make the load generator, not the server, the measured cost).
 function send() {
+  const check = expectedBytes < 0 || ++sent % 100 === 0;
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', agent,
       headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } }, (res) => {
       const chunks = [];
-      res.on('data', (c) => chunks.push(c));
+      let bytes = 0;
+      res.on('data', (c) => { bytes += c.length; if (check) chunks.push(c); });
       res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) return reject(new Error('HTTP ' + res.statusCode));
-        if (expectLength && JSON.parse(body).result?.length !== expectLength) return reject(new Error('bad answer ' + body.slice(0, 200)));
+        if (check) {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (expectLength && JSON.parse(body).result?.length !== expectLength) return reject(new Error('bad answer ' + body.slice(0, 200)));
+          if (expectedBytes < 0) expectedBytes = bytes;
+        }
+        if (bytes !== expectedBytes) return reject(new Error('answer of ' + bytes + ' bytes, expected ' + expectedBytes));
         resolve();
       });
       res.on('error', reject);
@@ -115,10 +131,47 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
+/** `npm start -- --workers N` on the bench database; resolves with its port once it serves. */
+async function startCluster(dbUrl: string, workers: number): Promise<{ child: ChildProcess; port: number }> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'core', 'cli.ts'), 'start', '--db-url', dbUrl, '--addons', 'bench_orm',
+    '--addons-path', `${join(PROJECT_ROOT, 'addons')},${join(PROJECT_ROOT, 'bench', 'addons')}`, '--workers', String(workers), '--http-port', String(port),
+    '--http-interface', '127.0.0.1', '--log-level', 'warn', '--cron', 'false', '--without-demo'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the cluster did not start:\n${out}`)), 120_000);
+    const onData = (c: Buffer) => { out += c; if (/server ready at/.test(out)) { clearTimeout(timer); resolve(); } };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the cluster exited (${code}) before serving:\n${out}`)); });
+  });
+  return { child, port };
+}
+
+function stopCluster(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) { resolve(); return; }
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+async function login(port: number, db: string): Promise<string> {
+  const auth = await fetch(`http://127.0.0.1:${port}/web/session/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db, login: 'admin', password: 'admin' }, id: 1 }) });
+  const cookie = (auth.headers.get('set-cookie') ?? '').split(';')[0];
+  if (!cookie) throw new Error(`login failed: ${await auth.text()}`);
+  return cookie;
+}
+
 export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
   const samples = opts.samples ?? 300;
   const clients = opts.concurrency ?? 32;
   const seconds = opts.seconds ?? 10;
+  const workers = opts.workers ?? availableParallelism();
   const { config } = loadConfig([], { ERP_LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv);
   const app = await bootApp({
     ...config, db_url: opts.dbUrl, demo: false, admin_password: 'admin', cron: false,
@@ -130,9 +183,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
     await seedTickets(app, opts.rows);
     // The bench logs in as admin/admin whatever the database had.
     await app.db.knex('res_users').where({ login: 'admin' }).update({ password: await hashPassword('admin') });
-    const auth = await fetch(`${server.url}/web/session/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { db: config.db_name, login: 'admin', password: 'admin' }, id: 1 }) });
-    const cookie = (auth.headers.get('set-cookie') ?? '').split(';')[0];
-    if (!cookie) throw new Error(`login failed: ${await auth.text()}`);
+    const cookie = await login(server.port, config.db_name);
 
     const callKw: Target = {
       port: server.port, path: '/web/dataset/call_kw/bench.ticket/search_read',
@@ -161,15 +212,29 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
 
     const loaded = await load(callKw, clients, seconds, 80);
     const ceiling = await load(bareTarget, clients, seconds, 80);
+    // Production on this machine: the CLI's cluster, one worker per core. This process's
+    // own server stays idle meanwhile.
+    const cluster = await startCluster(opts.dbUrl, workers);
+    let clustered;
+    try {
+      const clusterTarget: Target = { ...callKw, port: cluster.port, headers: { ...callKw.headers, cookie: await login(cluster.port, config.db_name) } };
+      await load(clusterTarget, clients, 2, 80); // warm-up: connections, JIT
+      clustered = await load(clusterTarget, clients, seconds, 80);
+    } finally {
+      await stopCluster(cluster.child);
+    }
     const n = opts.rows.toLocaleString('en');
     const i50 = percentile(inProcess, 50);
     return [
       { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overHttp, 50)), unit: 'ms', reference: `in-process ORM p50 ${round(i50)} ms (HTTP layer +${round(percentile(overHttp, 50) - i50)} ms)` },
       { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p99`, value: round(percentile(overHttp, 99)), unit: 'ms', reference: `in-process ORM p99 ${round(percentile(inProcess, 99))} ms` },
       { name: `XML-RPC execute_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overXml, 50)), unit: 'ms', reference: `p99 ${round(percentile(overXml, 99))} ms` },
-      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients`, value: round(loaded.rps, 0), unit: 'req/s', reference: `bare koa handler, same body: ${round(ceiling.rps, 0)} req/s (ratio ${round(loaded.rps / ceiling.rps, 3)})${loaded.errors ? `; ${loaded.errors} errors` : ''}` },
-      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, p50`, value: round(loaded.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
-      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, p99`, value: round(loaded.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker`, value: round(loaded.rps, 0), unit: 'req/s', reference: `bare koa handler, same body: ${round(ceiling.rps, 0)} req/s (ratio ${round(loaded.rps / ceiling.rps, 3)})${loaded.errors ? `; ${loaded.errors} errors` : ''}` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker, p50`, value: round(loaded.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker, p99`, value: round(loaded.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}`, value: round(clustered.rps, 0), unit: 'req/s', reference: `bare koa handler ${round(ceiling.rps, 0)} req/s (ratio ${round(clustered.rps / ceiling.rps, 3)})${clustered.errors ? `; ${clustered.errors} errors` : ''}` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p50`, value: round(clustered.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p99`, value: round(clustered.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
     ];
   } finally {
     bare.close();

@@ -51,7 +51,10 @@ export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (!text.trim()) throw new BadRequest('Invalid JSON data: the request body is empty');
   try {
-    return JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v));
+    // The reviver drops `__proto__` keys (prototype pollution); it costs a call per value,
+    // so it only runs on bodies that may hold the key, plainly or with \u escapes.
+    const risky = text.includes('__proto__') || text.includes('\\u');
+    return risky ? JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v)) : JSON.parse(text);
   } catch (err) {
     throw new BadRequest(`Invalid JSON data: ${(err as Error).message}`);
   }
