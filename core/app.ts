@@ -43,6 +43,8 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
       }
       const env0 = { value: undefined as Environment | undefined };
       const result = await db.knex.transaction(async (trx) => {
+        // Embedded PGlite has no read-only pool: the transaction itself refuses writes.
+        if (opts?.readonly) await trx.raw('SET TRANSACTION READ ONLY');
         const env = await userEnvironment(trx, registry, uid, context);
         env0.value = env;
         return fn(env);
