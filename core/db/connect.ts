@@ -43,14 +43,15 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** An existing PGlite instance (tests clone one from a template). */
   pglite?: PGlite;
+  /** Connections per pool (a server has two: read-write and read-only). Default 8. */
   poolMax?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const knex = knexFactory({ client: 'pg', connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    const knex = knexFactory({ client: 'pg', connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 8 } });
     await knex.raw('SELECT 1');
-    const readonly = knexFactory({ client: 'pg', connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.poolMax ?? 10 } });
+    const readonly = knexFactory({ client: 'pg', connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.poolMax ?? 8 } });
     return { knex, readonly, kind: 'postgres', close: async () => { await readonly.destroy(); await knex.destroy(); } };
   }
   let pglite = opts.pglite;
