@@ -324,7 +324,7 @@ export class Model {
         store: field.stored,
         sortable: field.stored,
         groupable: field.stored && !['text', 'html', 'binary'].includes(field.type),
-        searchable: field.stored || !!field.related || field.type === 'one2many' || field.type === 'many2many',
+        searchable: field.stored || !!field.related || !!field.search || field.type === 'one2many' || field.type === 'many2many',
         name: field.name,
       };
       if (field.comodel) desc.relation = field.comodel;

@@ -298,6 +298,42 @@ test.serial('technician: filters All Tickets, classifies, opens, solves and reas
   await page.close();
 });
 
+test.serial('technician: finds a ticket by a word of its internal note with "Search Text for" in the search bar; the user does not', async (t) => {
+  const searchFor = async (p: Page, text: string) => {
+    await p.locator('erp-search-bar input.query').fill(text);
+    const option = p.locator('erp-search-bar .suggestions [role="option"]').filter({ hasText: `Search Text for: ${text}` });
+    await option.waitFor();
+    await option.click();
+    await p.locator('erp-search-bar .facet', { hasText: text }).waitFor();
+    await p.locator('erp-search-bar .suggestions').waitFor({ state: 'hidden' });
+  };
+  const page = await loggedIn('tecnico');
+  await openHelpdesk(page);
+  await openSection(page, 'All Tickets');
+  // "presupuesto" is only in the internal note of usuario's printer ticket (NOTE_TEXT).
+  await searchFor(page, 'presupuesto');
+  await rows(page).filter({ hasText: OTHER_SUBJECT }).waitFor({ state: 'detached' });
+  t.is(await settledCount(rows(page), 1), 1);
+  t.is(await rows(page).filter({ hasText: OWN_SUBJECT }).count(), 1);
+  await shot(page, 'helpdesk-technician-fulltext');
+  t.deepEqual(page.errors, []);
+  await page.close();
+
+  const user = await loggedIn('usuario');
+  await openHelpdesk(user);
+  await openSection(user, 'My Tickets');
+  await rows(user).filter({ hasText: OWN_SUBJECT }).waitFor();
+  await searchFor(user, 'presupuesto');
+  await rows(user).filter({ hasText: OWN_SUBJECT }).waitFor({ state: 'detached' });
+  t.is(await settledCount(rows(user), 0), 0, 'internal notes do not make tickets findable for users');
+  // A second value of the same field joins the facet with "or" (Odoo): the public answer finds it.
+  await searchFor(user, 'tóner');
+  await rows(user).filter({ hasText: OWN_SUBJECT }).waitFor();
+  t.is(await settledCount(rows(user), 1), 1, 'the public answer "tóner" finds it');
+  t.deepEqual(user.errors, []);
+  await user.close();
+});
+
 test.serial('admin: deletes a ticket from All Tickets after confirming and reaches Configuration > Categories', async (t) => {
   const page = await loggedIn('admin');
   await openHelpdesk(page);

@@ -291,6 +291,29 @@ test('full-text: a user only finds their own tickets', async (t) => {
   });
 });
 
+test('full-text from the search bar: the "Text" field is a domain leaf, combined with filters and record rules', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const mine = await ticketOf(fx, env, 'user', { subject: 'Pantalla parpadea', description: '<p>La pantalla del portátil parpadea</p>' });
+    const other = await ticketOf(fx, env, 'other', { subject: 'Otra pantalla', description: '<p>Pantallas rotas</p>' });
+    await as(env, fx.uid.technician).browse([mine]).message_post('<p>Cambiar el cable HDMI</p>', false, 'comment', 'mail.mt_note');
+    const ids = async (uid: number, domain: unknown[]) => (await as(env, uid).search(domain, 0, null, 'id')).ids;
+    t.deepEqual(await ids(fx.uid.technician, [['fulltext', 'ilike', 'pantalla']]), [mine, other]);
+    t.deepEqual(await ids(fx.uid.technician, [['fulltext', 'ilike', 'pantalla'], ['partner_id', '=', (await as(env, 1).browse([other]).read(['partner_id']))[0].partner_id[0]]]), [other]);
+    t.deepEqual(await ids(fx.uid.user, [['fulltext', 'ilike', 'pantalla']]), [mine], 'a user finds only their own tickets');
+    t.deepEqual(await ids(fx.uid.technician, [['fulltext', 'ilike', 'hdmi']]), [mine], 'technicians find words of internal notes');
+    t.deepEqual(await ids(fx.uid.user, [['fulltext', 'ilike', 'hdmi']]), [], 'users do not (the note stays invisible)');
+    const notMatching = await ids(fx.uid.technician, [['fulltext', 'not ilike', 'pantalla'], ['id', 'in', [mine, other]]]);
+    t.deepEqual(notMatching, []);
+    t.is(await as(env, fx.uid.technician).search_count([['fulltext', 'ilike', 'pantalla']]), 2);
+    const [row] = await as(env, fx.uid.technician).browse([mine]).read(['fulltext']);
+    t.is(row.fulltext, false, 'the field has no value of its own');
+    const described = (await as(env, fx.uid.technician).fields_get(['fulltext'], ['searchable', 'store']));
+    t.deepEqual(described.fulltext, { searchable: true, store: false });
+    await rejects(t, as(env, fx.uid.technician).search([['fulltext', 'ilike', 42]]), 'ValidationError', /string/);
+    await rejects(t, as(env, fx.uid.technician).search([['fulltext.name', 'ilike', 'x']]), 'ValidationError', /cannot be followed/);
+  });
+});
+
 test('full-text: an empty query finds nothing; a bad limit is a clear error', async (t) => {
   await rollback(fx.app, async (env) => {
     await ticketOf(fx, env, 'user');

@@ -154,3 +154,14 @@ test('a failing call rolls the whole transaction back', async (t) => {
   const n = await asAdmin((env) => env.model('test.orm.tag').search_count([['name', '=', 'rolled-back']]));
   t.is(n, 0);
 });
+
+test('long id lists (over PostgreSQL\'s 65,535 parameters) are searched in one array parameter', async (t) => {
+  const ids = await app.withEnv(2, async (env) => (await env.model('test.orm.item').create([{ name: 'long-list a' }, { name: 'long-list b' }])).ids);
+  const many = [...Array.from({ length: 70_000 }, (_, i) => 10_000_000 + i), ...ids];
+  await app.withEnv(2, async (env) => {
+    t.deepEqual((await env.model('test.orm.item').search([['id', 'in', many]], 0, null, 'id')).ids, ids);
+    const others = await env.model('test.orm.item').search([['id', 'not in', many], ['name', 'like', 'long-list%']]);
+    t.deepEqual(others.ids, []);
+    t.is(await env.model('test.orm.item').search_count([['id', 'not in', many.slice(0, 69_999)], ['name', 'like', 'long-list%']]), 2);
+  });
+});

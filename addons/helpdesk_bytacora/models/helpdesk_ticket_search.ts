@@ -11,7 +11,7 @@
  * searched within those from the start, so their results never depend on other tickets.
  * The column and indexes are created at install (index.ts); the ORM does not know the column.
  */
-import { model, ValidationError } from '../../../core/orm/index.ts';
+import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
 import { _t, helpdeskRole, isStaff } from '../tools.ts';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
@@ -27,9 +27,35 @@ export const SEARCH_DDL = [
 
 export interface FulltextHit { id: number; display_name: string; rank: number }
 
+const NEGATIVE = new Set(['!=', 'not like', 'not ilike', 'not in']);
+
+/**
+ * `('fulltext', 'ilike', text)` — the search bar's "Text" field: the tickets whose subject,
+ * description or messages match `text` (web-search syntax), unranked, as an id domain that
+ * the caller's record rules then restrict. Internal notes count only for technicians.
+ */
+async function searchFulltextField(env: Environment, operator: string, value: unknown): Promise<unknown[]> {
+  if (value === false || value === null || (typeof value === 'string' && !value.trim())) return NEGATIVE.has(operator) ? [[0, '=', 1]] : [];
+  if (typeof value !== 'string') throw new ValidationError(_t(env, 'The search text must be a string.'));
+  const staff = isStaff(await helpdeskRole(env));
+  const rows = rowsOf(await env.cr.raw(
+    `WITH q AS (SELECT websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?) AS q)
+     SELECT t.id FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q
+     UNION
+     SELECT m.res_id FROM mail_message m, q
+      WHERE m.model = 'helpdesk.ticket' AND ${MESSAGE_VECTOR('m')} @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
+  return [['id', NEGATIVE.has(operator) ? 'not in' : 'in', rows.map((r: any) => Number(r.id))]];
+}
+
+/** Nothing to show: the field only exists to be searched. */
+const noValue = (records: { ids: number[] }) => new Map(records.ids.map((id) => [id, false]));
+
 export const HelpdeskTicketSearch = model((Base) => class extends Base {
   static _inherit = 'helpdesk.ticket';
   static _rpc = { search_fulltext: { kind: 'model' as const, params: ['query', 'limit'] } };
+  static fields = {
+    fulltext: fields.char({ string: 'Text', help: 'Subject, description and messages, searched by words in Spanish and English', compute: noValue, search: searchFulltextField }),
+  };
 
   /** The tickets matching `query` (web-search syntax: words, "phrases", -excluded, or), best first. */
   async search_fulltext(query: unknown, limit: unknown = 80): Promise<FulltextHit[]> {

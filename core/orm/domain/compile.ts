@@ -11,7 +11,7 @@ import { ValidationError } from '../../errors.ts';
 import { FIELD_TYPES, type Field } from '../fields/index.ts';
 import type { ModelClass } from '../model.ts';
 import type { Environment } from '../environment.ts';
-import type { DomainNode } from './parse.ts';
+import { parseDomain, type DomainNode } from './parse.ts';
 
 export interface Sql {
   sql: string;
@@ -66,6 +66,10 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
     if (!rec) throw new ValidationError(`Model '${model._meta.name}' cannot be searched by display_name`);
     return compileLeaf(ctx, model, alias, [rec, ...rest], op, value);
   }
+  if (field.search && !field.stored) {
+    if (rest.length) throw new ValidationError(`Field '${field.name}' of model '${model._meta.name}' is searched by a function: it cannot be followed ('${path.join('.')}')`);
+    return compileNode(ctx, model, alias, parseDomain(await field.search(ctx.env, op, value)));
+  }
   if ((!field.stored && field.type !== 'one2many' && field.type !== 'many2many') || (field.compute && !field.store)) {
     throw new ValidationError(`Field '${field.name}' of model '${model._meta.name}' is not stored and cannot be searched`);
   }
@@ -112,6 +116,18 @@ function inList(values: unknown[]): Sql {
   return { sql: values.map(() => '?').join(', '), bindings: values };
 }
 
+/** Lists of ids longer than this are one array parameter (PostgreSQL takes at most 65,535). */
+const ARRAY_BINDING_FROM = 1000;
+
+/** `column [NOT] IN (…)`; a long list of integers is bound as one array: `column = ANY(?::int[])`. */
+function inCondition(c: string, field: Field, values: unknown[], negate = false): Sql {
+  if (values.length > ARRAY_BINDING_FROM && (field.type === 'integer' || field.type === 'many2one') && values.every(Number.isInteger)) {
+    return { sql: negate ? `NOT (${c} = ANY(?::int[]))` : `${c} = ANY(?::int[])`, bindings: [values] };
+  }
+  const l = inList(values);
+  return { sql: `${c} ${negate ? 'NOT IN' : 'IN'} (${l.sql})`, bindings: l.bindings };
+}
+
 export function scalarLeaf(alias: string, field: Field, op: string, value: unknown): Sql {
   const c = col(alias, field.name);
   const cast = field.type === 'date' || field.type === 'datetime' ? `${c}::text` : c;
@@ -130,16 +146,16 @@ export function scalarLeaf(alias: string, field: Field, op: string, value: unkno
       const hasNull = nonNull.length !== values.length;
       if (op === 'in') {
         const parts: Sql[] = [];
-        if (nonNull.length) { const l = inList(nonNull); parts.push({ sql: `${c} IN (${l.sql})`, bindings: l.bindings }); }
+        if (nonNull.length) parts.push(inCondition(c, field, nonNull));
         if (hasNull) parts.push({ sql: `${c} IS NULL`, bindings: [] });
         if (!parts.length) return FALSE_SQL;
         return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
       }
       if (!nonNull.length) return hasNull ? { sql: `${c} IS NOT NULL`, bindings: [] } : TRUE_SQL;
-      const l = inList(nonNull);
+      const l = inCondition(c, field, nonNull, true);
       return hasNull
-        ? { sql: `(${c} NOT IN (${l.sql}) AND ${c} IS NOT NULL)`, bindings: l.bindings }
-        : { sql: `(${c} NOT IN (${l.sql}) OR ${c} IS NULL)`, bindings: l.bindings };
+        ? { sql: `(${l.sql} AND ${c} IS NOT NULL)`, bindings: l.bindings }
+        : { sql: `(${l.sql} OR ${c} IS NULL)`, bindings: l.bindings };
     }
     case 'like': case 'ilike': case 'not like': case 'not ilike': {
       const sqlOp = op.toUpperCase();

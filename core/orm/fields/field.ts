@@ -3,6 +3,7 @@
  * `FieldType` interface every type implements (one file per type, see index.ts).
  * A declaration is inert data; the registry binds it to a model (name, model name).
  */
+import type { Environment } from '../environment.ts';
 import type { Model } from '../model.ts';
 
 export type FieldTypeName =
@@ -10,6 +11,9 @@ export type FieldTypeName =
   | 'selection' | 'many2one' | 'one2many' | 'many2many' | 'binary' | 'reference' | 'monetary';
 
 export type OnDelete = 'cascade' | 'set null' | 'restrict';
+/** Domain standing for `(field, operator, value)` on a non-stored field (see `search`). */
+export type SearchFn = (env: Environment, operator: string, value: unknown) => Promise<unknown[]> | unknown[];
+
 /** Batch compute: returns the value of every record in `records`, keyed by id. */
 export type ComputeFn = (records: Model) => Promise<Map<number, unknown>> | Map<number, unknown>;
 export type DefaultFn = (env: import('../environment.ts').Environment) => unknown | Promise<unknown>;
@@ -28,6 +32,11 @@ export interface FieldOptions {
   translate?: boolean;
   /** Computed field: a function reference, never a method name. */
   compute?: ComputeFn;
+  /**
+   * Makes a non-stored field searchable (Odoo's `search=`): turns a leaf `(field, operator,
+   * value)` into a domain on other fields, which is then compiled as usual.
+   */
+  search?: SearchFn;
   /** Field names (dotted paths allowed) the computed value depends on. */
   depends?: string[];
   store?: boolean;
