@@ -139,6 +139,11 @@ function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | nul
       const f = co._meta.fields.get(firstOrder[0]);
       if (f?.stored) return `(SELECT o.${q(f.name)} FROM ${q(co._meta.table)} o WHERE o.id = ${groupExpr(g)}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
     }
+    if (g.field.type === 'selection' && g.field.selection?.length) {
+      // Odoo: selection groups come in the selection's order (the workflow's), not alphabetically.
+      const rank = g.field.selection.map(([value], n) => `WHEN '${value.replace(/'/g, "''")}' THEN ${n}`).join(' ');
+      return `CASE ${groupExpr(g)}::text ${rank} ELSE ${g.field.selection.length} END, g${i}`;
+    }
     return `g${i} ASC`;
   }).join(', ');
 }

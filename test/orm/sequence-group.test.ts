@@ -30,7 +30,16 @@ const scope = [['name', 'in', ['g1', 'g2', 'g3']]];
 
 test('read_group by selection counts and sums', async (t) => {
   const groups = await app.withEnv(2, (env) => env.model('test.orm.item').read_group(scope, ['quantity:sum', 'price'], ['state']));
-  t.deepEqual(groups.map((g) => [g.state, g.state_count, g.quantity, g.price]), [['done', 1, 3, 3], ['draft', 2, 3, 3]]);
+  t.deepEqual(groups.map((g) => [g.state, g.state_count, g.quantity, g.price]), [['draft', 2, 3, 3], ['done', 1, 3, 3]], 'in the selection order, as Odoo');
+});
+
+test('read_group by selection follows the selection order unless an orderby is given', async (t) => {
+  await app.withEnv(2, (env) => env.model('test.orm.item').create({ name: 'g4', state: 'confirmed' }));
+  const wide = [['name', 'in', ['g1', 'g2', 'g3', 'g4']]];
+  const ordered = await app.withEnv(2, (env) => env.model('test.orm.item').read_group(wide, ['state'], ['state']));
+  t.deepEqual(ordered.map((g) => g.state), ['draft', 'confirmed', 'done']);
+  const byName = await app.withEnv(2, (env) => env.model('test.orm.item').read_group(wide, ['state'], ['state'], 0, null, 'state desc'));
+  t.deepEqual(byName.map((g) => g.state), ['draft', 'done', 'confirmed']);
 });
 
 test('read_group by many2one gives [id, name] and a domain that finds the group', async (t) => {
@@ -57,7 +66,7 @@ test('read_group with date granularity labels the periods', async (t) => {
 
 test('read_group non-lazy groups by several fields with __count', async (t) => {
   const groups = await app.withEnv(2, (env) => env.model('test.orm.item').read_group(scope, [], ['state', 'partner_id'], 0, null, null, false));
-  t.deepEqual(groups.map((g) => [g.state, (g.partner_id as any)[1], g.__count]), [['done', 'P1', 1], ['draft', 'P1', 1], ['draft', 'P2', 1]]);
+  t.deepEqual(groups.map((g) => [g.state, (g.partner_id as any)[1], g.__count]), [['draft', 'P1', 1], ['draft', 'P2', 1], ['done', 'P1', 1]]);
 });
 
 test('read_group refuses unknown fields and bad granularities', async (t) => {
