@@ -46,26 +46,31 @@ export interface WebClientPageOptions {
   assetVersion?: string;
 }
 
-export function renderWebClientPage(opts: WebClientPageOptions): string {
-  const v = opts.assetVersion ? `?v=${encodeURIComponent(opts.assetVersion)}` : '';
-  const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
+/** The HTML document both pages share: language, viewport, no favicon request, a title. */
+function pageShell(lang: string, title: string, head: string, body: string): string {
   return `<!DOCTYPE html>
-<html lang="${htmlLang(opts.lang)}">
+<html lang="${htmlLang(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<meta name="csrf-token" content="${escapeHtml(opts.csrfToken)}">
-<title>${escapeHtml(opts.title)}</title>
-<link rel="stylesheet" href="/web/static/dist/main.css${v}">
-<script type="module" src="/web/static/dist/main.js${v}"></script>
+<title>${escapeHtml(title)}</title>
+${head}
 </head>
 <body>
-<erp-app></erp-app>
-<noscript>${t('This application needs JavaScript.')}</noscript>
+${body}
 </body>
 </html>
 `;
+}
+
+export function renderWebClientPage(opts: WebClientPageOptions): string {
+  const v = opts.assetVersion ? `?v=${encodeURIComponent(opts.assetVersion)}` : '';
+  const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
+  return pageShell(opts.lang, opts.title, `<meta name="csrf-token" content="${escapeHtml(opts.csrfToken)}">
+<link rel="stylesheet" href="/web/static/dist/main.css${v}">
+<script type="module" src="/web/static/dist/main.js${v}"></script>`, `<erp-app></erp-app>
+<noscript>${t('This application needs JavaScript.')}</noscript>`);
 }
 
 export interface LoginPageOptions {
@@ -103,17 +108,7 @@ const KEEP_HASH_JS = `(function(){var r=document.querySelector('form input[name=
 
 export function renderLoginPage(opts: LoginPageOptions): string {
   const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
-  return `<!DOCTYPE html>
-<html lang="${htmlLang(opts.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(opts.title ?? t('Log in'))}</title>
-<style>${LOGIN_CSS}</style>
-</head>
-<body>
-<main>
+  return pageShell(opts.lang, opts.title ?? catalogue(opts.lang)['Log in'] ?? 'Log in', `<style>${LOGIN_CSS}</style>`, `<main>
 <h1>${t('Log in')}</h1>
 <p class="db">${t('Database')}: ${escapeHtml(opts.db)}</p>
 ${opts.error ? `<p class="error" role="alert">${escapeHtml(opts.error)}</p>` : ''}
@@ -128,8 +123,5 @@ ${opts.error ? `<p class="error" role="alert">${escapeHtml(opts.error)}</p>` : '
 <button type="submit">${t('Log in')}</button>
 </form>
 </main>
-<script>${KEEP_HASH_JS}</script>
-</body>
-</html>
-`;
+<script>${KEEP_HASH_JS}</script>`);
 }
