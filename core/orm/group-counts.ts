@@ -7,6 +7,7 @@
  * The counted fields keep their column names in the counts table, so the same domain
  * compiler produces the condition for either table.
  */
+import { rawStatement } from '../db/index.ts';
 import { countsTable } from '../schema/group-counts.ts';
 import { q, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
@@ -34,7 +35,7 @@ export async function countsSource(env: Environment, model: ModelClass, domain: 
 export async function countFromCounts(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number | null> {
   const source = await countsSource(env, model, domain, opts);
   if (!source) return null;
-  const rows = rowsOf(await env.cr.raw(`SELECT COALESCE(sum(t0.n), 0) AS n FROM ${source.table} t0 WHERE ${source.where.sql}`, source.where.bindings as any));
+  const rows = rowsOf(await rawStatement(env.cr, `SELECT COALESCE(sum(t0.n), 0) AS n FROM ${source.table} t0 WHERE ${source.where.sql}`, source.where.bindings));
   return Number(rows[0].n);
 }
 

@@ -4,6 +4,7 @@
  * one dict per group with the group value ([id, name] for many2one, a label for dates),
  * `<groupby>_count` (lazy) or `__count`, `__domain` to open the group, and aggregates.
  */
+import { rawStatement } from '../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import { q } from './domain/compile.ts';
 import { andDomains } from './domain/index.ts';
@@ -77,7 +78,7 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   const bindings = [...cond.bindings];
   if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }
   if (opts.offset) { sql += ' OFFSET ?'; bindings.push(opts.offset); }
-  const rows = rowsOf(await records.env.cr.raw(sql, bindings as any));
+  const rows = rowsOf(await rawStatement(records.env.cr, sql, bindings));
 
   const names = new Map<string, Map<number, string>>();
   for (const [i, g] of specs.entries()) {

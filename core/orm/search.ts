@@ -4,6 +4,7 @@
  * fields. Used by search/search_count/search_read, by read_group and by dotted-path
  * sub-queries (which therefore apply the comodel's rules too).
  */
+import { rawStatement } from '../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
@@ -21,32 +22,39 @@ export interface SearchOptions {
   rules?: boolean;
 }
 
-let aliasCounter = 0;
-const newAlias = () => `t${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`;
+/**
+ * Table aliases t1, t2… for one query (t0 is the main table). Numbered per query, so the
+ * same search always produces the same SQL text and can reuse a prepared statement.
+ */
+function aliasSequence(): () => string {
+  let n = 0;
+  return () => `t${++n}`;
+}
 
 /** The WHERE condition of a search on `model` as seen from `env`, for table alias `alias`. */
-export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode } = {}): Promise<Sql> {
+export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode; aliases?: () => string } = {}): Promise<Sql> {
+  const aliases = opts.aliases ?? aliasSequence();
   let node = isNode(domain) ? domain : parseDomain(domain);
   if (model._meta.fields.has('active') && env.context.active_test !== false && !mentionsField(node, 'active')) {
     node = { kind: 'and', children: [node, { kind: 'leaf', path: ['active'], operator: '=', value: true }] };
   }
   const ctx: CompileContext = {
     env,
-    nextAlias: newAlias,
+    nextAlias: aliases,
     subSearch: async (comodel, sub) => {
-      const a = newAlias();
-      const cond = await whereClause(env, comodel, sub, a, { rules: opts.rules });
+      const a = aliases();
+      const cond = await whereClause(env, comodel, sub, a, { rules: opts.rules, aliases });
       return { sql: `SELECT ${a}.id FROM ${q(comodel._meta.table)} ${a} WHERE ${cond.sql}`, bindings: cond.bindings };
     },
   };
   let main = await compileNode(ctx, model, alias, node);
   if (opts.rules === false || env.su) return main;
-  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read'));
+  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
   if (!ruleDomain) return main;
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
   const suEnv = env.sudo().withContext({ active_test: false });
-  const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false });
+  const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false, aliases });
   return and(main, ruleSql);
 }
 
@@ -57,7 +65,7 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  * are visible when the document is: readable for 'read', writable otherwise. Unattached
  * ones belong to their creator.
  */
-async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode): Promise<Sql> {
+async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode, aliases: () => string): Promise<Sql> {
   const table = q(model._meta.table);
   // mail.message names its document model column `model` (Odoo); the others `res_model`.
   const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
@@ -69,8 +77,8 @@ async function documentRestriction(env: Environment, model: ModelClass, alias: s
   for (const name of models) {
     const doc = env.registry.get(name);
     if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
-    const a = newAlias();
-    const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode });
+    const a = aliases();
+    const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode, aliases });
     parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
   }
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
@@ -172,20 +180,22 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   const alias = 't0';
   const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
   let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
-  const bindings = [...cond.bindings];
   if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
     if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
-    sql += ` LIMIT ?`; bindings.push(opts.limit);
+    // A literal: a prepared statement's plan must know it (core/db/statements.ts).
+    sql += ` LIMIT ${opts.limit}`;
   }
+  const bindings = [...cond.bindings];
   if (opts.offset) {
     if (!Number.isInteger(opts.offset) || opts.offset < 0) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
-    sql += ` OFFSET ?`; bindings.push(opts.offset);
+    sql += ' OFFSET ?'; // a parameter: pages do not multiply statement texts
+    bindings.push(opts.offset);
   }
-  return rowsOf(await env.cr.raw(sql, bindings as any));
+  return rowsOf(await rawStatement(env.cr, sql, bindings));
 }
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {
   const cond = await whereClause(env, model, domain, 't0', opts);
-  const rows = rowsOf(await env.cr.raw(`SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
+  const rows = rowsOf(await rawStatement(env.cr, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings));
   return Number(rows[0].n);
 }

@@ -1,0 +1,54 @@
+/**
+ * Named (server-side prepared) statements for the ORM's hot queries on a PostgreSQL server.
+ *
+ * An unnamed query is parsed and planned by PostgreSQL on every call; for the list view's
+ * search that is as much work as running it. A statement whose text has been seen before gets
+ * a name, so each connection parses it once and PostgreSQL may keep its plan (its own
+ * `plan_cache_mode = auto` choice: a generic plan only when it is not costlier than the
+ * custom ones). Callers keep their SQL free of values that should change the plan's shape
+ * (LIMIT/OFFSET are written as literals, not parameters: a parameter there makes the generic
+ * plan assume 10% of the table, which can even trigger JIT compilation).
+ *
+ * Bounded: at most MAX_NAMED texts get names in a process (each of its connections may hold
+ * them all); later new texts simply run unnamed. Not used on embedded PGlite, which has no
+ * separate server to save work on.
+ */
+import type { Knex } from 'knex';
+
+const MAX_NAMED = 500;
+/** Texts seen once; cleared when it grows past this, so one-off queries cost nothing lasting. */
+const MAX_SEEN = 5_000;
+
+const names = new Map<string, string>();
+const seenOnce = new Set<string>();
+
+/** The statement name for `sql`, or undefined while it is new (or the cap is reached). */
+export function statementName(sql: string): string | undefined {
+  const found = names.get(sql);
+  if (found || names.size >= MAX_NAMED) return found;
+  if (!seenOnce.has(sql)) {
+    if (seenOnce.size >= MAX_SEEN) seenOnce.clear();
+    seenOnce.add(sql);
+    return undefined;
+  }
+  seenOnce.delete(sql);
+  const name = `erp_${names.size + 1}`;
+  names.set(sql, name);
+  return name;
+}
+
+/** True when `cr` talks to a PostgreSQL server through `pg` (not embedded PGlite). */
+function onServer(cr: Knex | Knex.Transaction): boolean {
+  return (cr as any).client?.config?.client === 'pg';
+}
+
+/**
+ * `cr.raw(sql, bindings)`, as a named statement on a server once `sql` repeats. Use it for
+ * queries whose text comes from a bounded set of shapes (the ORM's generated SQL), never for
+ * text with values spliced in.
+ */
+export function rawStatement(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Knex.Raw {
+  const raw = cr.raw(sql, bindings as Knex.RawBinding[]);
+  const name = onServer(cr) ? statementName(sql) : undefined;
+  return name ? raw.options({ name }) : raw;
+}
