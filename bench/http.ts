@@ -7,13 +7,12 @@
  *    this process's server (1 worker) and against `npm start -- --workers W` (the CLI's
  *    cluster, as production runs on this machine), beside a bare koa handler answering the
  *    same body on the same machine (the ceiling).
- * Seeding reuses bench/orm.ts (bench_orm addon, generated rows). The load generator runs in a
- * worker thread so it does not compete with the server for its event loop.
+ * Seeding reuses bench/orm.ts (bench_orm addon, generated rows); the load generators are in
+ * bench/load.ts (wrk, or a Node.js stand-in).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, Agent, createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Koa from 'koa';
@@ -22,6 +21,7 @@ import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
 import { startHttpServer } from '../core/http/index.ts';
 import { serializeMethodCall } from '../core/http/rpc/xml-rpc.ts';
 import { hashPassword } from '../core/security/index.ts';
+import { load, type Target } from './load.ts';
 import { seedTickets } from './orm.ts';
 import { percentile, round, timeMany, type Row } from './stats.ts';
 
@@ -42,8 +42,6 @@ export interface HttpBenchOptions {
 const DOMAIN = [['state', 'in', ['new', 'open']], ['priority', '>=', 2], ['partner_id', '!=', false]];
 const FIELDS = ['name', 'state', 'priority', 'partner_id'];
 
-interface Target { port: number; path: string; body: string; headers: Record<string, string> }
-
 /** One request over a keep-alive agent; resolves with the response body. */
 function send(agent: Agent, t: Target): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -55,75 +53,6 @@ function send(agent: Agent, t: Target): Promise<string> {
     });
     req.on('error', reject);
     req.end(t.body);
-  });
-}
-
-/**
- * The load generator runs in a worker thread, so the clients do not share the server's
- * event loop (a bounded loop of keep-alive requests, plain JavaScript).
- */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { target, clients, seconds, expectLength } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-let expectedBytes = -1;
-let sent = 0;
-// Every answer must be a 200 of the verified answer's size; one in 100 is parsed in full
-// (parsing each one would make the load generator, not the server, the measured cost).
-function send() {
-  const check = expectedBytes < 0 || ++sent % 100 === 0;
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', agent,
-      headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } }, (res) => {
-      const chunks = [];
-      let bytes = 0;
-      res.on('data', (c) => { bytes += c.length; if (check) chunks.push(c); });
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error('HTTP ' + res.statusCode));
-        if (check) {
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (expectLength && JSON.parse(body).result?.length !== expectLength) return reject(new Error('bad answer ' + body.slice(0, 200)));
-          if (expectedBytes < 0) expectedBytes = bytes;
-        }
-        if (bytes !== expectedBytes) return reject(new Error('answer of ' + bytes + ' bytes, expected ' + expectedBytes));
-        resolve();
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(target.body);
-  });
-}
-(async () => {
-  for (let i = 0; i < clients; i++) await send();
-  const latencies = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + seconds * 1000;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      try { await send(); latencies.push(performance.now() - t0); } catch { errors++; }
-    }
-  }));
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  parentPort.postMessage({ latencies, errors, elapsed });
-})().catch((err) => parentPort.postMessage({ error: String(err) }));
-`;
-
-/** `clients` loops sending requests for `seconds`; requests/s and latency percentiles. */
-function load(t: Target, clients: number, seconds: number, expectLength: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { target: t, clients, seconds, expectLength } });
-    worker.once('error', reject);
-    worker.once('message', (m: { latencies: number[]; errors: number; elapsed: number; error?: string }) => {
-      void worker.terminate();
-      if (m.error) { reject(new Error(m.error)); return; }
-      const lat = m.latencies.sort((a, b) => a - b);
-      resolve({ rps: lat.length / m.elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors: m.errors });
-    });
   });
 }
 
@@ -203,23 +132,26 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
     const overXml = await timeMany(samples, async () => checkXml(await send(agent, xmlRpc)));
     agent.destroy();
 
+    // One answer is checked in full; under load every answer must be a 200 of its size.
     const sample = await send(new Agent({ keepAlive: false }), callKw);
+    checkJson(sample);
+    const sampleBytes = Buffer.byteLength(sample);
     const koa = new Koa();
     koa.use((ctx) => { ctx.type = 'application/json'; ctx.body = sample; });
     bare.on('request', koa.callback());
     const barePort = await listen(bare);
     const bareTarget: Target = { ...callKw, port: barePort, path: '/bare' };
 
-    const loaded = await load(callKw, clients, seconds, 80);
-    const ceiling = await load(bareTarget, clients, seconds, 80);
+    const loaded = await load(callKw, clients, seconds, sampleBytes);
+    const ceiling = await load(bareTarget, clients, seconds, sampleBytes);
     // Production on this machine: the CLI's cluster, one worker per core. This process's
     // own server stays idle meanwhile.
     const cluster = await startCluster(opts.dbUrl, workers);
     let clustered;
     try {
       const clusterTarget: Target = { ...callKw, port: cluster.port, headers: { ...callKw.headers, cookie: await login(cluster.port, config.db_name) } };
-      await load(clusterTarget, clients, 2, 80); // warm-up: connections, JIT
-      clustered = await load(clusterTarget, clients, seconds, 80);
+      await load(clusterTarget, clients, 5, sampleBytes); // warm-up: connections, JIT, prepared statements
+      clustered = await load(clusterTarget, clients, seconds, sampleBytes);
     } finally {
       await stopCluster(cluster.child);
     }
@@ -229,10 +161,10 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
       { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overHttp, 50)), unit: 'ms', reference: `in-process ORM p50 ${round(i50)} ms (HTTP layer +${round(percentile(overHttp, 50) - i50)} ms)` },
       { name: `HTTP call_kw search_read 80 of ${n}, 1 client, p99`, value: round(percentile(overHttp, 99)), unit: 'ms', reference: `in-process ORM p99 ${round(percentile(inProcess, 99))} ms` },
       { name: `XML-RPC execute_kw search_read 80 of ${n}, 1 client, p50`, value: round(percentile(overXml, 50)), unit: 'ms', reference: `p99 ${round(percentile(overXml, 99))} ms` },
-      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker`, value: round(loaded.rps, 0), unit: 'req/s', reference: `bare koa handler, same body: ${round(ceiling.rps, 0)} req/s (ratio ${round(loaded.rps / ceiling.rps, 3)})${loaded.errors ? `; ${loaded.errors} errors` : ''}` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker`, value: round(loaded.rps, 0), unit: 'req/s', reference: `${loaded.generator} clients; bare koa handler, same body: ${round(ceiling.rps, 0)} req/s (ratio ${round(loaded.rps / ceiling.rps, 3)})${loaded.errors ? `; ${loaded.errors} errors` : ''}` },
       { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker, p50`, value: round(loaded.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
       { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, 1 worker, p99`, value: round(loaded.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
-      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}`, value: round(clustered.rps, 0), unit: 'req/s', reference: `bare koa handler ${round(ceiling.rps, 0)} req/s (ratio ${round(clustered.rps / ceiling.rps, 3)})${clustered.errors ? `; ${clustered.errors} errors` : ''}` },
+      { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}`, value: round(clustered.rps, 0), unit: 'req/s', reference: `${clustered.generator} clients; bare koa handler ${round(ceiling.rps, 0)} req/s (ratio ${round(clustered.rps / ceiling.rps, 3)})${clustered.errors ? `; ${clustered.errors} errors` : ''}` },
       { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p50`, value: round(clustered.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
       { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p99`, value: round(clustered.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
     ];
