@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/index.ts';
+import { openDatabase, readonlyPoolSize, type Database } from './db/index.ts';
 import { loadRegistry, type LoadedRegistry } from './modules/loader.ts';
 import type { Knex } from 'knex';
 import { Environment, SUPERUSER_ID, rowsOf } from './orm/environment.ts';
@@ -29,7 +29,7 @@ export interface App {
 
 export async function bootApp(config: Config, opts: { install?: string[]; upgrade?: string[]; database?: Database } = {}): Promise<App> {
   setLogLevel(config.log_level);
-  const db = opts.database ?? (await openDatabase({ url: config.db_url || undefined, dataDir: config.db_url ? undefined : config.data_dir, poolMax: config.db_maxconn }));
+  const db = opts.database ?? (await openDatabase({ url: config.db_url || undefined, dataDir: config.db_url ? undefined : config.data_dir, poolMax: config.db_maxconn, readonlyPoolMax: config.db_maxconn_readonly || readonlyPoolSize(config.workers) }));
   const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, upgrade: opts.upgrade, demo: config.demo });
   const registry = loaded.registry;
   const app: App = {

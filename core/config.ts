@@ -30,6 +30,7 @@ export interface Config {
   limit_request_mb: number;
   cron: boolean;
   db_maxconn: number;
+  db_maxconn_readonly: number;
 }
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
@@ -37,6 +38,7 @@ const KINDS: Record<keyof Config, Kind> = {
   db_url: 'string', data_dir: 'string', db_name: 'string', http_port: 'int', http_interface: 'string', smtp_port: 'int',
   mail_domain: 'string', smtp_relay: 'string', addons: 'list', addons_path: 'list', demo: 'bool', log_level: 'string',
   workers: 'int', admin_password: 'string', secret_key: 'string', limit_request_mb: 'int', cron: 'bool', db_maxconn: 'int',
+  db_maxconn_readonly: 'int',
 };
 
 export interface ConfigDoc { key: keyof Config; help: string; default: string }

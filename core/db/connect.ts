@@ -5,6 +5,7 @@
  * transactions queue up instead of interleaving.
  */
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
@@ -43,15 +44,25 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** An existing PGlite instance (tests clone one from a template). */
   pglite?: PGlite;
-  /** Connections per pool (a server has two: read-write and read-only). Default 8. */
+  /** Connections of the read-write pool (servers). Default 8. */
   poolMax?: number;
+  /** Connections of the read-only pool (servers). Default: readonlyPoolSize(1). */
+  readonlyPoolMax?: number;
+}
+
+/**
+ * The automatic size of each process's read-only pool: twice the CPU cores shared among the
+ * worker processes, at least 2 (Odoo's rule of thumb of 2 x cores busy workers, in pool form).
+ */
+export function readonlyPoolSize(workers: number): number {
+  return Math.max(2, Math.ceil((2 * availableParallelism()) / Math.max(1, workers)));
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const knex = knexFactory({ client: 'pg', connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 8 } });
     await knex.raw('SELECT 1');
-    const readonly = knexFactory({ client: 'pg', connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.poolMax ?? 8 } });
+    const readonly = knexFactory({ client: 'pg', connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.readonlyPoolMax ?? readonlyPoolSize(1) } });
     return { knex, readonly, kind: 'postgres', close: async () => { await readonly.destroy(); await knex.destroy(); } };
   }
   let pglite = opts.pglite;
