@@ -60,14 +60,18 @@ async function wrkLoad(wrk: string, t: Target, clients: number, seconds: number,
 wrk.method = "POST"
 wrk.body = ${lua(t.body)}
 ${Object.entries(t.headers).map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`).join('\n')}
-local bad = 0
+-- Each wrk thread runs its own Lua state: threads count their bad answers, done() sums them.
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
 function response(status, headers, body)
-  if status ~= 200 or #body ~= ${expectBytes} then bad = bad + 1 end
+  if status == 200 and #body ~= ${expectBytes} then bad = bad + 1 end -- other statuses: summary.errors.status
 end
 function done(summary, latency, requests)
-  local e = summary.errors
+  local e, wrong = summary.errors, 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("bad") end
   io.write(string.format("RESULT %d %d %d %d %f %f\\n", summary.requests, summary.duration,
-    bad, e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50), latency:percentile(99)))
+    wrong, e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50), latency:percentile(99)))
 end
 `);
   try {
