@@ -5,9 +5,10 @@
  * search that is as much work as running it. A statement whose text has been seen before gets
  * a name, so each connection parses it once and PostgreSQL may keep its plan (its own
  * `plan_cache_mode = auto` choice: a generic plan only when it is not costlier than the
- * custom ones). Callers keep their SQL free of values that should change the plan's shape
- * (LIMIT/OFFSET are written as literals, not parameters: a parameter there makes the generic
- * plan assume 10% of the table, which can even trigger JIT compilation).
+ * custom ones). Callers write what shapes the plan into the text: the search's LIMIT is a
+ * literal (as a parameter, the generic plan would assume 10% of the table and could even be
+ * JIT-compiled); its OFFSET stays a parameter, so paging does not multiply texts, and
+ * PostgreSQL keeps custom plans where a generic one would cost more.
  *
  * Bounded: at most MAX_NAMED texts get names in a process (each of its connections may hold
  * them all); later new texts simply run unnamed. Not used on embedded PGlite, which has no
