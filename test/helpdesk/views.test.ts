@@ -154,7 +154,7 @@ test('menus: a user sees Helpdesk > My Tickets only', async (t) => {
 test('menus: a technician also sees Assigned to me, All Tickets and the Dashboard', async (t) => {
   await rollback(fx.app, async (env) => {
     t.deepEqual(await helpdeskMenus(env, 'technician'), [
-      'My Tickets', 'Assigned to me', 'All Tickets', 'Dashboard', 'Dashboard > Tickets by status', 'Dashboard > Tickets by category',
+      'Assigned to me', 'My Tickets', 'All Tickets', 'Dashboard', 'Dashboard > Tickets by status', 'Dashboard > Tickets by category',
       'Dashboard > Tickets by priority', 'Dashboard > Tickets by technician', 'Dashboard > Tickets over time',
     ]);
   });

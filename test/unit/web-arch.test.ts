@@ -124,6 +124,17 @@ test('an arch readonly/required overrides the field flag; locked forces read-onl
   t.deepEqual(fieldNodeState({ name: 'user_id', domain: "[('id', '!=', uid)]" }, FIELDS.user_id, scope).domain, [['id', '!=', 7]]);
 });
 
+test("without write access only fields the arch's readonly modifier makes editable stay editable", (t) => {
+  const closed = scopeOf({ state: 'closed' });
+  const open = scopeOf({ state: 'open' });
+  const rating = { name: 'subject', readonly: "state != 'closed'" };
+  t.false(fieldNodeState(rating, FIELDS.subject, closed, 'unless-granted').readonly, 'granted by the modifier for this record');
+  t.true(fieldNodeState(rating, FIELDS.subject, open, 'unless-granted').readonly, 'the same modifier says readonly here');
+  t.true(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'unless-granted').readonly, 'no modifier: the model right decides');
+  t.true(fieldNodeState(rating, FIELDS.subject, closed, 'all').readonly);
+  t.false(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'none').readonly);
+});
+
 test('action domains and contexts evaluate with uid, context and date helpers', (t) => {
   const now = () => new Date(2026, 10, 26, 15, 30, 0);
   const scope = baseScope({ ...ctx, default_x: 1 }, now);

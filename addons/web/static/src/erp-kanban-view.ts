@@ -7,7 +7,9 @@ import { groupCount, groupField, groupKey, groupLabel, groupValue } from './grou
 import { formatValue, selectionLabel } from './format.ts';
 import { callKw, canDo } from './rpc.ts';
 import { loadX2manyNames, type NameCache } from './names.ts';
-import { notifyError } from './erp-notifications.ts';
+import { notify, notifyError } from './erp-notifications.ts';
+import { openAction } from './actions.ts';
+import { dropMethod, parseDropActions, type DropActions } from './kanban-drop.ts';
 import { currentLanguage, _t } from './i18n.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
 import './widgets/erp-field-priority.ts';
@@ -29,7 +31,8 @@ const DRAGGABLE = new Set(['selection', 'many2one', 'boolean', 'char', 'integer'
  * The kanban view: cards showing the `<field>`s of the `card` (or `kanban-box`) template, in
  * columns by the search's first group-by or `default_group_by` (read_group; all values of a
  * selection field get a column). Dragging a card to another column writes the new value; if
- * the server refuses, the card goes back and the error shows. Without grouping: a card grid.
+ * the server refuses, the card goes back and the error shows. With `on_drop` (see
+ * kanban-drop.ts) the drop runs the target column's action instead. Without grouping: a card grid.
  * @fires open-record - `{resId, resIds}`
  */
 export class ErpKanbanView extends ViewBase {
@@ -163,9 +166,40 @@ export class ErpKanbanView extends ViewBase {
     }
   }
 
+  /** `on_drop` of the arch: the column's action replaces writing the group value. */
+  private get dropActions(): DropActions | null {
+    return parseDropActions(this.arch.attrs.on_drop);
+  }
+
   private get canDrag(): boolean {
     const spec = this.groupSpec;
-    return !!spec && this.canWrite && !spec.includes(':') && DRAGGABLE.has(this.fields[groupField(spec)]?.type) && this.fields[groupField(spec)]?.readonly !== true;
+    if (!spec || !this.canWrite || spec.includes(':')) return false;
+    if (this.dropActions) return groupField(spec) === this.arch.attrs.default_group_by;
+    return DRAGGABLE.has(this.fields[groupField(spec)]?.type) && this.fields[groupField(spec)]?.readonly !== true;
+  }
+
+  /**
+   * A drop on a view with `on_drop`: runs the action of the target column for the card's
+   * current column (a returned wizard opens, and the board reloads when it closes); where no
+   * action leads, says so and leaves the card where it was.
+   */
+  private async runDropAction(actions: DropActions, card: RecordValues, from: Column, to: Column) {
+    const method = dropMethod(actions, from.value, to.value);
+    if (!method) {
+      const name = String(card.display_name ?? card[fieldNodes(this.template)[0]?.attrs.name ?? 'id'] ?? card.id);
+      notify(_t('%s cannot be moved to "%s": no action leads there from "%s".', name, to.label, from.label), { type: 'warning', title: _t('Not moved'), key: 'kanban-drop' });
+      return;
+    }
+    const id = card.id as number;
+    const active = { active_id: id, active_ids: [id], active_model: this.model };
+    try {
+      const result = await callKw(this.model, method, [[id]], { context: { ...this.context, ...active } });
+      const action = result && typeof result === 'object' && 'type' in result ? (result as { type: string }) : null;
+      if (action && action.type !== 'ir.actions.act_window_close') openAction(this, action as never, () => this.load(), active);
+    } catch (err) {
+      notifyError(err);
+    }
+    await this.load();
   }
 
   /** Moves a card (optimistically), writes the new group value, and moves it back on refusal. */
@@ -175,6 +209,8 @@ export class ErpKanbanView extends ViewBase {
     const to = this.columns.find((c) => c.key === toKey);
     const card = from?.records.find((r) => r.id === id);
     if (!from || !to || !card) return;
+    const actions = this.dropActions;
+    if (actions) return this.runDropAction(actions, card, from, to);
     const name = groupField(this.groupSpec!);
     const snapshot = this.columns.map((c) => ({ ...c, records: [...c.records] }));
     const moved = { ...card, [name]: to.value };
@@ -214,6 +250,8 @@ export class ErpKanbanView extends ViewBase {
       @click=${() => this.openRecord(record.id as number, ids)}
       @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.openRecord(record.id as number, ids)}
       @dragstart=${(e: DragEvent) => {
+        // Dragging selected text also starts here (the event bubbles from the text): only the card itself moves.
+        if (!drag || e.target !== e.currentTarget) return;
         this.dragged = { id: record.id as number, from: column!.key };
         e.dataTransfer?.setData('text/plain', String(record.id));
       }}

@@ -95,15 +95,18 @@ export class ErpListView extends ViewBase {
   /** Columns shown: arch fields minus invisible ones and hidden optional ones. */
   private get columns(): ListColumn[] {
     const ctxScope = { ...baseScope(this.context) };
+    // `<list phone_columns="number,subject,state">`: what a phone shows of each row (default: the first four).
+    const phone = this.arch.attrs.phone_columns?.split(',').map((n) => n.trim());
     return fieldNodes(this.arch)
       .filter((n) => this.fields[n.attrs.name])
       .filter((n) => !evalBool(n.attrs.column_invisible, ctxScope) && !['1', 'True', 'true'].includes(n.attrs.invisible ?? ''))
       .filter((n) => !n.attrs.optional || this.shownOptional.has(n.attrs.name))
-      .map((n) => ({
+      .map((n): ListColumn => ({
         name: n.attrs.name, node: n, field: this.fields[n.attrs.name],
         label: n.attrs.string || this.fields[n.attrs.name].string,
         aggregate: n.attrs.sum !== undefined ? 'sum' : n.attrs.avg !== undefined ? 'avg' : undefined,
-      }));
+      }))
+      .map((c, i) => ({ ...c, phone: phone ? phone.includes(c.name) : i < 4 }));
   }
 
   private get readFields(): string[] {
