@@ -222,8 +222,19 @@ test.serial('tecnico (en): kanban — dragging selected text moves nothing; drop
   await openAction(page, 'action_helpdesk_ticket_all', 'kanban');
   const column = (label: string) => page.locator(`erp-kanban-view section.column[aria-label="${label}"]`);
   const card = (subject: string) => page.locator('erp-kanban-view .card', { hasText: subject });
-  const [ticket] = await tickets(srv.app, [['subject', '=', NEW_SUBJECT]], ['id', 'state']);
+  const [ticket] = await tickets(srv.app, [['subject', '=', NEW_SUBJECT]], ['id', 'state', 'user_id', 'priority_level', 'sla_status']);
   t.is(ticket.state, 'new');
+
+  // Cards: the technician's avatar, priority stars, the SLA badge in its colour, coloured tags.
+  const technician = (ticket.user_id as [number, string])[1];
+  t.is(await card(NEW_SUBJECT).locator('.avatar').innerText(), technician.split(' ').map((w) => w[0]).join(''));
+  t.is(await card(NEW_SUBJECT).locator('.stars').innerText(), '★'.repeat(ticket.priority_level as number) + '☆'.repeat(4 - (ticket.priority_level as number)));
+  const tone = { on_time: 'success', at_risk: 'warning', failed: 'danger' }[ticket.sla_status as string];
+  t.is(await card(NEW_SUBJECT).locator(`.badge.badge-${tone}`).count(), 1, `SLA badge ${tone}`);
+  const [tagged] = await tickets(srv.app, [['tag_ids', '!=', false], ['state', '!=', 'closed']], ['subject']);
+  const background = await card(String(tagged.subject)).locator('.tags .badge').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  t.not(background, 'rgb(233, 236, 239)', 'the tag has its colour');
+  await shot(page, 'first-day-tecnico-kanban-en');
 
   // Selected text dragged to another column: the drag starts on the text, not on the card.
   await card(NEW_SUBJECT).locator('.line').first().dispatchEvent('dragstart');

@@ -4,15 +4,16 @@ import { ViewBase } from './view-base.ts';
 import { fieldNodes, fieldsToRead, findFirst, boolAttr, type ArchNode } from './arch.ts';
 import { andDomains } from './domain.ts';
 import { groupCount, groupField, groupKey, groupLabel, groupValue } from './groups.ts';
-import { formatValue, selectionLabel } from './format.ts';
+import { selectionLabel } from './format.ts';
 import { callKw, canDo } from './rpc.ts';
-import { loadX2manyNames, type NameCache } from './names.ts';
+import { loadX2manyNames, type ColorCache, type NameCache } from './names.ts';
+import { cardField } from './kanban-card-field.ts';
+import { baseScope, evalOptions, recordScope } from './modifiers.ts';
 import { notify, notifyError } from './erp-notifications.ts';
 import { openAction } from './actions.ts';
 import { dropMethod, parseDropActions, type DropActions } from './kanban-drop.ts';
 import { currentLanguage, _t } from './i18n.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
-import './widgets/erp-field-priority.ts';
 
 interface Column {
   key: string;
@@ -55,6 +56,11 @@ export class ErpKanbanView extends ViewBase {
     .line { font-size: .9rem; overflow-wrap: anywhere; }
     .tags { display: flex; flex-wrap: wrap; gap: 3px; }
     .tags .badge { font-size: .75rem; }
+    .stars { color: var(--erp-star); letter-spacing: 1px; } .stars .off { color: var(--erp-muted); }
+    .avatar-line { display: inline-flex; align-items: center; gap: 6px; }
+    .avatar { display: inline-flex; align-items: center; justify-content: center; width: 22px; height: 22px; border-radius: 50%; background: var(--erp-primary); color: #fff; font-size: .7rem; font-weight: 600; }
+    .badge-success { background: #d1e7dd; color: #0f5132; } .badge-warning { background: #fff3cd; color: #664d03; }
+    .badge-danger { background: #f8d7da; color: #842029; } .badge-info { background: #cff4fc; color: #055160; }
     .move { display: none; margin-top: 4px; }
     @media (pointer: coarse) { .move { display: block; } }
     @media (max-width: 767px) {
@@ -75,6 +81,8 @@ export class ErpKanbanView extends ViewBase {
   declare dragOver: string | null;
   declare names: NameCache;
   private dragged: { id: number; from: string } | null = null;
+  /** Colour indexes of the tags shown on cards (filled with their names). */
+  private colors: ColorCache = new Map();
   private seq = 0;
 
   constructor() {
@@ -152,8 +160,9 @@ export class ErpKanbanView extends ViewBase {
   }
 
   private async loadNames(records: RecordValues[]) {
-    const tagFields = fieldNodes(this.template).map((n) => this.fields[n.attrs.name]).filter((f) => f && (f.type === 'many2many' || f.type === 'one2many'));
-    if (tagFields.length) this.names = await loadX2manyNames(records, tagFields, this.names, this.context);
+    const nodes = fieldNodes(this.template).filter((n) => ['many2many', 'one2many'].includes(this.fields[n.attrs.name]?.type));
+    const colorFields = Object.fromEntries(nodes.map((n) => [n.attrs.name, evalOptions(n.attrs.options).color_field]).filter(([, c]) => typeof c === 'string'));
+    if (nodes.length) this.names = await loadX2manyNames(records, nodes.map((n) => this.fields[n.attrs.name]), this.names, this.context, { fields: colorFields, cache: this.colors });
   }
 
   private async loadMore(column: Column) {
@@ -233,14 +242,7 @@ export class ErpKanbanView extends ViewBase {
   private cardField(node: ArchNode, record: RecordValues): TemplateResult | string {
     const field = this.fields[node.attrs.name];
     if (!field || node.attrs.invisible === '1') return '';
-    const value = record[field.name];
-    if (node.attrs.widget === 'priority') return html`<erp-field-priority readonly .field=${field} .value=${value}></erp-field-priority>`;
-    if (Array.isArray(value) && (field.type === 'many2many' || field.type === 'one2many')) {
-      const names = this.names.get(field.name);
-      return html`<span class="tags">${(value as number[]).map((id) => html`<span class="badge">${names?.get(id) ?? '…'}</span>`)}</span>`;
-    }
-    const text = formatValue(value, field, { lang: currentLanguage(), records: (n) => _t('%s records', n) });
-    return text ? html`<span>${text}</span>` : '';
+    return cardField(node, field, record, { names: this.names, colors: this.colors, scope: recordScope(record, this.fields, baseScope(this.context)) });
   }
 
   private card(record: RecordValues, ids: number[], column?: Column): TemplateResult {

@@ -69,6 +69,9 @@ export class ErpListRenderer extends LitElement {
     tfoot td { font-weight: 600; border-bottom: 0; }
     .tags { display: flex; gap: 3px; flex-wrap: nowrap; overflow: hidden; }
     .pagerow td { text-align: right; }
+    .badge-success { background: #d1e7dd; color: #0f5132; } .badge-warning { background: #fff3cd; color: #664d03; }
+    .badge-danger { background: #f8d7da; color: #842029; } .badge-info { background: #cff4fc; color: #055160; }
+    .badge-muted { color: var(--erp-muted); }
     /* A phone shows each record as a short stacked row of its phone columns (see ListColumn.phone). */
     @media (max-width: 767px) {
       thead, tfoot { display: none; }
@@ -119,7 +122,10 @@ export class ErpListRenderer extends LitElement {
     const f = col.field;
     if (f.type === 'boolean') return html`<input type="checkbox" disabled .checked=${!!value} aria-label=${col.label}>`;
     if (widget === 'priority') return html`<erp-field-priority readonly .field=${f} .value=${value}></erp-field-priority>`;
-    if ((widget === 'badge' || widget === 'statusbar') && f.type === 'selection' && value) return html`<span class="badge">${selectionLabel(f, value)}</span>`;
+    if ((widget === 'badge' || widget === 'statusbar') && f.type === 'selection' && value) {
+      const tone = decorations(col.node.attrs, scope)[0];
+      return html`<span class="badge ${tone ? `badge-${tone}` : ''}">${selectionLabel(f, value)}</span>`;
+    }
     if ((f.type === 'many2many' || widget === 'many2many_tags') && Array.isArray(value)) {
       const names = this.names.get(col.name);
       return html`<span class="tags">${(value as number[]).map((id) => html`<span class="badge">${names?.get(id) ?? id}</span>`)}</span>`;
