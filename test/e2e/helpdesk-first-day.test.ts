@@ -103,6 +103,26 @@ for (const [lang, viewport, save, label] of [['en_US', DESKTOP, 'Save', 'desktop
   });
 }
 
+test.serial('usuario (en): closes her own waiting ticket with a note, then reopens it', async (t) => {
+  const page = await loggedIn('usuario', 'en_US');
+  const id = await openTicket(page, 'Instalar el nuevo programa de facturación');
+  const header = page.locator('erp-form-view:not([in-dialog]) erp-form-renderer .statusbar');
+  await header.getByRole('button', { name: 'Close Ticket' }).click();
+  const dialog = page.locator('erp-form-view[in-dialog]');
+  await dialogField(page, 'note').locator('textarea').fill('Ya lo instaló un compañero');
+  await dialog.getByRole('button', { name: 'Close Ticket', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await header.getByRole('button', { name: 'Reopen' }).waitFor();
+  t.is((await tickets(srv.app, [['id', '=', id]], ['state']))[0].state, 'closed');
+  await shot(page, 'first-day-usuario-closed-own-en');
+  await header.getByRole('button', { name: 'Reopen' }).click();
+  await header.getByRole('button', { name: 'Close Ticket' }).waitFor();
+  t.is((await tickets(srv.app, [['id', '=', id]], ['state']))[0].state, 'open');
+  t.is(await toasts(page).filter({ hasText: /Error/ }).count(), 0);
+  t.deepEqual(page.errors, []);
+  await page.close();
+});
+
 // ── lists ───────────────────────────────────────────────────────────────────────────────
 test.serial('tecnico (en, 1280): lands on Assigned to me; All Tickets opens on the not-closed tickets with State and SLA in view', async (t) => {
   const page = await loggedIn('tecnico', 'en_US');
