@@ -509,3 +509,15 @@ test('the web client page loads the bundle and carries the CSRF token', (t) => {
   t.regex(page, /<meta name="csrf-token" content="abc">/);
   t.regex(page, /<title>Helpdesk &lt;ERP&gt;<\/title>/);
 });
+
+test('kanban on_drop: the target column names a method, or one per source column; elsewhere no action', async (t) => {
+  const { parseDropActions, dropMethod } = await import('../../addons/web/static/src/kanban-drop.ts');
+  const actions = parseDropActions("{'open': {'new': 'action_open', 'closed': 'action_reopen'}, 'closed': 'action_solve_wizard'}")!;
+  t.is(dropMethod(actions, 'new', 'open'), 'action_open');
+  t.is(dropMethod(actions, 'closed', 'open'), 'action_reopen');
+  t.is(dropMethod(actions, 'pending', 'open'), null, 'no method from that column');
+  t.is(dropMethod(actions, 'open', 'closed'), 'action_solve_wizard');
+  t.is(dropMethod(actions, 'open', 'new'), null, 'no entry for the target');
+  t.is(parseDropActions(undefined), null);
+  t.is(parseDropActions("['not', 'a', 'dict']"), null);
+});
