@@ -157,6 +157,40 @@ test.serial('tecnico (es, phone): each row shows number, subject, state and tech
   await page.close();
 });
 
+test.serial('tecnico (en): bulk actions on selected tickets — open two at once, reassign them in one dialog; usuario gets none', async (t) => {
+  const page = await loggedIn('tecnico', 'en_US');
+  await openAction(page, 'action_helpdesk_ticket_all');
+  // New tickets of Marta Sanz: both can be opened, then reassigned to Carlos Ruiz.
+  const fresh = await tickets(srv.app, [['state', '=', 'new'], ['user_id.login', '=', 'tecnico2']], ['subject']);
+  t.true(fresh.length >= 2);
+  const picked = fresh.slice(0, 2).map((r) => String(r.subject));
+  for (const subject of picked) await rows(page).filter({ hasText: subject }).locator('td.sel input').check();
+  await shot(page, 'first-day-tecnico-bulk-en');
+  await cpButton(page, 'Open ticket').click();
+  await cpButton(page, 'Open ticket').waitFor({ state: 'detached' });
+  const after = await tickets(srv.app, [['subject', 'in', picked]], ['state', 'user_id']);
+  t.deepEqual(after.map((r) => r.state), ['open', 'open']);
+
+  for (const subject of picked) await rows(page).filter({ hasText: subject }).locator('td.sel input').check();
+  await cpButton(page, 'Reassign').click();
+  const user = dialogField(page, 'user_id');
+  await user.locator('input').click();
+  await user.getByRole('option', { name: 'Carlos Ruiz' }).click();
+  await page.locator('erp-form-view[in-dialog]').getByRole('button', { name: 'Reassign', exact: true }).click();
+  await page.locator('erp-form-view[in-dialog]').waitFor({ state: 'detached' });
+  const reassigned = await tickets(srv.app, [['subject', 'in', picked]], ['user_id']);
+  t.deepEqual(reassigned.map((r) => (r.user_id as [number, string])[1]), ['Carlos Ruiz', 'Carlos Ruiz']);
+  t.deepEqual(page.errors, []);
+  await page.close();
+
+  const user2 = await loggedIn('usuario', 'en_US');
+  await openAction(user2, 'action_helpdesk_ticket_my');
+  await rows(user2).first().locator('td.sel input').check();
+  await cpButton(user2, 'Export').waitFor();
+  for (const name of ['Open ticket', 'Solve', 'Reassign', 'Merge']) t.is(await cpButton(user2, name).count(), 0, name);
+  await user2.close();
+});
+
 // ── many2one ────────────────────────────────────────────────────────────────────────────
 test.serial('tecnico (en): Category offers Search more… but no Create; Search more picks one; Duplicate copies the ticket', async (t) => {
   const page = await loggedIn('tecnico', 'en_US');
