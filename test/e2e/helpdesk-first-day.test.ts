@@ -270,6 +270,28 @@ test.serial('tecnico (es): the reassign wizard lists the technicians at once, no
   await page.close();
 });
 
+// ── composer ────────────────────────────────────────────────────────────────────────────
+test.serial('tecnico (es): a canned response goes into the composer with its variables filled in, recipients shown; sent as written', async (t) => {
+  const page = await loggedIn('tecnico', 'es_ES');
+  const id = await openTicket(page, PENDING_SUBJECT);
+  const [ticket] = await tickets(srv.app, [['id', '=', id]], ['number', 'partner_name', 'message_follower_ids']);
+  const chatter = page.locator('erp-form-view:not([in-dialog]) erp-chatter');
+  await chatter.getByRole('button', { name: 'Enviar mensaje' }).click();
+  await chatter.getByText(`Para: los ${(ticket.message_follower_ids as number[]).length} seguidores`).waitFor();
+  await chatter.getByRole('combobox', { name: 'Respuesta predefinida' }).selectOption({ label: 'Necesitamos más información' });
+  const textarea = chatter.locator('textarea');
+  await page.waitForFunction((el) => (el as HTMLTextAreaElement).value.length > 0, await textarea.elementHandle());
+  const text = await textarea.inputValue();
+  t.true(text.startsWith(`Hola ${ticket.partner_name}: para avanzar con la incidencia ${ticket.number}`), text);
+  t.true(text.endsWith('Gracias,\nCarlos Ruiz'), text);
+  t.false(text.includes('{{'), 'every variable is filled in');
+  await shot(page, 'first-day-tecnico-canned-es');
+  await chatter.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await chatter.locator('article.message', { hasText: 'necesitamos una captura' }).waitFor();
+  t.deepEqual(page.errors, []);
+  await page.close();
+});
+
 // ── kanban ──────────────────────────────────────────────────────────────────────────────
 test.serial('tecnico (en): kanban — dragging selected text moves nothing; drops run the column action or are refused', async (t) => {
   const page = await loggedIn('tecnico', 'en_US');

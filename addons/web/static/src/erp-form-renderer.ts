@@ -217,7 +217,7 @@ export class ErpFormRenderer extends LitElement {
     const id = this.data.id;
     const followers = this.data.message_follower_ids;
     return html`<erp-chatter .model=${this.model} .resId=${id ?? 0} .refreshKey=${this.chatterKey}
-      .internalNotes=${boolAttr(node.attrs.internal_notes, true)}
+      .internalNotes=${boolAttr(node.attrs.internal_notes, true)} .cannedModel=${node.attrs.canned_responses ?? ''}
       .followerCount=${Array.isArray(followers) ? followers.length : 0}></erp-chatter>`;
   }
 
