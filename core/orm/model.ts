@@ -22,6 +22,7 @@ import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from '
 import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
 import { accessLines, userGroupXmlids } from './access-cache.ts';
+import { unlinkDocumentLinks } from './document-links.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
 export type RpcKind = 'model' | 'records' | {
@@ -29,6 +30,8 @@ export type RpcKind = 'model' | 'records' | {
   params: string[];
   /** Reads only (Odoo's `@api.readonly`): served without a transaction on a read-only connection. */
   readonly?: boolean;
+  /** The wire value of a returned recordset: its first id (Odoo's `@api.returns('self', lambda r: r.id)`). */
+  returns?: 'id';
 };
 export type ModelClass = typeof Model;
 export type Vals = Record<string, unknown>;
@@ -58,7 +61,7 @@ export class Model {
     read: { kind: 'records', params: ['fields'], readonly: true },
     write: { kind: 'records', params: ['vals'] },
     unlink: 'records',
-    copy: { kind: 'records', params: ['default'] },
+    copy: { kind: 'records', params: ['default'], returns: 'id' },
     search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'], readonly: true },
     search_count: { kind: 'model', params: ['domain', 'limit'], readonly: true },
     search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'], readonly: true },
@@ -236,12 +239,7 @@ export class Model {
       }
       throw e;
     }
-    // Generic links (res_model/res_id) have no foreign key: clean them here.
-    for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {
-      if (table === generic) continue;
-      const exists = this.env.registry.has(generic.replace(/_/g, '.'));
-      if (exists) await this.env.cr(generic).where(generic === 'mail_message' ? 'model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
-    }
+    await unlinkDocumentLinks(this.env, this._meta.name, this.ids);
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
   }
 
@@ -320,7 +318,7 @@ export class Model {
         string: t(field.string ?? humanize(field.name)),
         help: t(field.help) ?? false,
         required: !!field.required,
-        readonly: !!field.readonly || !!field.related || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
+        readonly: !!field.readonly || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
         store: field.stored,
         sortable: field.stored,
         groupable: field.stored && !['text', 'html', 'binary'].includes(field.type),

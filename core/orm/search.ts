@@ -13,6 +13,7 @@ import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { ModelClass } from './model.ts';
+import { documentModelColumn } from './document-links.ts';
 
 export interface SearchOptions {
   offset?: number;
@@ -67,8 +68,7 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  */
 async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode, aliases: () => string): Promise<Sql> {
   const table = q(model._meta.table);
-  // mail.message names its document model column `model` (Odoo); the others `res_model`.
-  const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
+  const resModel = documentModelColumn(model);
   const models = rowsOf(await env.cr.raw(`SELECT DISTINCT ${resModel} AS res_model FROM ${table} WHERE ${resModel} IS NOT NULL`)).map((r: any) => r.res_model as string);
   const groups = await env.groupIds();
   const lines = await accessLines(env);
