@@ -23,6 +23,7 @@ import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
 import { accessLines, userGroupXmlids } from './access-cache.ts';
 import { unlinkDocumentLinks } from './document-links.ts';
+import { findDependents, recomputeFound } from './recompute.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
 export type RpcKind = 'model' | 'records' | {
@@ -221,7 +222,9 @@ export class Model {
     if (!this.ids.length) return true;
     await this.check_access_rights('unlink');
     await this.checkAccessRule('unlink');
+    const dependents = await findDependents(this, null);
     await this._unlinkRows();
+    await recomputeFound(this, dependents);
     return true;
   }
 

@@ -8,6 +8,9 @@ import { applyCommands, normalizeCommands, type Command } from './commands.ts';
 import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
 import type { Model, Vals } from './model.ts';
+import { recomputeDependents, recomputeStored } from './recompute.ts';
+
+export { recomputeStored } from './recompute.ts';
 
 const INSERT_CHUNK = 1000;
 
@@ -121,6 +124,7 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);
   }
   await recomputeStored(records.browse(ids), null);
+  await recomputeDependents(records.browse(ids), null);
   return ids;
 }
 
@@ -136,21 +140,9 @@ export async function writeRecords(records: Model, vals: Vals): Promise<void> {
   }
   for (const id of records.ids) for (const [field, commands] of x2many) await applyCommands(records.browse([id]), field, commands);
   if (related.length) await writeRelated(records, related);
-  await recomputeStored(records, new Set(Object.keys(vals)));
-}
-
-/** Recomputes stored computed fields of `records` whose dependencies changed (all when null). */
-export async function recomputeStored(records: Model, changed: Set<string> | null): Promise<void> {
-  if (!records.ids.length) return;
-  for (const field of records._meta.fields.values()) {
-    if (!field.compute || !field.stored) continue;
-    if (changed && !(field.depends ?? []).some((d) => changed.has(d.split('.')[0]))) continue;
-    const values = await field.compute(records.sudo());
-    for (const id of records.ids) {
-      const v = FIELD_TYPES[field.type].toColumn(values.get(id) ?? null, field);
-      await records.env.cr(records._meta.table).where('id', id).update({ [field.name]: v });
-    }
-  }
+  const changed = new Set(Object.keys(vals));
+  await recomputeStored(records, changed);
+  await recomputeDependents(records, changed);
 }
 
 /** Ids referenced in `ids` that exist in `table` (used to validate many2one values). */
