@@ -154,7 +154,7 @@ export class Registry {
     const statics: Record<string, unknown> = {};
     for (const layer of layers) {
       cls = layer.factory(cls);
-      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts']) {
+      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts', '_document_link']) {
         // A model inheriting an abstract mixin (mail.thread) is not abstract itself.
         if (key === '_abstract' && layer.name !== name) continue;
         if (Object.prototype.hasOwnProperty.call(cls, key)) statics[key] = (cls as any)[key];
