@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { loadCsvFile, loadXmlFile, readPo, type LoadMode } from '../data/index.ts';
 import { AddonError } from '../errors.ts';
-import { Environment, SUPERUSER_ID, rowsOf } from '../orm/environment.ts';
+import { auditColumns, Environment, SUPERUSER_ID, rowsOf } from '../orm/environment.ts';
 import { Registry, type ModelDefinition } from '../orm/registry.ts';
 import { syncSchema } from '../schema/sync.ts';
 import { loadOrder } from './graph.ts';
@@ -160,9 +160,12 @@ async function bootstrapBase(trx: Knex.Transaction): Promise<void> {
   await trx.raw(`INSERT INTO res_users (id, login, name, partner_id, active) VALUES (1, '__system__', 'OdooBot', 1, FALSE)`);
   await trx.raw(`SELECT setval('res_partner_id_seq', 1)`);
   await trx.raw(`SELECT setval('res_users_id_seq', 1)`);
+  // The superuser created itself, as in Odoo (create_uid is never NULL).
+  await trx.raw(`UPDATE res_partner SET create_uid = 1, write_uid = 1, create_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC' WHERE id = 1`);
+  await trx.raw(`UPDATE res_users SET create_uid = 1, write_uid = 1, create_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC' WHERE id = 1`);
   await trx('ir_model_data').insert([
-    { module: 'base', name: 'partner_root', model: 'res.partner', res_id: 1, noupdate: true },
-    { module: 'base', name: 'user_root', model: 'res.users', res_id: 1, noupdate: true },
+    { module: 'base', name: 'partner_root', model: 'res.partner', res_id: 1, noupdate: true, ...auditColumns(SUPERUSER_ID) },
+    { module: 'base', name: 'user_root', model: 'res.users', res_id: 1, noupdate: true, ...auditColumns(SUPERUSER_ID) },
   ]);
 }
 
@@ -176,6 +179,6 @@ async function syncIrModel(trx: Knex.Transaction, registry: Registry): Promise<v
       continue;
     }
     const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: meta.description, transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');
-    await trx('ir_model_data').insert({ module: meta.module, name: `model_${meta.name.replace(/\./g, '_')}`, model: 'ir.model', res_id: id, noupdate: false });
+    await trx('ir_model_data').insert({ module: meta.module, name: `model_${meta.name.replace(/\./g, '_')}`, model: 'ir.model', res_id: id, noupdate: false, ...auditColumns(SUPERUSER_ID) });
   }
 }
