@@ -28,10 +28,14 @@ export interface AddonInfo {
   path: string;
   module: AddonModule;
 }
-/** What an addon's index.ts exports. */
+/**
+ * What an addon's index.ts exports: its models, an install hook, and what it brings to the
+ * server through the seam (`controllers`, `services`, `commands`: see core/http/seam.ts).
+ */
 export interface AddonModule {
   models?: ModelDefinition[];
-  /** Called once the registry is built (e.g. to register HTTP routes or cron methods). */
+  /** Runs once, in the install transaction, after the addon's data files. */
+  onInstall?: (env: Environment) => Promise<void>;
   [key: string]: unknown;
 }
 
@@ -39,6 +43,8 @@ export interface LoadOptions {
   addonsPaths: string[];
   /** Addons to install if not installed yet. */
   install?: string[];
+  /** Addons every database has (Odoo's server-wide modules), installed before `install`. */
+  serverWide?: string[];
   /** Installed addons whose data files are reloaded. */
   upgrade?: string[];
   demo?: boolean;
@@ -77,7 +83,7 @@ async function installedAddons(knex: Knex): Promise<Map<string, string>> {
 export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<LoadedRegistry> {
   const available = await discoverAddons(opts.addonsPaths);
   const installed = await installedAddons(knex);
-  const wanted = [...new Set(['base', ...installed.keys(), ...(opts.install ?? [])])];
+  const wanted = [...new Set(['base', ...(opts.serverWide ?? []), ...installed.keys(), ...(opts.install ?? [])])];
   for (const name of installed.keys()) if (!available.has(name)) throw new AddonError(`Addon '${name}' is installed in the database but not found in the addons paths`);
   const order = loadOrder(new Map([...available].map(([k, v]) => [k, { name: k, depends: v.manifest.depends }])), wanted);
   const registry = new Registry();
@@ -112,8 +118,7 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       for (const file of addon.manifest.data) await loadDataFile(env, join(addon.path, file), mode);
       const demo = isNew ? opts.demo !== false : await demoInstalled(trx, name);
       if (demo) for (const file of addon.manifest.demo) await loadDataFile(env, join(addon.path, file), { ...mode, noupdate: true });
-      const onInstall = addon.module.onInstall as ((env: Environment) => Promise<void>) | undefined;
-      if (isNew && onInstall) await onInstall(env);
+      if (isNew && addon.module.onInstall) await addon.module.onInstall(env);
       await trx('ir_module_module').insert({
         name, state: 'installed', latest_version: addon.manifest.version, shortdesc: addon.manifest.summary || name,
         summary: addon.manifest.summary, demo, application: addon.manifest.application,

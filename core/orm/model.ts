@@ -46,8 +46,11 @@ export class Model {
   static _transient?: boolean;
   static _table?: string;
   static _parent_name?: string;
-  /** Records linked to a document by (res_model, res_id) are visible when the document is. */
-  static _documentLinked?: boolean;
+  /**
+   * The model and id fields linking a row to a document, e.g. ['res_model', 'res_id']: the
+   * row is visible when the document is, and deleted with it.
+   */
+  static _document_link?: [model: string, id: string];
   /**
    * Low-cardinality stored fields (state, category…) whose combined counts PostgreSQL keeps
    * in a summary table, so read_group/search_count over them need not scan every row.
@@ -155,7 +158,7 @@ export class Model {
     }
     if (this.env.su) return;
     // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
-    if (!(this.constructor as ModelClass)._documentLinked && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    if (!this._meta.documentLink && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
     const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
     const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
     if (rows.length !== this.ids.length) {
@@ -237,11 +240,11 @@ export class Model {
       }
       throw e;
     }
-    // Generic links (res_model/res_id) have no foreign key: clean them here.
-    for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {
-      if (table === generic) continue;
-      const exists = this.env.registry.has(generic.replace(/_/g, '.'));
-      if (exists) await this.env.cr(generic).where(generic === 'mail_message' ? 'model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
+    // Rows linked by (model, id) columns (`_document_link`) have no foreign key: clean them here.
+    for (const linked of this.env.registry.all()) {
+      const link = linked._meta.documentLink;
+      if (!link || linked._meta.abstract || linked._meta.table === table) continue;
+      await this.env.cr(linked._meta.table).where(link.model, this._meta.name).whereIn(link.id, this.ids).delete();
     }
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
   }

@@ -73,6 +73,11 @@ export interface ModelMeta {
   module: string;
   /** Fields whose combined counts PostgreSQL maintains (`_group_counts`, plus `active`). */
   groupCounts: string[];
+  /**
+   * `_document_link = ['res_model', 'res_id']`: the rows belong to another model's record
+   * (attachments, messages, followers): visible with it, deleted with it.
+   */
+  documentLink: { model: string; id: string } | null;
 }
 
 export class Registry {
@@ -188,6 +193,7 @@ export class Registry {
       addons: [...new Set(layers.filter((l) => l.name === name).map((l) => l.addon ?? ''))],
       module: this.definitions.get(name)![0].addon ?? '',
       groupCounts: groupCountFields(name, fieldMap, statics._group_counts),
+      documentLink: documentLinkOf(name, fieldMap, statics._document_link),
     };
     Built._meta = meta;
     Built._registry = this;
@@ -255,4 +261,12 @@ function groupCountFields(model: string, fields: Map<string, Field>, declared: u
   const out = [...new Set(declared as string[])];
   if (out.length && fields.get('active')?.stored && !out.includes('active')) out.push('active');
   return out;
+}
+
+function documentLinkOf(name: string, fields: Map<string, Field>, decl: unknown): ModelMeta['documentLink'] {
+  if (decl === undefined) return null;
+  if (!Array.isArray(decl) || decl.length !== 2 || !decl.every((f) => typeof f === 'string' && fields.has(f))) {
+    throw new AddonError(`Model ${name}: _document_link must name its model and id fields, e.g. ['res_model', 'res_id']`);
+  }
+  return { model: decl[0], id: decl[1] };
 }

@@ -51,7 +51,7 @@ export async function whereClause(env: Environment, model: ModelClass, domain: D
   };
   let main = await compileNode(ctx, model, alias, node);
   if (opts.rules === false || env.su) return main;
-  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
+  if (model._meta.documentLink) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
   if (!ruleDomain) return main;
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
@@ -69,19 +69,20 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  */
 async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode, aliases: () => string): Promise<Sql> {
   const table = q(model._meta.table);
-  // mail.message names its document model column `model` (Odoo); the others `res_model`.
-  const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
+  const link = model._meta.documentLink!;
+  const resModel = link.model;
+  const resId = link.id;
   const models = rowsOf(await env.cr.raw(`SELECT DISTINCT ${resModel} AS res_model FROM ${table} WHERE ${resModel} IS NOT NULL`)).map((r: any) => r.res_model as string);
   const groups = await env.groupIds();
   const lines = await accessLines(env);
   const docMode: RuleMode = mode === 'read' ? 'read' : 'write';
-  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
+  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.${resId} IS NULL OR ${alias}.${resId} = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
   for (const name of models) {
     const doc = env.registry.get(name);
     if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
     const a = aliases();
     const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode, aliases });
-    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
+    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.${resId} IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
   }
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
 }
