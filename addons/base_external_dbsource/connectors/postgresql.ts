@@ -116,7 +116,7 @@ class PostgresPool implements ConnectorPool {
     try {
       await this.begin(client);
       const res = await client.query({ text: sql, values: params, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
-      await client.query('COMMIT');
+      await client.query('ROLLBACK'); // nothing to keep: a read-only transaction
       return { cols: fieldNames(res.fields), rows: res.rows };
     } catch (e) {
       broken = await rollback(client, e);
@@ -143,7 +143,7 @@ class PostgresPool implements ConnectorPool {
       }
       await cursor.close();
       cursor = undefined;
-      await client.query('COMMIT');
+      await client.query('ROLLBACK');
     } catch (e) {
       broken = await rollback(client, e);
       throw e;
