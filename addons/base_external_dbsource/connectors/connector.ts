@@ -4,6 +4,7 @@
  * queries with a statement timeout, whole or as a stream of row batches. SQL text reaching
  * a pool already carries the engine's own placeholders (see placeholders.ts).
  */
+import { err, UserError } from '../../../core/errors.ts';
 
 /** Rows as lists of values in column order, with the column names. */
 export interface QueryResult {
@@ -54,4 +55,33 @@ export interface Connector {
   validate(settings: SourceSettings): void;
   /** Checks the settings (throws a clear error) and returns a pool; connecting happens lazily. */
   open(settings: SourceSettings): ConnectorPool;
+}
+
+/**
+ * Streams bound each wait for the next batch by the timeout (a whole stream may rightly last
+ * longer than any one statement): when `wait` has not settled in time, `cancel` asks the
+ * server to stop the query, and the wait fails with a timeout error.
+ */
+export async function withBatchTimeout<T>(wait: Promise<T>, timeoutMs: number, cancel: () => Promise<unknown>, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let fired = false;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      fired = true;
+      cancel().catch(() => undefined);
+      // A server that does not even answer the cancel: give up on the connection.
+      timer = setTimeout(() => reject(batchTimeoutError(label, timeoutMs)), 2000);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([wait, expired]);
+  } catch (e) {
+    throw fired ? batchTimeoutError(label, timeoutMs) : e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function batchTimeoutError(label: string, timeoutMs: number): Error {
+  return err(UserError, '%s: the query sent no rows within the timeout (%s s) and was cancelled.', label, timeoutMs / 1000);
 }

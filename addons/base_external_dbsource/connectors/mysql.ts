@@ -12,7 +12,7 @@
 import mysql from 'mysql2';
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
-import type { Connector, ConnectorPool, QueryResult, SourceSettings, StreamOptions } from './connector.ts';
+import { withBatchTimeout, type Connector, type ConnectorPool, type QueryResult, type SourceSettings, type StreamOptions } from './connector.ts';
 
 const KEYS: Record<string, string> = {
   host: 'host', server: 'host', hostaddr: 'host', port: 'port', dbname: 'database', database: 'database', db: 'database',
@@ -62,7 +62,7 @@ type Conn = mysql.PoolConnection;
 class MysqlPool implements ConnectorPool {
   private pool: mysql.Pool;
   /** MariaDB (max_statement_time, seconds) or MySQL (max_execution_time, ms): found on first use. */
-  private timeoutSql?: string;
+  private mariadb?: boolean;
   constructor(private settings: SourceSettings) {
     this.pool = mysql.createPool(poolOptions(settings));
     this.pool.on('connection', (c) => c.on('error', () => undefined));
@@ -76,13 +76,11 @@ class MysqlPool implements ConnectorPool {
     return new Promise((resolve, reject) => conn.query(sql, (e, r) => (e ? reject(e) : resolve(r))));
   }
 
-  private async begin(conn: Conn): Promise<void> {
-    if (!this.timeoutSql) {
-      const [row] = await this.text(conn, 'SELECT VERSION() AS v');
-      const seconds = Math.max(0.001, this.settings.timeoutMs / 1000);
-      this.timeoutSql = /mariadb/i.test(String(row.v)) ? `SET SESSION max_statement_time = ${seconds}` : `SET SESSION max_execution_time = ${Math.ceil(this.settings.timeoutMs)}`;
-    }
-    await this.text(conn, `${this.timeoutSql}; SET SESSION time_zone = '+00:00'; START TRANSACTION READ ONLY`);
+  /** A read-only transaction; whole queries get the statement timeout, streams (0) a timeout per batch. */
+  private async begin(conn: Conn, statementTimeoutMs: number): Promise<void> {
+    this.mariadb ??= /mariadb/i.test(String((await this.text(conn, 'SELECT VERSION() AS v'))[0].v));
+    const timeout = this.mariadb ? `SET SESSION max_statement_time = ${statementTimeoutMs / 1000}` : `SET SESSION max_execution_time = ${Math.ceil(statementTimeoutMs)}`;
+    await this.text(conn, `${timeout}; SET SESSION time_zone = '+00:00'; START TRANSACTION READ ONLY`);
   }
 
   /** A client-side limit behind the server's, for a server that stops answering. */
@@ -95,7 +93,7 @@ class MysqlPool implements ConnectorPool {
     const conn = await this.connection();
     let broken = false;
     try {
-      await this.begin(conn);
+      await this.begin(conn, this.settings.timeoutMs);
       const result = await new Promise<QueryResult>((resolve, reject) => {
         conn.execute({ sql, values, rowsAsArray: true, timeout: this.clientTimeout } as any, (e: any, rows: any, fields: any) => {
           if (e) return reject(e);
@@ -127,7 +125,8 @@ class MysqlPool implements ConnectorPool {
     const conn = await this.connection();
     let finished = false;
     try {
-      await this.begin(conn);
+      await this.begin(conn, 0);
+      const cancel = () => new Promise((resolve) => this.pool.query(`KILL QUERY ${Number(conn.threadId)}`, resolve));
       let cols: string[] = [];
       let batch: unknown[][] = [];
       let done = false;
@@ -155,7 +154,7 @@ class MysqlPool implements ConnectorPool {
         }
         if (done) break;
         conn.resume();
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await withBatchTimeout(new Promise<void>((resolve) => { wake = resolve; }), this.settings.timeoutMs, cancel, 'MySQL/MariaDB');
       }
       await this.text(conn, 'ROLLBACK'); // nothing to keep: a read-only transaction
       finished = true;

@@ -12,7 +12,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
-import type { Connector, ConnectorPool, QueryResult, SourceSettings, StreamOptions, TlsMode } from './connector.ts';
+import { withBatchTimeout, type Connector, type ConnectorPool, type QueryResult, type SourceSettings, type StreamOptions, type TlsMode } from './connector.ts';
 
 const KEYS: Record<string, string> = {
   host: 'host', hostaddr: 'host', server: 'host', port: 'port', dbname: 'database', database: 'database', db: 'database',
@@ -106,15 +106,16 @@ class PostgresPool implements ConnectorPool {
     this.pool.on('error', () => undefined);
   }
 
-  private async begin(client: pg.PoolClient): Promise<void> {
-    await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.settings.timeoutMs))}`);
+  /** A read-only transaction; whole queries get the statement timeout, streams a timeout per batch. */
+  private async begin(client: pg.PoolClient, statementTimeoutMs: number): Promise<void> {
+    await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(0, Math.floor(statementTimeoutMs))}`);
   }
 
   async query(sql: string, params: unknown[]): Promise<QueryResult> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await this.begin(client);
+      await this.begin(client, this.settings.timeoutMs);
       const res = await client.query({ text: sql, values: params, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
       await client.query('ROLLBACK'); // nothing to keep: a read-only transaction
       return { cols: fieldNames(res.fields), rows: res.rows };
@@ -131,11 +132,13 @@ class PostgresPool implements ConnectorPool {
     let broken: Error | undefined;
     let cursor: Cursor | undefined;
     try {
-      await this.begin(client);
+      await this.begin(client, 0);
       cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: TYPES }));
+      const pid = (client as unknown as { processID: number }).processID;
+      const cancel = () => this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
       let cols: string[] | undefined;
       for (;;) {
-        const { rows, fields } = await readBatch(cursor, opts.batchSize);
+        const { rows, fields } = await withBatchTimeout(readBatch(cursor, opts.batchSize), this.settings.timeoutMs, cancel, 'PostgreSQL');
         cols ??= fieldNames(fields);
         if (!rows.length) break;
         yield { cols, rows };
@@ -145,6 +148,7 @@ class PostgresPool implements ConnectorPool {
       cursor = undefined;
       await client.query('ROLLBACK');
     } catch (e) {
+      cursor = undefined; // the error ended the portal: closing it would wait forever
       broken = await rollback(client, e);
       throw e;
     } finally {
