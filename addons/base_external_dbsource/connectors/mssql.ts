@@ -143,7 +143,8 @@ class MssqlPool implements ConnectorPool {
           continue;
         }
         if (done) break;
-        request.resume();
+        request.resume(); // may deliver buffered rows at once, filling the batch again
+        if (failure || done || batch.length >= opts.batchSize) continue;
         await new Promise<void>((resolve) => { wake = resolve; });
       }
     } finally {

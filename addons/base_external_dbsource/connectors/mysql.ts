@@ -153,7 +153,8 @@ class MysqlPool implements ConnectorPool {
           continue;
         }
         if (done) break;
-        conn.resume();
+        conn.resume(); // may deliver buffered rows at once, filling the batch again
+        if (failure || done || batch.length >= opts.batchSize) continue;
         await withBatchTimeout(new Promise<void>((resolve) => { wake = resolve; }), this.settings.timeoutMs, cancel, 'MySQL/MariaDB');
       }
       await this.text(conn, 'ROLLBACK'); // nothing to keep: a read-only transaction
