@@ -163,11 +163,12 @@ async function bootstrapBase(trx: Knex.Transaction): Promise<void> {
 
 /** One ir.model row per model, with the XML id `<module>.model_<name>` Odoo data files use. */
 async function syncIrModel(trx: Knex.Transaction, registry: Registry): Promise<void> {
-  const existing = new Set((await trx('ir_model').select('model')).map((r: any) => r.model));
+  const existing = new Map((await trx('ir_model').select('model', 'name')).map((r: any) => [r.model, r.name]));
   for (const model of registry.all()) {
     const meta = model._meta;
     if (existing.has(meta.name)) {
-      await trx('ir_model').where({ model: meta.name }).update({ name: meta.description });
+      // Only descriptions that changed are written: a restart sends no update.
+      if (existing.get(meta.name) !== meta.description) await trx('ir_model').where({ model: meta.name }).update({ name: meta.description });
       continue;
     }
     const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: meta.description, transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');
