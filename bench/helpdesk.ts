@@ -102,6 +102,7 @@ export async function seedHelpdeskTickets(app: App, rows: number, users: BenchUs
 async function dropFulltextIndexes(app: App): Promise<void> {
   await app.db.knex.raw('DROP INDEX IF EXISTS helpdesk_ticket_search_vector_idx');
   await app.db.knex.raw('DROP INDEX IF EXISTS mail_message_helpdesk_fulltext_idx');
+  await app.db.knex.raw('DROP INDEX IF EXISTS mail_message_helpdesk_search_vector_idx');
 }
 
 /**

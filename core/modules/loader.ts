@@ -114,6 +114,9 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       if (demo) for (const file of addon.manifest.demo) await loadDataFile(env, join(addon.path, file), { ...mode, noupdate: true });
       const onInstall = addon.module.onInstall as ((env: Environment) => Promise<void>) | undefined;
       if (isNew && onInstall) await onInstall(env);
+      // Schema an addon manages itself (e.g. generated columns the ORM does not know) follows it on upgrade.
+      const onUpgrade = addon.module.onUpgrade as ((env: Environment) => Promise<void>) | undefined;
+      if (!isNew && onUpgrade) await onUpgrade(env);
       await trx('ir_module_module').insert({
         name, state: 'installed', latest_version: addon.manifest.version, shortdesc: addon.manifest.summary || name,
         summary: addon.manifest.summary, demo, application: addon.manifest.application,
