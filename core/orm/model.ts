@@ -24,6 +24,7 @@ import { getViews } from '../views/get-views.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess, visibleFields, type FieldUse } from './field-access.ts';
 import { exportRows } from './export.ts';
+import { findDependents, recomputeFound } from './recompute.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
 export type RpcKind = 'model' | 'records' | {
@@ -31,6 +32,8 @@ export type RpcKind = 'model' | 'records' | {
   params: string[];
   /** Reads only (Odoo's `@api.readonly`): served without a transaction on a read-only connection. */
   readonly?: boolean;
+  /** The wire value of a returned recordset: its first id (Odoo's `@api.returns('self', lambda r: r.id)`). */
+  returns?: 'id';
 };
 export type ModelClass = typeof Model;
 export type Vals = Record<string, unknown>;
@@ -63,7 +66,7 @@ export class Model {
     read: { kind: 'records', params: ['fields'], readonly: true },
     write: { kind: 'records', params: ['vals'] },
     unlink: 'records',
-    copy: { kind: 'records', params: ['default'] },
+    copy: { kind: 'records', params: ['default'], returns: 'id' },
     search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'], readonly: true },
     search_count: { kind: 'model', params: ['domain', 'limit'], readonly: true },
     search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'], readonly: true },
@@ -222,7 +225,9 @@ export class Model {
     if (!this.ids.length) return true;
     await this.check_access_rights('unlink');
     await this.checkAccessRule('unlink');
+    const dependents = await findDependents(this, null);
     await this._unlinkRows();
+    await recomputeFound(this, dependents);
     return true;
   }
 
@@ -323,7 +328,7 @@ export class Model {
         string: t(field.string ?? humanize(field.name)),
         help: t(field.help) ?? false,
         required: !!field.required,
-        readonly: !!field.readonly || !!field.related || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
+        readonly: !!field.readonly || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
         store: field.stored,
         sortable: field.stored,
         groupable: field.stored && !['text', 'html', 'binary'].includes(field.type),

@@ -131,7 +131,8 @@ export class Registry {
       field.comodel ??= target!.comodel;
       field.selection ??= target!.selection;
       field.string ??= target!.string;
-      field.readonly = true;
+      // Odoo: related fields are read-only in forms unless declared otherwise; writes go through.
+      field.readonly ??= true;
     }
   }
 
