@@ -161,7 +161,7 @@ test.serial('tecnico (en): bulk actions on selected tickets — open two at once
   const page = await loggedIn('tecnico', 'en_US');
   await openAction(page, 'action_helpdesk_ticket_all');
   // New tickets of Marta Sanz: both can be opened, then reassigned to Carlos Ruiz.
-  const fresh = await tickets(srv.app, [['state', '=', 'new'], ['user_id.login', '=', 'tecnico2']], ['subject']);
+  const fresh = await tickets(srv.app, [['state', '=', 'new'], ['user_id.login', '=', 'tecnico2'], ['subject', '!=', NEW_SUBJECT]], ['subject']);
   t.true(fresh.length >= 2);
   const picked = fresh.slice(0, 2).map((r) => String(r.subject));
   for (const subject of picked) await rows(page).filter({ hasText: subject }).locator('td.sel input').check();
@@ -324,20 +324,28 @@ test.serial('tecnico (en): kanban — dragging selected text moves nothing; drop
   await column('Open').locator('.card', { hasText: NEW_SUBJECT }).waitFor();
   t.is((await tickets(srv.app, [['id', '=', ticket.id]], ['state']))[0].state, 'open');
 
+  // The next drags start from a card low in its column: the events are dispatched on the
+  // card and the column themselves, so a scroll during the drag cannot pick another card.
+  const drag = async (from: Locator, to: Locator) => {
+    await from.dispatchEvent('dragstart');
+    await to.dispatchEvent('dragover');
+    await to.dispatchEvent('drop');
+  };
   // Open → Unseen: no action leads there.
-  await column('Open').locator('.card', { hasText: NEW_SUBJECT }).dragTo(column('Unseen'));
+  await drag(column('Open').locator('.card', { hasText: NEW_SUBJECT }), column('Unseen'));
   await toasts(page).filter({ hasText: 'no action leads there' }).waitFor();
   t.is((await tickets(srv.app, [['id', '=', ticket.id]], ['state']))[0].state, 'open');
   await shot(page, 'first-day-tecnico-kanban-refused-en');
 
   // Open → Closed opens the Solve wizard; solving closes the ticket.
-  await column('Open').locator('.card', { hasText: NEW_SUBJECT }).dragTo(column('Closed'));
+  await drag(column('Open').locator('.card', { hasText: NEW_SUBJECT }), column('Closed'));
   const wizard = page.locator('erp-form-view[in-dialog]');
   await wizard.locator('.o_field[data-field="solution"] .editor').click();
   await page.keyboard.type('Cable de vídeo cambiado.');
   await shot(page, 'first-day-tecnico-kanban-solve-en');
   await wizard.getByRole('button', { name: 'Solve', exact: true }).click();
   await wizard.waitFor({ state: 'detached' });
+  await shot(page, 'first-day-tecnico-kanban-solved-en');
   // All Tickets shows the tickets that are not closed: the solved card leaves the board.
   await card(NEW_SUBJECT).waitFor({ state: 'detached' });
   const [solved] = await tickets(srv.app, [['id', '=', ticket.id]], ['state', 'solution']);

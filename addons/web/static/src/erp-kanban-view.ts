@@ -131,8 +131,9 @@ export class ErpKanbanView extends ViewBase {
     try {
       if (!spec || !this.fields[groupField(spec)]) {
         const [records, total] = await Promise.all([this.search(this.domain, this.offset), callKw<number>(this.model, 'search_count', [this.domain], { context: this.context })]);
-        if (seq === this.seq) [this.columns, this.records, this.total] = [null, records, total];
+        // Tag names first: the cards render once, without shifting under the pointer.
         await this.loadNames(records);
+        if (seq === this.seq) [this.columns, this.records, this.total] = [null, records, total];
         return;
       }
       const rows = await callKw<ReadGroupRow[]>(this.model, 'read_group', [this.domain, ['__count'], [spec]], { lazy: true, context: this.context });
@@ -151,8 +152,8 @@ export class ErpKanbanView extends ViewBase {
         columns.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
       }
       await Promise.all(columns.map(async (c) => (c.records = c.count ? await this.search(c.domain, 0) : [])));
-      if (seq === this.seq) this.columns = columns;
       await this.loadNames(columns.flatMap((c) => c.records));
+      if (seq === this.seq) this.columns = columns;
     } catch (err) {
       this.loadFailed = true;
       notifyError(err);
