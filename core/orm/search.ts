@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess } from './field-access.ts';
+import { mapDbError } from './write.ts';
 import type { Field } from './fields/index.ts';
 import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
@@ -248,8 +249,21 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   // Per-branch searches run unnamed, so PostgreSQL plans them with the values: a generic plan
   // only knows averages (e.g. that nearly every ticket has create_uid = 1) and may choose to
   // walk the whole table for a user whose id is rare.
-  if (perBranch) return rowsOf(await env.cr.raw(sql, bindings as any[]));
-  return rowsOf(await rawStatement(env.cr, sql, bindings));
+  return runQuery(env, model, sql, bindings, { named: !perBranch });
+}
+
+/**
+ * Runs a search's statement (a named prepared statement unless `named` is false). A value the
+ * column type cannot take (a date that is no date, an empty list compared with a number) is
+ * PostgreSQL's data exception: the caller's bad input, reported as a ValidationError naming
+ * the model — never an internal error.
+ */
+export async function runQuery(env: Environment, model: ModelClass, sql: string, bindings: unknown[], opts: { named?: boolean } = {}): Promise<any[]> {
+  try {
+    return rowsOf(opts.named === false ? await env.cr.raw(sql, bindings as any[]) : await rawStatement(env.cr, sql, bindings));
+  } catch (e) {
+    throw mapDbError(e, model._meta.name);
+  }
 }
 
 /**
@@ -275,6 +289,6 @@ function perBranchTop(main: Sql, branches: Sql[], table: string, order: string, 
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {
   const cond = await whereClause(env, model, domain, 't0', opts);
-  const rows = rowsOf(await rawStatement(env.cr, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings));
+  const rows = await runQuery(env, model, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings);
   return Number(rows[0].n);
 }
