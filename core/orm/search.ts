@@ -220,13 +220,13 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
 /** Like searchIds, but also selects the given stored columns (search_read in one query). */
 export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
-  // The caller's order goes through field access like a domain (the model's own does not).
-  const explicit = explicitOrder(model, opts.order);
-  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
   const table = q(model._meta.table);
   const hasLimit = opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown;
   if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
   if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
+  // The caller's order goes through field access like a domain (the model's own does not).
+  const explicit = explicitOrder(model, opts.order);
+  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
   const parts = await whereParts(env, model, domain, alias, { rules: opts.rules });
   const order = orderBy(model, opts.order, alias);
   const select = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${table} ${alias}`;
