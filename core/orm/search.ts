@@ -15,6 +15,7 @@ import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { ModelClass } from './model.ts';
+import { isTranslated, langOf, SOURCE_LANG, translatedSql } from './translated-values.ts';
 
 export interface SearchOptions {
   offset?: number;
@@ -170,17 +171,21 @@ function explicitOrder(model: ModelClass, order: unknown): string {
   return order.trim();
 }
 
-/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
-export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+/**
+ * Validates an `order` string ("name desc, id") and returns SQL for alias `alias`;
+ * translated values sort in `lang`.
+ */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string, lang: string = SOURCE_LANG): string {
   const spec = explicitOrder(model, order) || model._meta.order;
   const terms: string[] = [];
   for (const { field, dir, nulls } of parseOrder(model, spec)) {
-    let expr = `${alias}.${q(field.name)}`;
+    let expr = isTranslated(field) ? translatedSql(`${alias}.${q(field.name)}`, lang) : `${alias}.${q(field.name)}`;
     if (field.type === 'many2one') {
       const comodel = model._registry.get(field.comodel!)!;
       const rec = comodel._meta.recName ? comodel._meta.fields.get(comodel._meta.recName) : undefined;
       if (rec?.stored && comodel._meta.name !== model._meta.name) {
-        expr = `(SELECT o.${q(rec.name)} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
+        const value = isTranslated(rec) ? translatedSql(`o.${q(rec.name)}`, lang) : `o.${q(rec.name)}`;
+        expr = `(SELECT ${value} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
       }
     }
     terms.push(`${expr} ${dir}${nulls}`);
@@ -201,7 +206,7 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   const order = explicitOrder(model, opts.order);
   if (order) await checkFieldAccess(env, model, parseOrder(model, order).map((t) => t.field.name), 'order');
   const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
-  let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
+  let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias, langOf(env))}`;
   if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
     if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
     // A literal: a prepared statement's plan must know it (core/db/statements.ts).
