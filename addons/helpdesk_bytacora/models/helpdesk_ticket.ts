@@ -15,7 +15,8 @@
  */
 import { AccessError, fields, formatDatetime, model, UserError, ValidationError, type ComputeFn, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, type InboundMail } from '../../mail/index.ts';
-import { _t, escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
 export const TICKET_RATINGS = [['0', 'Not rated'], ['1', 'Very poor'], ['2', 'Poor'], ['3', 'Fair'], ['4', 'Good'], ['5', 'Excellent']] as const;
