@@ -23,7 +23,10 @@ const KEYS: Record<string, string> = {
 const OID = { int8: 20, numeric: 1700, timestamp: 1114, date: 1082, int8Array: 1016, numericArray: 1231, timestampArray: 1115, dateArray: 1182, textArray: 1009 } as const;
 
 /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' (no zone) → the Date of that wall time in UTC. */
+const PLAIN_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,3})?$/;
 export function parseUtcTimestamp(text: string): Date | string {
+  // The common case: ISO text the engine parses quickly; other years, BC and µs go the long way.
+  if (PLAIN_TIMESTAMP.test(text) && text[0] !== '0') return new Date(`${text.slice(0, 10)}T${text.slice(11)}Z`);
   if (text === 'infinity' || text === '-infinity') return text;
   const bc = text.endsWith(' BC');
   const m = /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?/.exec(text);
