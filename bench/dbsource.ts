@@ -111,18 +111,18 @@ export async function benchDbsource(opts: { dbUrl: string; rows: number }): Prom
       for await (const batch of streamQuery(env, id, SQL, null, { batchSize: BATCH })) onBatch(batch.rows.length);
     });
     const out: Row[] = [];
-    const pairs: Array<[string, (f: (n: number) => void) => Promise<void>, (f: (n: number) => void) => Promise<void>, string]> = [
-      ['PostgreSQL', through(pgId), barePg(opts.dbUrl), 'pg + pg-cursor'],
-      ['MariaDB', through(myId), bareMysql({ host: mysqlBase.hostname, port: Number(mysqlBase.port || 3306), user: mysqlUser, password: decodeURIComponent(mysqlBase.password), database: mysqlDb, timezone: 'Z' }), 'mysql2 execute'],
+    const pairs: Array<[string, string, (f: (n: number) => void) => Promise<void>, (f: (n: number) => void) => Promise<void>, string]> = [
+      ['PostgreSQL', 'postgresql', through(pgId), barePg(opts.dbUrl), 'pg + pg-cursor'],
+      ['MariaDB', 'mariadb', through(myId), bareMysql({ host: mysqlBase.hostname, port: Number(mysqlBase.port || 3306), user: mysqlUser, password: decodeURIComponent(mysqlBase.password), database: mysqlDb, timezone: 'Z' }), 'mysql2 execute'],
     ];
-    for (const [label, ours, bare, bareName] of pairs) {
+    for (const [label, key, ours, bare, bareName] of pairs) {
       await ours(() => undefined); // warm-up: connections, prepared statements, caches
       const b = await measure(bare);
       const s = await measure(ours);
       if (s.rows !== n || b.rows !== n) throw new Error(`${label}: read ${s.rows} / ${b.rows} rows, expected ${n}`);
       const rate = s.rows / s.seconds, bareRate = b.rows / b.seconds;
-      out.push({ name: `dbsource streamQuery ${label}, ${n} rows`, value: round(rate, 0), unit: 'rows/s', reference: `bare ${bareName} ${round(bareRate, 0)} rows/s (ratio ${round(rate / bareRate)}, goal ≥0.7)` });
-      out.push({ name: `dbsource streamQuery ${label} peak heap growth`, value: round(s.peakHeapMb, 1), unit: 'MB', reference: `bare ${bareName} ${round(b.peakHeapMb, 1)} MB (flat: independent of the row count)` });
+      out.push({ key: `dbsource.${key}_stream_rows_per_s`, name: `dbsource streamQuery ${label}, ${n} rows`, value: round(rate, 0), unit: 'rows/s', reference: `bare ${bareName} ${round(bareRate, 0)} rows/s (ratio ${round(rate / bareRate)}, goal ≥0.7)` });
+      out.push({ key: `dbsource.${key}_stream_peak_heap_mb`, name: `dbsource streamQuery ${label} peak heap growth`, value: round(s.peakHeapMb, 1), unit: 'MB', reference: `bare ${bareName} ${round(b.peakHeapMb, 1)} MB (flat: independent of the row count)` });
     }
     return out;
   } finally {
