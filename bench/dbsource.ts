@@ -1,8 +1,9 @@
 /**
  * External database streaming benchmark (issue 13): N rows (id, text, timestamp) read from a
  * PostgreSQL table and from a MariaDB table through base_external_dbsource's `streamQuery`,
- * beside the bare driver reading the same rows the same way (pg-cursor / mysql2 prepared
- * statement row events) — the ceiling — with the peak heap growth during each read.
+ * beside the bare driver reading the same rows the same way (pg-cursor with pg's stock type
+ * parsers / mysql2 prepared-statement row events) — the ceiling — with the peak heap growth
+ * during each read (the largest of the runs; time: the best of two alternated runs).
  * MariaDB: ERP_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/).
  */
 import mysql from 'mysql2';
@@ -11,7 +12,18 @@ import Cursor from 'pg-cursor';
 import { bootApp } from '../core/app.ts';
 import { loadConfig } from '../core/config.ts';
 import { closeAllPools, configureSecret, streamQuery } from '../addons/base_external_dbsource/index.ts';
+import { createRequire } from 'node:module';
 import { round, type Row } from './stats.ts';
+
+/**
+ * pg's stock text parsers (timestamps become Dates, as streamQuery's do), so the bare driver
+ * does the same work: the ERP's own database connection replaces some of them process-wide.
+ */
+const STOCK_TYPES = (() => {
+  const table = new Map<number, (s: string) => unknown>();
+  createRequire(import.meta.url)('pg-types/lib/textParsers').init((oid: number, fn: (s: string) => unknown) => table.set(oid, fn));
+  return { getTypeParser: (oid: number) => table.get(oid) ?? ((s: string) => s) } as unknown as pg.CustomTypesConfig;
+})();
 
 const BATCH = 5000;
 const SQL = 'SELECT id, name, created FROM bench_rows ORDER BY id';
@@ -63,7 +75,7 @@ function barePg(url: string): (onBatch: (n: number) => void) => Promise<void> {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query('BEGIN TRANSACTION READ ONLY');
-    const cursor = c.query(new Cursor(SQL, [], { rowMode: 'array' }));
+    const cursor = c.query(new Cursor(SQL, [], { rowMode: 'array', types: STOCK_TYPES }));
     for (;;) {
       const rows = await cursor.read(BATCH);
       if (!rows.length) break;
@@ -117,8 +129,14 @@ export async function benchDbsource(opts: { dbUrl: string; rows: number }): Prom
     ];
     for (const [label, key, ours, bare, bareName] of pairs) {
       await ours(() => undefined); // warm-up: connections, prepared statements, caches
-      const b = await measure(bare);
-      const s = await measure(ours);
+      // Alternated, best of two each: the machine is shared, so one slow run says little.
+      const b1 = await measure(bare);
+      const s1 = await measure(ours);
+      const b2 = await measure(bare);
+      const s2 = await measure(ours);
+      const best = (x: Measure, y: Measure) => ({ ...(x.seconds <= y.seconds ? x : y), peakHeapMb: Math.max(x.peakHeapMb, y.peakHeapMb) });
+      const b = best(b1, b2);
+      const s = best(s1, s2);
       if (s.rows !== n || b.rows !== n) throw new Error(`${label}: read ${s.rows} / ${b.rows} rows, expected ${n}`);
       const rate = s.rows / s.seconds, bareRate = b.rows / b.seconds;
       out.push({ key: `dbsource.${key}_stream_rows_per_s`, name: `dbsource streamQuery ${label}, ${n} rows`, value: round(rate, 0), unit: 'rows/s', reference: `bare ${bareName} ${round(bareRate, 0)} rows/s (ratio ${round(rate / bareRate)}, goal ≥0.7)` });

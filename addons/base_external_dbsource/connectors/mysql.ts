@@ -135,20 +135,22 @@ class MysqlPool implements ConnectorPool {
       const signal = () => { const w = wake; wake = undefined; w?.(); };
       const cmd = conn.execute({ sql, values, rowsAsArray: true } as any) as any;
       cmd.on('fields', (fields: any[]) => { cols = fields.map((f) => f.name); });
+      // Rows keep coming while the consumer works on a batch; the socket pauses only when two
+      // batches wait (memory stays bounded, the server rarely stalls).
+      const highWater = opts.batchSize * 2;
       cmd.on('result', (row: unknown[]) => {
         batch.push(row);
-        if (batch.length >= opts.batchSize) {
-          conn.pause();
-          signal();
-        }
+        if (batch.length === opts.batchSize) signal();
+        if (batch.length >= highWater) conn.pause();
       });
       cmd.on('error', (e: unknown) => { failure = e; done = true; signal(); });
       cmd.on('end', () => { done = true; signal(); });
       for (;;) {
         if (failure) throw failure;
         if (batch.length >= opts.batchSize || (done && batch.length)) {
-          const out = batch;
-          batch = [];
+          const out = batch.length > opts.batchSize ? batch.splice(0, opts.batchSize) : batch;
+          if (out === batch) batch = [];
+          if (!done) conn.resume();
           yield { cols, rows: out };
           continue;
         }

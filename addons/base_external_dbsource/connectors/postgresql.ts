@@ -134,18 +134,30 @@ class PostgresPool implements ConnectorPool {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     let cursor: Cursor | undefined;
+    let inFlight: Promise<unknown> | undefined;
+    let prefetchFailed = false;
     try {
       await this.begin(client, 0);
       cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: TYPES }));
       const pid = (client as unknown as { processID: number }).processID;
       const cancel = () => this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
       let cols: string[] | undefined;
+      const fetch = (c: Cursor) => withBatchTimeout(readBatch(c, opts.batchSize), this.settings.timeoutMs, cancel, 'PostgreSQL');
+      let next: ReturnType<typeof fetch> | undefined = fetch(cursor);
       for (;;) {
-        const { rows, fields } = await withBatchTimeout(readBatch(cursor, opts.batchSize), this.settings.timeoutMs, cancel, 'PostgreSQL');
+        const { rows, fields } = await next;
+        next = undefined;
         cols ??= fieldNames(fields);
         if (!rows.length) break;
+        // Ask for the next batch before handing this one over: the server and the network
+        // work while the consumer does (at most two batches in memory).
+        if (rows.length === opts.batchSize) {
+          next = fetch(cursor);
+          next.catch(() => { prefetchFailed = true; }); // awaited in the loop, or abandoned by an early stop
+        }
+        inFlight = next;
         yield { cols, rows };
-        if (rows.length < opts.batchSize) break;
+        if (!next) break;
       }
       await cursor.close();
       cursor = undefined;
@@ -158,8 +170,13 @@ class PostgresPool implements ConnectorPool {
       // Reached by break/return of the consumer as well: close the portal, end the transaction.
       if (cursor && !broken) {
         try {
-          await cursor.close();
-          await client.query('ROLLBACK');
+          await inFlight?.catch(() => undefined); // a prefetch still running: let it land first
+          // A failed prefetch ended the portal (closing it would wait forever): drop the connection.
+          if (prefetchFailed) broken = new Error('the stream stopped after a failed fetch');
+          else {
+            await cursor.close();
+            await client.query('ROLLBACK');
+          }
         } catch (e) {
           broken = e as Error;
         }
