@@ -4,6 +4,21 @@ import { _t } from '../tools.ts';
 
 /** Failed sends are retried by the queue cron this many times before the mail is an exception. */
 export const MAX_SEND_ATTEMPTS = 5;
+/** Minutes to wait before the next attempt after the 1st, 2nd, 3rd… failure (a relay that is down gets time to come back). */
+export const RETRY_BACKOFF_MINUTES = [1, 5, 15, 60];
+
+/** The relay's own words when it has any (`550 5.1.1 <x>: no such user`), else the error message. */
+function relayError(err: unknown): string {
+  const e = err as { response?: unknown; message?: unknown };
+  return String(typeof e?.response === 'string' && e.response ? e.response : e?.message ?? err).slice(0, 2000);
+}
+
+/** A permanent refusal by the relay (5xx): retrying the same mail cannot succeed. */
+function isPermanent(err: unknown): boolean {
+  const code = Number((err as { responseCode?: unknown })?.responseCode);
+  return code >= 500 && code < 600;
+}
+
 /** Mails handed to the transport per queue run. */
 export const QUEUE_BATCH = 100;
 
@@ -43,6 +58,7 @@ export const MailMail = model((Base) => class extends Base {
     failure_reason: fields.text({ string: 'Failure Reason', readonly: true, copy: false }),
     retry_count: fields.integer({ string: 'Send Attempts', default: 0, readonly: true, copy: false }),
     sent_date: fields.datetime({ string: 'Sent On', readonly: true, copy: false }),
+    scheduled_date: fields.datetime({ string: 'Scheduled Send Date', copy: false, index: true, help: 'Not sent before this time (set after a failed attempt); empty = as soon as possible' }),
   };
   static _rpc = {
     process_email_queue: { kind: 'model' as const, params: [] },
@@ -63,7 +79,8 @@ export const MailMail = model((Base) => class extends Base {
     const transport = getMailTransport(this.env.registry);
     if (!transport) return 0;
     const rows = rowsOf(await this.env.cr.raw(
-      `SELECT id FROM mail_mail WHERE state = 'outgoing' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, [QUEUE_BATCH]));
+      `SELECT id FROM mail_mail WHERE state = 'outgoing' AND (scheduled_date IS NULL OR scheduled_date <= ?)
+        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, [formatDatetime(new Date()), QUEUE_BATCH]));
     if (!rows.length) return 0;
     return this.browse(rows.map((r: any) => Number(r.id)))._sendWith(transport);
   }
@@ -80,7 +97,7 @@ export const MailMail = model((Base) => class extends Base {
 
   /** "Retry": puts failed or cancelled mails back in the queue. */
   async mark_outgoing(): Promise<boolean> {
-    await this.write({ state: 'outgoing', failure_reason: false, retry_count: 0 });
+    await this.write({ state: 'outgoing', failure_reason: false, retry_count: 0, scheduled_date: false });
     return true;
   }
 
@@ -102,11 +119,15 @@ export const MailMail = model((Base) => class extends Base {
         await one.write({ state: 'sent', failure_reason: false, sent_date: formatDatetime(new Date()) });
         sent++;
       } catch (err) {
+        // Temporary failures (relay down, 4xx) wait and retry; a 5xx refusal or the last attempt is an exception.
         const attempts = Number(mail.retry_count ?? 0) + 1;
+        const final = attempts >= MAX_SEND_ATTEMPTS || isPermanent(err);
+        const wait = RETRY_BACKOFF_MINUTES[Math.min(attempts, RETRY_BACKOFF_MINUTES.length) - 1];
         await one.write({
           retry_count: attempts,
-          state: attempts >= MAX_SEND_ATTEMPTS ? 'exception' : 'outgoing',
-          failure_reason: String((err as Error)?.message ?? err).slice(0, 2000),
+          state: final ? 'exception' : 'outgoing',
+          failure_reason: relayError(err),
+          scheduled_date: final ? false : formatDatetime(new Date(Date.now() + wait * 60_000)),
         });
       }
     }
