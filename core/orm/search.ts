@@ -8,6 +8,8 @@ import { rawStatement } from '../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
+import { checkFieldAccess } from './field-access.ts';
+import type { Field } from './fields/index.ts';
 import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
@@ -49,7 +51,7 @@ export async function whereClause(env: Environment, model: ModelClass, domain: D
   };
   let main = await compileNode(ctx, model, alias, node);
   if (opts.rules === false || env.su) return main;
-  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
+  if (model._meta.documentLink) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
   if (!ruleDomain) return main;
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
@@ -67,19 +69,20 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  */
 async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode, aliases: () => string): Promise<Sql> {
   const table = q(model._meta.table);
-  // mail.message names its document model column `model` (Odoo); the others `res_model`.
-  const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
+  const link = model._meta.documentLink!;
+  const resModel = link.model;
+  const resId = link.id;
   const models = rowsOf(await env.cr.raw(`SELECT DISTINCT ${resModel} AS res_model FROM ${table} WHERE ${resModel} IS NOT NULL`)).map((r: any) => r.res_model as string);
   const groups = await env.groupIds();
   const lines = await accessLines(env);
   const docMode: RuleMode = mode === 'read' ? 'read' : 'write';
-  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
+  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.${resId} IS NULL OR ${alias}.${resId} = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
   for (const name of models) {
     const doc = env.registry.get(name);
     if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
     const a = aliases();
     const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode, aliases });
-    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
+    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.${resId} IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
   }
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
 }
@@ -142,11 +145,12 @@ async function userScope(env: Environment): Promise<Record<string, unknown>> {
   return { id: row.id, login: row.login, partner_id: { id: row.partner_id }, groups_id: { ids: [...(await env.groupIds())] } };
 }
 
-/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
-export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
-  const spec = (order ?? '').trim() || model._meta.order;
-  const terms: string[] = [];
-  for (const raw of spec.split(',')) {
+interface OrderTerm { field: Field; dir: 'ASC' | 'DESC'; nulls: string }
+
+/** The terms of an `order` string ("name desc, id"), validated against real stored fields. */
+function parseOrder(model: ModelClass, order: string): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  for (const raw of order.split(',')) {
     const term = raw.trim();
     if (!term) continue;
     const m = /^([a-zA-Z_][a-zA-Z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i.exec(term);
@@ -154,8 +158,23 @@ export function orderBy(model: ModelClass, order: string | null | undefined, ali
     const field = model._meta.fields.get(m[1]);
     if (!field) throw new ValidationError(`Invalid order: unknown field '${m[1]}' on model '${model._meta.name}'`);
     if (!field.stored) throw new ValidationError(`Invalid order: field '${m[1]}' of '${model._meta.name}' is not stored`);
-    const dir = (m[2] ?? 'asc').toUpperCase();
-    const nulls = m[3] ? ` NULLS ${m[3].toUpperCase()}` : '';
+    terms.push({ field, dir: (m[2] ?? 'asc').toUpperCase() as 'ASC' | 'DESC', nulls: m[3] ? ` NULLS ${m[3].toUpperCase()}` : '' });
+  }
+  return terms;
+}
+
+/** An explicit `order` as given by a caller: a string, or nothing (the model's order). */
+function explicitOrder(model: ModelClass, order: unknown): string {
+  if (order === undefined || order === null || order === false) return '';
+  if (typeof order !== 'string') throw new ValidationError(`Invalid order ${JSON.stringify(order)} for model '${model._meta.name}': expected a string such as "name desc, id"`);
+  return order.trim();
+}
+
+/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+  const spec = explicitOrder(model, order) || model._meta.order;
+  const terms: string[] = [];
+  for (const { field, dir, nulls } of parseOrder(model, spec)) {
     let expr = `${alias}.${q(field.name)}`;
     if (field.type === 'many2one') {
       const comodel = model._registry.get(field.comodel!)!;
@@ -178,6 +197,9 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
 /** Like searchIds, but also selects the given stored columns (search_read in one query). */
 export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
+  // The caller's order goes through field access like a domain (the model's own does not).
+  const order = explicitOrder(model, opts.order);
+  if (order) await checkFieldAccess(env, model, parseOrder(model, order).map((t) => t.field.name), 'order');
   const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
   let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
   if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {

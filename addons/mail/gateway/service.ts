@@ -7,6 +7,7 @@
  */
 import type { App } from '../../../core/app.ts';
 import { ConfigError } from '../../../core/errors.ts';
+import type { Service } from '../../../core/http/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { setMailTransport } from '../transport.ts';
 import { isKnownRecipient, processInbound } from './route.ts';
@@ -69,8 +70,8 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
   };
 }
 
-/** The addon seam's service: `{ name, start({ app }) → { stop() } }`. */
-export const mailGatewayService = {
-  name: 'mail-gateway',
-  start: ({ app }: { app: App }) => startMailGateway(app),
+/** The addon seam's service (see core/http/seam.ts). */
+export const mailGatewayService: Service = {
+  name: 'mail.smtp_gateway',
+  start: ({ app }) => startMailGateway(app),
 };
