@@ -135,6 +135,9 @@ async function writeLog(env: Environment, mail: Partial<ParsedInbound>, envelope
 export async function routeParsed(env: Environment, mail: ParsedInbound, envelope: Envelope, raw: Buffer, settings: GatewaySettings): Promise<RouteOutcome> {
   const log = async (vals: LogVals): Promise<RouteOutcome> => ({ ...vals, logId: await writeLog(env, mail, envelope, raw, vals) });
   if (mail.message_id) {
+    // One Message-ID at a time across processes: a client resending a mail to another worker
+    // waits for the first to commit, then finds it below as a duplicate.
+    await env.cr.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`mail.gateway:${mail.message_id}`]);
     const seen = await env.cr('mail_message').where({ message_id: mail.message_id }).first('id', 'model', 'res_id');
     if (seen) return log({ state: 'ignored', reason: 'duplicate', detail: String(mail.message_id), model: seen.model || undefined, resId: Number(seen.res_id) || undefined, messageId: Number(seen.id) });
   }
@@ -200,7 +203,7 @@ export async function processInbound(app: App, raw: Buffer, envelope: Envelope, 
     return await app.withEnv(SUPERUSER_ID, (env) => routeParsed(env, mail, envelope, raw, settings));
   } catch (err) {
     // The same Message-ID committed meanwhile by another process (a client that resent it): a duplicate, not an error.
-    if ((err as { code?: string })?.code === '23505' && mail.message_id) {
+    if (mail.message_id) {
       const seen = await app.db.knex('mail_message').where({ message_id: mail.message_id }).first('id');
       if (seen) return app.withEnv(SUPERUSER_ID, (env) => routeParsed(env, mail, envelope, raw, settings));
     }
