@@ -36,6 +36,7 @@ const BENCHES: Array<{ key: string; file: string; fn: string; opts: Record<strin
   { key: 'helpdesk', file: 'helpdesk.ts', fn: 'benchHelpdesk', opts: { rows } },
   { key: 'http', file: 'http.ts', fn: 'benchHttp', opts: { rows } },
   { key: 'web', file: 'web.ts', fn: 'benchWeb', opts: {} },
+  { key: 'mail', file: 'mail.ts', fn: 'benchMail', opts: { messages: Number(arg('messages', '2000')) } },
 ];
 
 const results: Row[] = [];
@@ -50,6 +51,10 @@ for (const b of BENCHES) {
   const t0 = Date.now();
   results.push(...(await mod[b.fn]({ dbUrl, ...b.opts })));
   process.stderr.write(`  ${b.key} done in ${Math.round((Date.now() - t0) / 1000)} s\n`);
+}
+if (args.includes('--json')) {
+  for (const r of results) console.log(JSON.stringify({ name: r.name, value: r.value, unit: r.unit, reference: r.reference ?? null }));
+  process.exit(0);
 }
 const width = Math.max(...results.map((r) => r.name.length), 10);
 console.log(`${'benchmark'.padEnd(width)} | ${'value'.padStart(12)} | unit   | floor / ceiling in the same run`);

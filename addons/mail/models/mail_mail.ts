@@ -19,6 +19,8 @@ function isPermanent(err: unknown): boolean {
   return code >= 500 && code < 600;
 }
 
+/** Mails handed to the transport at once (the relay transport keeps a pool of 4 connections). */
+export const SEND_CONCURRENCY = 4;
 /** Mails handed to the transport per queue run. */
 export const QUEUE_BATCH = 100;
 
@@ -107,29 +109,49 @@ export const MailMail = model((Base) => class extends Base {
     return true;
   }
 
-  /** Hands each mail to `transport`; marks it sent, or counts the failure. Returns the number sent. */
+  /**
+   * Hands the mails to `transport`, SEND_CONCURRENCY at a time (the relay connections of a
+   * pooled transport work in parallel), then marks each sent, or counts its failure.
+   * Returns the number sent.
+   */
   async _sendWith(transport: MailTransport): Promise<number> {
     const su = this.sudo();
-    let sent = 0;
+    const pending: Array<{ mail: Record<string, any>; out: OutgoingMail }> = [];
     for (const mail of await su.read(['email_from', 'email_to', 'email_cc', 'reply_to', 'subject', 'body_html', 'references', 'headers', 'mail_message_id', 'retry_count', 'state'])) {
       if (mail.state === 'sent' || mail.state === 'cancel') continue;
+      pending.push({ mail, out: await this._outgoing(mail) });
+    }
+    const errors: unknown[] = new Array(pending.length).fill(null);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, pending.length) }, async () => {
+      while (next < pending.length) {
+        const i = next++;
+        try {
+          await transport.send(pending[i].out);
+        } catch (err) {
+          errors[i] = err ?? new Error('send failed');
+        }
+      }
+    }));
+    let sent = 0;
+    for (const [i, { mail }] of pending.entries()) {
       const one = su.browse([mail.id]);
-      try {
-        await transport.send(await this._outgoing(mail));
+      const err = errors[i];
+      if (!err) {
         await one.write({ state: 'sent', failure_reason: false, sent_date: formatDatetime(new Date()) });
         sent++;
-      } catch (err) {
-        // Temporary failures (relay down, 4xx) wait and retry; a 5xx refusal or the last attempt is an exception.
-        const attempts = Number(mail.retry_count ?? 0) + 1;
-        const final = attempts >= MAX_SEND_ATTEMPTS || isPermanent(err);
-        const wait = RETRY_BACKOFF_MINUTES[Math.min(attempts, RETRY_BACKOFF_MINUTES.length) - 1];
-        await one.write({
-          retry_count: attempts,
-          state: final ? 'exception' : 'outgoing',
-          failure_reason: relayError(err),
-          scheduled_date: final ? false : formatDatetime(new Date(Date.now() + wait * 60_000)),
-        });
+        continue;
       }
+      // Temporary failures (relay down, 4xx) wait and retry; a 5xx refusal or the last attempt is an exception.
+      const attempts = Number(mail.retry_count ?? 0) + 1;
+      const final = attempts >= MAX_SEND_ATTEMPTS || isPermanent(err);
+      const wait = RETRY_BACKOFF_MINUTES[Math.min(attempts, RETRY_BACKOFF_MINUTES.length) - 1];
+      await one.write({
+        retry_count: attempts,
+        state: final ? 'exception' : 'outgoing',
+        failure_reason: relayError(err),
+        scheduled_date: final ? false : formatDatetime(new Date(Date.now() + wait * 60_000)),
+      });
     }
     return sent;
   }
