@@ -100,33 +100,33 @@ const shapeTest = test.macro({
 for (let i = 0; i < 25; i++) test(shapeTest, i);
 
 // ── routing ─────────────────────────────────────────────────────────────────────────
-test('a new mail to the alias files a ticket and records why', async (t) => {
+test.serial('a new mail to the alias files a ticket and records why', async (t) => {
   const { ticket, sent } = await newTicket();
   t.is(ticket.partner_id, fx.partner.user);
   t.like(await logOf(sent.messageId), { state: 'routed', reason: 'alias', detail: 'helpdesk', res_id: ticket.id, raw: null });
 });
 
-test('threading by In-Reply-To alone', async (t) => {
+test.serial('threading by In-Reply-To alone', async (t) => {
   const { ticket, ack } = await newTicket();
   const reply = await mail({ from: 'hd.user@example.com', subject: 'no tag here', inReplyTo: ack.message_id, text: 'more info by in-reply-to' });
   t.like(await logOf(reply.messageId), { state: 'routed', reason: 'header', res_id: ticket.id, detail: `In-Reply-To: ${ack.message_id}` });
   t.true((await messagesOf(ticket.id)).some((m: any) => m.message_id === reply.messageId && m.parent_id === ack.id));
 });
 
-test('threading by References alone (the known id among unknown ones)', async (t) => {
+test.serial('threading by References alone (the known id among unknown ones)', async (t) => {
   const { ticket, ack } = await newTicket();
   const reply = await mail({ from: 'hd.user@example.com', subject: 'still no tag', references: `<unknown-1@x> ${ack.message_id} <unknown-2@x>`, text: 'by references' });
   t.like(await logOf(reply.messageId), { state: 'routed', reason: 'header', res_id: ticket.id });
 });
 
-test('threading by the [T-xxxxx] tag of the subject alone', async (t) => {
+test.serial('threading by the [T-xxxxx] tag of the subject alone', async (t) => {
   const { ticket } = await newTicket();
   const reply = await mail({ from: 'hd.user@example.com', subject: `Re: [${ticket.number}] what about it?`, text: 'by tag' });
   t.like(await logOf(reply.messageId), { state: 'routed', reason: 'subject_tag', res_id: ticket.id });
   t.is((await ticketBySubject(`Re: [${ticket.number}] what about it?`)).length, 0);
 });
 
-test('a reply to a mail we sent (captured at the relay) threads back through Reply-To and Message-ID', async (t) => {
+test.serial('a reply to a mail we sent (captured at the relay) threads back through Reply-To and Message-ID', async (t) => {
   const { ticket } = await newTicket();
   await runQueue();
   const [ack] = captured('hd.user@example.com', ticket.number);
@@ -138,7 +138,7 @@ test('a reply to a mail we sent (captured at the relay) threads back through Rep
 });
 
 // ── safety ──────────────────────────────────────────────────────────────────────────
-test('a reply from a stranger becomes a new ticket; the thread stays private', async (t) => {
+test.serial('a reply from a stranger becomes a new ticket; the thread stays private', async (t) => {
   const { ticket, ack } = await newTicket();
   const reply = await mail({ from: 'Eve <eve@evil.example>', subject: `Re: [${ticket.number}] let me in`, inReplyTo: ack.message_id });
   const log = await logOf(reply.messageId);
@@ -151,7 +151,7 @@ test('a reply from a stranger becomes a new ticket; the thread stays private', a
   t.falsy(await knex()('mail_followers').where({ res_model: 'helpdesk.ticket', res_id: ticket.id, partner_id: eve.id }).first());
 });
 
-test('the technician and a follower (CC of the new ticket) may reply by mail', async (t) => {
+test.serial('the technician and a follower (CC of the new ticket) may reply by mail', async (t) => {
   const { ticket, ack } = await newTicket('HD User <hd.user@example.com>', { cc: 'Carol <carol.cc@example.com>, Helpdesk <helpdesk@helpdesk.test>' });
   const carol = await knex()('res_partner').where({ email: 'carol.cc@example.com' }).first('id');
   t.truthy(await knex()('mail_followers').where({ res_model: 'helpdesk.ticket', res_id: ticket.id, partner_id: carol.id }).first());
@@ -164,14 +164,14 @@ test('the technician and a follower (CC of the new ticket) may reply by mail', a
   t.like(await logOf(b.messageId), { reason: 'header', res_id: ticket.id });
 });
 
-test('a reporter\'s reply by mail moves a pending ticket to open', async (t) => {
+test.serial('a reporter\'s reply by mail moves a pending ticket to open', async (t) => {
   const { ticket, ack } = await newTicket();
   await knex()('helpdesk_ticket').where({ id: ticket.id }).update({ state: 'pending' });
   await mail({ from: 'hd.user@example.com', subject: 'here is the log', inReplyTo: ack.message_id });
   t.is((await knex()('helpdesk_ticket').where({ id: ticket.id }).first('state')).state, 'open');
 });
 
-test('reply to a closed ticket: reopened by default, a linked new ticket with the "new" policy', async (t) => {
+test.serial('reply to a closed ticket: reopened by default, a linked new ticket with the "new" policy', async (t) => {
   const { ticket, ack } = await newTicket();
   await knex()('helpdesk_ticket').where({ id: ticket.id }).update({ state: 'closed', close_date: new Date() });
   await mail({ from: 'hd.user@example.com', subject: 'broken again', inReplyTo: ack.message_id });
@@ -196,7 +196,7 @@ const automatic: Array<[string, Record<string, string>, string?]> = [
   ['Precedence: auto_reply', { Precedence: 'auto_reply' }],
 ];
 for (const [name, headers] of automatic) {
-  test(`an auto-reply (${name}) creates nothing and is never answered`, async (t) => {
+  test.serial(`an auto-reply (${name}) creates nothing and is never answered`, async (t) => {
     const subject = `Out of office ${uid()}`;
     const sent = await mail({ from: 'Someone <ooo@example.com>', subject, headers });
     t.regex(sent.response, /^250/);
@@ -207,7 +207,7 @@ for (const [name, headers] of automatic) {
   });
 }
 
-test('an auto-reply on a thread is not appended either', async (t) => {
+test.serial('an auto-reply on a thread is not appended either', async (t) => {
   const { ticket, ack } = await newTicket();
   const before = (await messagesOf(ticket.id)).length;
   const sent = await mail({ from: 'hd.user@example.com', subject: 'Automatic reply: away', inReplyTo: ack.message_id, headers: { 'Auto-Submitted': 'auto-replied' } });
@@ -215,14 +215,14 @@ test('an auto-reply on a thread is not appended either', async (t) => {
   t.is((await messagesOf(ticket.id)).length, before);
 });
 
-test('Auto-Submitted: no is a person writing: a ticket', async (t) => {
+test.serial('Auto-Submitted: no is a person writing: a ticket', async (t) => {
   const subject = `Manual ${uid()}`;
   await mail({ from: 'hd.user@example.com', subject, headers: { 'Auto-Submitted': 'no' } });
   t.is((await ticketBySubject(subject)).length, 1);
 });
 
 for (const [name, from, envelopeFrom] of [['MAILER-DAEMON', 'MAILER-DAEMON@mx.example.com', undefined], ['postmaster', 'postmaster@mx.example.com', undefined]] as const) {
-  test(`a bounce from ${name} creates nothing`, async (t) => {
+  test.serial(`a bounce from ${name} creates nothing`, async (t) => {
     const subject = `Undelivered Mail ${uid()}`;
     const sent = await mail({ from, subject, envelopeFrom });
     t.like(await logOf(sent.messageId), { state: 'ignored', reason: 'bounce' });
@@ -230,7 +230,7 @@ for (const [name, from, envelopeFrom] of [['MAILER-DAEMON', 'MAILER-DAEMON@mx.ex
   });
 }
 
-test('a delivery report (multipart/report, null sender) creates nothing', async (t) => {
+test.serial('a delivery report (multipart/report, null sender) creates nothing', async (t) => {
   const subject = `Delivery Status Notification ${uid()}`;
   const id = `<${uid()}@mx.example.com>`;
   const raw = `From: Mail Delivery System <mailer@mx.example.com>\r\nTo: ${ALIAS}\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\nMIME-Version: 1.0\r\n`
@@ -242,7 +242,7 @@ test('a delivery report (multipart/report, null sender) creates nothing', async 
   t.is((await ticketBySubject(subject)).length, 0);
 });
 
-test('no loops: mail from our notification address or from an alias is ignored', async (t) => {
+test.serial('no loops: mail from our notification address or from an alias is ignored', async (t) => {
   for (const from of [`notifications@${DOMAIN}`, ALIAS, `Helpdesk <HELPDESK@${DOMAIN.toUpperCase()}>`]) {
     const subject = `Loop ${uid()}`;
     const sent = await mail({ from, subject, envelopeFrom: 'bounce@elsewhere.example' });
@@ -251,7 +251,7 @@ test('no loops: mail from our notification address or from an alias is ignored',
   }
 });
 
-test('the same Message-ID twice (a client resending) makes one ticket', async (t) => {
+test.serial('the same Message-ID twice (a client resending) makes one ticket', async (t) => {
   const subject = `Resent ${uid()}`;
   const messageId = `<${uid()}@client.example>`;
   await mail({ from: 'hd.user@example.com', subject, messageId });
@@ -261,32 +261,32 @@ test('the same Message-ID twice (a client resending) makes one ticket', async (t
   t.is((await logOf(messageId)).reason, 'duplicate');
 });
 
-test('the second domain of mail_domain is accepted too', async (t) => {
+test.serial('the second domain of mail_domain is accepted too', async (t) => {
   const subject = `Other domain ${uid()}`;
   await mail({ from: 'hd.user@example.com', to: 'helpdesk@other.test', subject });
   t.is((await ticketBySubject(subject)).length, 1);
 });
 
 // ── refusals ────────────────────────────────────────────────────────────────────────
-test('RCPT TO an unknown local part: 550, nothing stored', async (t) => {
+test.serial('RCPT TO an unknown local part: 550, nothing stored', async (t) => {
   const r = await smtpSession({ port: gw.port, mail_from: 'a@example.com', rcpt: [`nobody@${DOMAIN}`] });
   t.is(r.rcpt[0][0], 550);
   t.regex(r.rcpt[0][1], /no such mailbox/);
 });
 
-test('RCPT TO a foreign domain: 550, we never relay', async (t) => {
+test.serial('RCPT TO a foreign domain: 550, we never relay', async (t) => {
   const r = await smtpSession({ port: gw.port, mail_from: 'a@example.com', rcpt: ['helpdesk@gmail.com'] });
   t.is(r.rcpt[0][0], 550);
   t.regex(r.rcpt[0][1], /relay/);
 });
 
-test('MAIL FROM with SIZE= over the limit: 552', async (t) => {
+test.serial('MAIL FROM with SIZE= over the limit: 552', async (t) => {
   const r = await smtpSession({ port: gw.port, mail_from: 'a@example.com', size: MAX_SIZE + 1, rcpt: [ALIAS] });
   t.is(r.mail[0], 552);
   t.regex(r.ehlo[1], new RegExp(`SIZE ${MAX_SIZE}`));
 });
 
-test('a message over the limit after DATA: 552, nothing stored', async (t) => {
+test.serial('a message over the limit after DATA: 552, nothing stored', async (t) => {
   const subject = `Too big ${uid()}`;
   const raw = `From: a@example.com\r\nTo: ${ALIAS}\r\nSubject: ${subject}\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(Math.ceil(MAX_SIZE / 78) + 10)}`;
   const r = await smtpSession({ port: gw.port, mail_from: 'a@example.com', rcpt: [ALIAS], data: Buffer.from(raw) });
@@ -296,7 +296,7 @@ test('a message over the limit after DATA: 552, nothing stored', async (t) => {
 });
 
 // ── kept raw ────────────────────────────────────────────────────────────────────────
-test('an unparseable message is kept raw, answered 250, visible under Incoming Emails', async (t) => {
+test.serial('an unparseable message is kept raw, answered 250, visible under Incoming Emails', async (t) => {
   const garbage = Buffer.concat([Buffer.from('\r\n\r\n'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256).filter((b) => b !== 13 && b !== 10 && b !== 46))]);
   const r = await smtpSession({ port: gw.port, mail_from: 'a@example.com', rcpt: [ALIAS], data: garbage });
   t.is(r.data![0], 250);
@@ -307,9 +307,13 @@ test('an unparseable message is kept raw, answered 250, visible under Incoming E
   t.true(visible.some((v: any) => v.reason === 'unparseable'));
   const menu = await fx.app.withEnv(SUPERUSER_ID, (env) => env.ref('mail.menu_mail_gateway_message'));
   t.truthy(menu);
+  // admins only: a technician or a user cannot read incoming mail of others
+  for (const who of [fx.uid.technician, fx.uid.user]) {
+    await t.throwsAsync(fx.app.withEnv(who, (env) => env.model('mail.gateway.message').search_read([], ['subject'])));
+  }
 });
 
-test('an unroutable message (alias of a deleted record) and a failing one are kept raw', async (t) => {
+test.serial('an unroutable message (alias of a deleted record) and a failing one are kept raw', async (t) => {
   const modelId = (await knex()('ir_model').where({ model: 'helpdesk.ticket' }).first('id')).id;
   await su((env) => env.model('mail.alias').create([
     { alias_name: 'gone', alias_model_id: modelId, alias_force_thread_id: 99_999_999 },
@@ -331,7 +335,7 @@ test('an unroutable message (alias of a deleted record) and a failing one are ke
 });
 
 // ── outbound ────────────────────────────────────────────────────────────────────────
-test('acknowledgement: the ticket number, from our address, Reply-To the alias, threading headers', async (t) => {
+test.serial('acknowledgement: the ticket number, from our address, Reply-To the alias, threading headers', async (t) => {
   const { ticket, ack } = await newTicket('HD User <hd.user@example.com>');
   t.truthy(await knex()('mail_mail').where({ mail_message_id: ack.id, state: 'outgoing' }).first(), 'queued in the same transaction');
   await runQueue();
@@ -345,8 +349,8 @@ test('acknowledgement: the ticket number, from our address, Reply-To the alias, 
   t.is((await knex()('mail_mail').where({ mail_message_id: ack.id }).first('state')).state, 'sent');
 });
 
-test('technician\'s public message → reporter; reporter\'s message → technician; internal notes never mailed', async (t) => {
-  const { ticket } = await newTicket();
+test.serial('technician\'s public message → reporter and followers; reporter\'s message → technician; internal notes never mailed', async (t) => {
+  const { ticket } = await newTicket('HD User <hd.user@example.com>', { cc: 'Fran Follower <fran.follower@example.com>' });
   const tag = uid();
   await fx.app.withEnv(fx.uid.technician2, (env) => (env.model('helpdesk.ticket') as any).browse([ticket.id]).action_reassign(fx.uid.technician));
   await fx.app.withEnv(fx.uid.technician, (env) => (env.model('helpdesk.ticket') as any).browse([ticket.id]).message_post(`<p>Public answer ${tag}</p>`, `Answer ${tag}`));
@@ -354,6 +358,8 @@ test('technician\'s public message → reporter; reporter\'s message → technic
   await fx.app.withEnv(fx.uid.user, (env) => (env.model('helpdesk.ticket') as any).browse([ticket.id]).message_post(`<p>Thanks ${tag}</p>`, `Thanks ${tag}`));
   await runQueue();
   t.is(captured('hd.user@example.com', `Answer ${tag}`).length, 1);
+  t.is(captured('fran.follower@example.com', `Answer ${tag}`).length, 1, 'the follower (CC of the new ticket) gets public messages');
+  t.is(captured('fran.follower@example.com', `Note ${tag}`).length, 0);
   t.is(captured('hd.technician@example.com', `Thanks ${tag}`).length, 1);
   t.is(relay.mails.filter((m) => String(m.parsed.subject).includes(`Note ${tag}`) || String(m.parsed.html).includes(`Secret note ${tag}`)).length, 0);
   const answer = captured('hd.user@example.com', `Answer ${tag}`)[0];
@@ -361,7 +367,7 @@ test('technician\'s public message → reporter; reporter\'s message → technic
   t.is(answer.parsed.from!.value[0].address, `notifications@${DOMAIN}`);
 });
 
-test('solved → the reporter gets the solution; reassigned → the new technician is told', async (t) => {
+test.serial('solved → the reporter gets the solution; reassigned → the new technician is told', async (t) => {
   const { ticket } = await newTicket();
   await fx.app.withEnv(fx.uid.technician, (env) => (env.model('helpdesk.ticket') as any).browse([ticket.id]).action_reassign(fx.uid.technician2));
   await fx.app.withEnv(fx.uid.technician2, (env) => (env.model('helpdesk.ticket') as any).browse([ticket.id]).action_solve('<p>Replaced the cable</p>'));

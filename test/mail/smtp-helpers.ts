@@ -42,7 +42,7 @@ export async function smtpSession(spec: { port: number; mail_from: string; rcpt:
 
 /** Sends raw bytes with nodemailer as the client; resolves with the server's final reply. */
 export async function sendRaw(port: number, raw: Buffer | string, envelope: { from: string; to: string[] }): Promise<string> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 30_000, socketTimeout: 60_000 });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 300_000, greetingTimeout: 300_000, socketTimeout: 300_000 });
   try {
     const info = await transport.sendMail({ envelope, raw });
     return info.response;

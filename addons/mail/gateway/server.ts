@@ -49,7 +49,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     disableReverseLookup: true,
-    socketTimeout: 60_000,
+    // RFC 5321 4.5.3.2: a server waits at least 5 minutes for the client's next command.
+    socketTimeout: 300_000,
     onMailFrom(address: SMTPServerAddress, _session: SMTPServerSession, callback) {
       // smtp-server itself answers 552 to a SIZE= over the limit before this is called.
       callback();

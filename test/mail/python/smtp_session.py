@@ -13,7 +13,7 @@ import sys
 
 spec = json.loads(sys.stdin.read())
 out = {}
-s = smtplib.SMTP(spec['host'], spec['port'], timeout=60)
+s = smtplib.SMTP(spec['host'], spec['port'], timeout=300)
 code, msg = s.ehlo('client.example')
 out['ehlo'] = [code, msg.decode(errors='replace')]
 options = [f"SIZE={spec['size']}"] if spec.get('size') is not None else []
