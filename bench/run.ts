@@ -3,6 +3,7 @@
  * a database `erp_bench` on postgres://postgres@127.0.0.1:5432) and prints one table with
  * the floor or ceiling measured beside each number in the same run.
  *   npm run bench -- --rows 1000000 --only orm,http
+ *   npm run bench -- --only zammad --rows 100000 --json   (one JSON line per figure)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ const arg = (name: string, dflt: string) => {
 };
 const rows = Number(arg('rows', '1000000'));
 const only = arg('only', '').split(',').filter(Boolean);
+const json = args.includes('--json');
 const baseUrl = process.env.ERP_BENCH_DB_URL ?? 'postgres://postgres@127.0.0.1:5432/erp_bench';
 
 async function ensureDatabase(url: string): Promise<void> {
@@ -36,6 +38,7 @@ const BENCHES: Array<{ key: string; file: string; fn: string; opts: Record<strin
   { key: 'helpdesk', file: 'helpdesk.ts', fn: 'benchHelpdesk', opts: { rows } },
   { key: 'http', file: 'http.ts', fn: 'benchHttp', opts: { rows } },
   { key: 'web', file: 'web.ts', fn: 'benchWeb', opts: {} },
+  { key: 'zammad', file: 'zammad.ts', fn: 'benchZammad', opts: { rows } },
 ];
 
 const results: Row[] = [];
@@ -50,6 +53,10 @@ for (const b of BENCHES) {
   const t0 = Date.now();
   results.push(...(await mod[b.fn]({ dbUrl, ...b.opts })));
   process.stderr.write(`  ${b.key} done in ${Math.round((Date.now() - t0) / 1000)} s\n`);
+}
+if (json) {
+  for (const r of results) console.log(JSON.stringify({ name: r.key ?? r.name, value: r.value, unit: r.unit, reference: r.reference ?? null }));
+  process.exit(0);
 }
 const width = Math.max(...results.map((r) => r.name.length), 10);
 console.log(`${'benchmark'.padEnd(width)} | ${'value'.padStart(12)} | unit   | floor / ceiling in the same run`);

@@ -1,5 +1,7 @@
 /** Small helpers shared by the benchmarks: timing, percentiles, result rows. */
 export interface Row {
+  /** Stable name of the figure for `--json` (e.g. `zammad.tickets_per_s`); the label otherwise. */
+  key?: string;
   name: string;
   value: number;
   unit: string;

@@ -3,12 +3,16 @@
  * Preview dialog, the Zammad id on helpdesk.ticket, and the `zammad-demo` command.
  */
 import type { Environment } from '../../core/orm/index.ts';
+import { zammadDemoCommand } from './demo.ts';
 import { BaseExternalImportLog } from './models/base_external_import_log.ts';
 import { BaseExternalImportTask } from './models/base_external_import_task.ts';
 import { HelpdeskTicketZammad } from './models/helpdesk_ticket.ts';
 import { BaseExternalImportPreview } from './wizards/base_external_import_preview.ts';
 
 export const models = [BaseExternalImportTask, BaseExternalImportLog, BaseExternalImportPreview, HelpdeskTicketZammad];
+
+/** `npm run cli -- zammad-demo …` (registered through the core's command seam). */
+export const commands = [zammadDemoCommand];
 
 /**
  * A Zammad ticket is imported once per source (the importer's upsert key), and reporters are
@@ -20,3 +24,4 @@ export async function onInstall(env: Environment): Promise<void> {
 }
 
 export { runImport, closeImportPools, type RunOutcome } from './import/run.ts';
+export { zammadDemoCommand };
