@@ -1,6 +1,6 @@
 /** Small helpers shared by the benchmarks: timing, percentiles, result rows. */
 export interface Row {
-  /** Stable name of the figure for `--json` (e.g. `zammad.tickets_per_s`); the label otherwise. */
+  /** Stable machine name printed by `--json` (e.g. `helpdesk.my_tickets_p99_ms`); else `name`. */
   key?: string;
   name: string;
   value: number;

@@ -30,7 +30,7 @@ export interface App {
 export async function bootApp(config: Config, opts: { install?: string[]; upgrade?: string[]; database?: Database } = {}): Promise<App> {
   setLogLevel(config.log_level);
   const db = opts.database ?? (await openDatabase({ url: config.db_url || undefined, dataDir: config.db_url ? undefined : config.data_dir, poolMax: config.db_maxconn, readonlyPoolMax: config.db_maxconn_readonly || readonlyPoolSize(config.workers) }));
-  const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, upgrade: opts.upgrade, demo: config.demo });
+  const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, serverWide: config.server_wide_modules, upgrade: opts.upgrade, demo: config.demo });
   const registry = loaded.registry;
   const app: App = {
     config, db, registry, loaded,

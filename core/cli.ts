@@ -5,7 +5,8 @@
  *   install <addon…>           install addons (and their dependencies), then exit
  *   upgrade <addon…>           reload the data files of installed addons, then exit
  *   cron <xml id | id>         run one scheduled action now, then exit (1 if it failed)
- *   --help                     every option, from config/erp.conf
+ *   <addon command> …          a command an addon brings (its index.ts `commands`, seam.ts)
+ *   --help                     every command and option, from config/erp.conf
  *
  * `--workers N` (N > 1, PostgreSQL only) forks N HTTP processes sharing the port with
  * node:cluster: the primary installs/upgrades first, then forks; workers boot without
@@ -13,44 +14,71 @@
  * happens once). A bad configuration is one line on stderr and exit code 2.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bootApp, type App } from './app.ts';
 import { helpText, loadConfig, type Config } from './config.ts';
 import { startScheduler, runCronNow, type Scheduler } from './cron/index.ts';
 import { ConfigError, isExposedError } from './errors.ts';
-import { startHttpServer, type HttpServer } from './http/index.ts';
+import { collectCommands, startAddonServices, startHttpServer, type CliCommand, type HttpServer, type RunningService } from './http/index.ts';
 import { logger } from './logger.ts';
+import { discoverAddons, type AddonModule } from './modules/loader.ts';
+import { SUPERUSER_ID } from './orm/index.ts';
 import { verifyPassword } from './security/index.ts';
 
 const COMMANDS = ['start', 'install', 'upgrade', 'cron', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
-/** Demo logins printed at start, one per role (only those that exist with that password). */
-const DEMO_LOGINS: Array<[login: string, role: string]> = [
-  ['admin', 'administrator: helpdesk admin and Settings'],
-  ['tecnico', 'technician'],
-  ['usuario', 'user'],
-];
-
 class UsageError extends ConfigError {}
 
-export function parseCommand(argv: string[]): { command: Command; args: string[] } {
+/** The command and its arguments; a name that is not the core's may be an addon's (`addon`). */
+export function parseCommand(argv: string[]): { command: Command | 'addon'; name: string; args: string[] } {
   const [first, ...rest] = argv;
-  if (first === undefined || first.startsWith('-')) return { command: 'start', args: argv };
-  if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`Unknown command '${first}': expected ${COMMANDS.join(', ')} (see --help)`);
-  return { command: first as Command, args: rest };
+  if (first === undefined || first.startsWith('-')) return { command: 'start', name: 'start', args: argv };
+  if (!(COMMANDS as readonly string[]).includes(first)) return { command: 'addon', name: first, args: rest };
+  return { command: first as Command, name: first, args: rest };
 }
 
-/** "admin / admin (role)" lines for the demo users that exist and still have that password. */
+/** The commands addons bring, from every addon on the addons path (installed or not). */
+async function addonCommands(config: Config): Promise<Map<string, CliCommand & { addon: string }>> {
+  const modules: Array<{ name: string; module: AddonModule }> = [];
+  for (const [name, { path }] of await discoverAddons(config.addons_path)) {
+    const index = join(path, 'index.ts');
+    if (existsSync(index)) modules.push({ name, module: await import(pathToFileURL(index).href) });
+  }
+  return collectCommands(modules);
+}
+
+/** Demo logins printed at start, at most. */
+const MAX_DEMO_LOGINS = 10;
+
+/**
+ * "login / login  (name: groups)" lines for the active users whose password is still their
+ * login (the demo users), one per role, with the groups they were given directly.
+ */
 export async function demoLogins(app: App): Promise<string[]> {
   if (!app.config.demo) return [];
-  const rows = await app.db.knex('res_users').whereIn('login', DEMO_LOGINS.map(([l]) => l)).where({ active: true }).select('login', 'password');
-  const lines: string[] = [];
-  for (const [login, role] of DEMO_LOGINS) {
-    const row = rows.find((r: any) => r.login === login);
-    if (row && (await verifyPassword(login, row.password))) lines.push(`  ${login} / ${login}  (${role})`);
+  const rows = await app.db.knex('res_users').where({ active: true }).whereNot({ id: SUPERUSER_ID }).orderBy('id').limit(50).select('id', 'login', 'password');
+  const demo: Array<{ id: number; login: string }> = [];
+  for (const row of rows) {
+    if (demo.length >= MAX_DEMO_LOGINS) break;
+    if (row.password && (await verifyPassword(row.login, row.password))) demo.push({ id: row.id, login: row.login });
   }
-  return lines;
+  if (!demo.length) return [];
+  return app.withEnv(SUPERUSER_ID, async (env) => {
+    const users = await env.model('res.users').browse(demo.map((d) => d.id)).read(['name', 'groups_id']);
+    const groupIds = [...new Set(users.flatMap((u: any) => u.groups_id as number[]))];
+    const groups = new Map((await env.model('res.groups').browse(groupIds).read(['display_name', 'implied_ids'])).map((g: any) => [g.id as number, g]));
+    return users.map((u: any) => {
+      const mine = (u.groups_id as number[]).filter((id) => groups.has(id));
+      // The groups that say the role: those no other group of the user already implies.
+      const implied = new Set(mine.flatMap((id) => groups.get(id)!.implied_ids as number[]));
+      const roles = mine.filter((id) => !implied.has(id)).map((id) => groups.get(id)!.display_name);
+      const login = demo.find((d) => d.id === u.id)!.login;
+      return `  ${login} / ${login}  (${u.name}${roles.length ? `: ${roles.join(', ')}` : ''})`;
+    });
+  }, { lang: 'en_US' });
 }
 
 function banner(config: Config, url: string, logins: string[], workers: number): string {
@@ -78,10 +106,11 @@ function onSignals(close: () => Promise<void>): void {
   process.on('SIGTERM', () => handler('SIGTERM'));
 }
 
-/** Boots one serving process: HTTP (+ scheduler when enabled). */
+/** Boots one serving process: HTTP, the addons' services, and the scheduler when enabled. */
 async function serve(config: Config, install: boolean): Promise<{ app: App; server: HttpServer; scheduler: Scheduler | null }> {
   const app = await bootApp(config, install ? {} : { install: [] });
   let server: HttpServer;
+  let services: RunningService;
   try {
     server = await startHttpServer(app);
   } catch (err) {
@@ -89,9 +118,19 @@ async function serve(config: Config, install: boolean): Promise<{ app: App; serv
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`Port ${config.http_port} is already in use (set --http-port)`);
     throw err;
   }
+  try {
+    services = await startAddonServices(app);
+  } catch (err) {
+    await server.close();
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError(`A service could not listen: ${(err as Error).message}`);
+    throw err;
+  }
   const scheduler = config.cron ? startScheduler(app) : null;
   onSignals(async () => {
     await scheduler?.stop();
+    await services.stop();
     await server.close();
     await app.close();
   });
@@ -184,8 +223,20 @@ export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseCommand(argv);
+    if (parsed.command === 'addon') {
+      // An addon's command gets the settings' flags applied and parses the rest itself.
+      const { config, positional, help } = loadConfig(parsed.args, process.env, undefined, { passUnknown: true });
+      const command = (await addonCommands(config)).get(parsed.name);
+      if (!command) throw new UsageError(`Unknown command '${parsed.name}': expected ${[...COMMANDS.filter((c) => c !== 'help'), ...(await addonCommands(config)).keys()].join(', ')} (see --help)`);
+      if (help) { console.log(`Usage: npm run cli -- ${command.name} ${command.usage}\n${command.summary}`); return 0; }
+      return await command.run(positional, config);
+    }
     const { config, positional, help } = loadConfig(parsed.args);
-    if (help || parsed.command === 'help') { console.log(helpText()); return 0; }
+    if (help || parsed.command === 'help') {
+      const extra = [...(await addonCommands(config)).values()].map((c) => `${c.name} ${c.usage}  ${c.summary} (addon ${c.addon})`);
+      console.log(helpText(extra));
+      return 0;
+    }
     if (process.env.ERP_CLUSTER_WORKER === '1' && cluster.isWorker) { await clusterWorker(config); return -1; }
     switch (parsed.command) {
       case 'start':

@@ -21,6 +21,7 @@ export interface Config {
   mail_domain: string;
   smtp_relay: string;
   addons: string[];
+  server_wide_modules: string[];
   addons_path: string[];
   demo: boolean;
   log_level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -36,7 +37,7 @@ export interface Config {
 type Kind = 'string' | 'int' | 'bool' | 'list';
 const KINDS: Record<keyof Config, Kind> = {
   db_url: 'string', data_dir: 'string', db_name: 'string', http_port: 'int', http_interface: 'string', smtp_port: 'int',
-  mail_domain: 'string', smtp_relay: 'string', addons: 'list', addons_path: 'list', demo: 'bool', log_level: 'string',
+  mail_domain: 'string', smtp_relay: 'string', addons: 'list', server_wide_modules: 'list', addons_path: 'list', demo: 'bool', log_level: 'string',
   workers: 'int', admin_password: 'string', secret_key: 'string', limit_request_mb: 'int', cron: 'bool', db_maxconn: 'int',
   db_maxconn_readonly: 'int',
 };
@@ -83,8 +84,12 @@ function convert(key: keyof Config, value: string, source: string): unknown {
 
 export interface ParsedArgs { config: Config; positional: string[]; help: boolean }
 
-/** Builds the configuration from file, environment and argv (flags after the command). */
-export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process.env, file?: string): ParsedArgs {
+/**
+ * Builds the configuration from file, environment and argv (flags after the command). With
+ * `passUnknown` (an addon's command) flags that are not settings are left in `positional`,
+ * in order, for the command to parse.
+ */
+export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process.env, file?: string, opts: { passUnknown?: boolean } = {}): ParsedArgs {
   const { values } = readConfigFile(file);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(KINDS) as Array<keyof Config>) out[key] = convert(key, values[key] ?? '', 'config file');
@@ -101,7 +106,10 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
     const key = flag.replace(/-/g, '_') as keyof Config;
-    if (!(key in KINDS)) throw new ConfigError(`Unknown option --${flag} (see --help)`);
+    if (!(key in KINDS)) {
+      if (opts.passUnknown) { positional.push(arg); continue; }
+      throw new ConfigError(`Unknown option --${flag} (see --help)`);
+    }
     let value = inline;
     if (value === undefined) {
       if (KINDS[key] === 'bool' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) value = 'true';
@@ -120,10 +128,12 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
   return { config, positional, help };
 }
 
-export function helpText(): string {
+/** `--help`: the commands (the core's and the addons', as `name usage — summary` lines) and every option. */
+export function helpText(addonCommands: string[] = []): string {
   const { docs } = readConfigFile();
   const lines = ['Usage: npm start -- [options]', '       npm run cli -- <command> [options]', '',
-    'Commands: start (default), install <addon...>, upgrade <addon...>, cron <xml id or id>', '', 'Options (flag / environment variable, default):'];
+    'Commands: start (default), install <addon...>, upgrade <addon...>, cron <xml id or id>',
+    ...addonCommands.map((c) => `  ${c}`), '', 'Options (flag / environment variable, default):'];
   for (const d of docs) {
     lines.push(`  --${d.key.replace(/_/g, '-')}  (ERP_${d.key.toUpperCase()}, default: ${d.default || '""'})`);
     lines.push(`      ${d.help}`);

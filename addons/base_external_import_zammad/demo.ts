@@ -3,17 +3,10 @@
  * PostgreSQL server (Zammad's schema + generated tickets, articles and attachments) and
  * prints the connection string to give a Database Source in Settings > Technical.
  */
-import type { Config } from '../../core/config.ts';
+import type { CliCommand } from '../../core/http/index.ts';
 import { createDatabase, loadZammad } from './zammad/load.ts';
 
-export interface DemoCommand {
-  name: string;
-  usage: string;
-  summary: string;
-  run(args: string[], config: Config): Promise<number>;
-}
-
-const USAGE = 'zammad-demo [--tickets N (1000)] [--articles-per-ticket K (5)] [--seed S (1)] [--db-name NAME (zammad_demo)] [--server-url postgres://user@host:port/db] [--replace]';
+const USAGE = '[--tickets N (1000)] [--articles-per-ticket K (5)] [--seed S (1)] [--database NAME (zammad_demo)] [--server-url postgres://user@host:port/db] [--replace]';
 
 function parseArgs(args: string[]): { tickets: number; articles: number; seed: number; dbName: string; serverUrl: string | null; replace: boolean } {
   const out = { tickets: 1000, articles: 5, seed: 1, dbName: 'zammad_demo', serverUrl: null as string | null, replace: false };
@@ -31,7 +24,7 @@ function parseArgs(args: string[]): { tickets: number; articles: number; seed: n
     if (a === '--tickets') out.tickets = int(value());
     else if (a === '--articles-per-ticket') out.articles = int(value());
     else if (a === '--seed') out.seed = int(value());
-    else if (a === '--db-name') out.dbName = value();
+    else if (a === '--database') out.dbName = value();
     else if (a === '--server-url') out.serverUrl = value();
     else if (a === '--replace') out.replace = true;
     else throw new Error(`Unknown argument '${a}' (usage: ${USAGE})`);
@@ -39,7 +32,7 @@ function parseArgs(args: string[]): { tickets: number; articles: number; seed: n
   return out;
 }
 
-export const zammadDemoCommand: DemoCommand = {
+export const zammadDemoCommand: CliCommand = {
   name: 'zammad-demo',
   usage: USAGE,
   summary: 'Build a Zammad-shaped demo database (schema + generated tickets) on a PostgreSQL server',

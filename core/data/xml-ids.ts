@@ -2,6 +2,7 @@
  * XML ids (`module.name`) in ir.model.data: resolve, register, and the create-or-update
  * step shared by the XML and CSV loaders (respecting `noupdate` on upgrades).
  */
+import { auditColumns } from '../orm/environment.ts';
 import { AddonError } from '../errors.ts';
 import type { Environment } from '../orm/environment.ts';
 
@@ -43,7 +44,7 @@ export async function upsertRecord(env: Environment, model: string, xmlid: strin
   }
   const created = await recs.create(vals);
   const id = created.ids[0];
-  await env.cr('ir_model_data').insert({ module, name, model, res_id: id, noupdate: mode.noupdate });
+  await env.cr('ir_model_data').insert({ module, name, model, res_id: id, noupdate: mode.noupdate, ...auditColumns(env.uid) });
   env.forgetXmlid(full);
   return id;
 }

@@ -1,12 +1,11 @@
 /**
- * The koa server: one app, one router, the routes of routes/*.ts, and a last-resort error
- * handler that never sends a stack trace or an HTML page.
+ * The koa server: one app, one router, the External API routes of routes/rpc.ts, the
+ * health check, the routes addons bring (their `controllers`, see seam.ts), and a
+ * last-resort error handler that never sends a stack trace or an HTML page.
  *
- *   request ─▶ safety net ─▶ router ─┬─ /xmlrpc/…, /jsonrpc            (routes/rpc.ts)
- *                                    ├─ /web/session/…, /web/login      (routes/session.ts)
- *                                    ├─ /web/dataset/…, /web/action/…   (routes/dataset.ts)
- *                                    ├─ /web/binary/…, /web/content/…   (routes/binary.ts)
- *                                    └─ /, /web, /web/static/dist/…     (routes/webclient.ts)
+ *   request ─▶ safety net ─▶ router ─┬─ /xmlrpc/…, /jsonrpc     (routes/rpc.ts)
+ *                                    ├─ /web/health             (here)
+ *                                    └─ addons' controllers     (e.g. the web client's /web/…)
  *
  * It owns no business logic and no SQL beyond sessions: every call goes through callKw or
  * the ORM inside `app.withEnv` (one transaction per request, rolled back on error).
@@ -19,11 +18,8 @@ import type { App } from '../app.ts';
 import { logger } from '../logger.ts';
 import { dbProgressStore, memoryProgressStore, setProgressStore } from './progress.ts';
 import { exposeError } from './rpc/errors.ts';
-import { binaryRoutes } from './routes/binary.ts';
-import { datasetRoutes } from './routes/dataset.ts';
 import { rpcRoutes } from './routes/rpc.ts';
-import { sessionRoutes } from './routes/session.ts';
-import { WebAssets, webClientRoutes } from './routes/webclient.ts';
+import { addonControllers, type Controller } from './seam.ts';
 import { HttpServices, type HttpServicesOptions } from './services.ts';
 
 export interface HttpServerOptions extends HttpServicesOptions {
@@ -31,10 +27,6 @@ export interface HttpServerOptions extends HttpServicesOptions {
   port?: number;
   /** Interface to listen on. Default: config.http_interface. */
   host?: string;
-  /** Build and serve the web client bundle (default true). */
-  webClient?: boolean;
-  /** Minify the bundle (default true). */
-  minify?: boolean;
 }
 
 export interface HttpServer {
@@ -48,7 +40,7 @@ export interface HttpServer {
 }
 
 /** The koa application with every route; `isReady` drives /web/health. */
-export function createKoaApp(http: HttpServices, assets: WebAssets | null, isReady: () => boolean = () => true): Koa {
+export async function createKoaApp(http: HttpServices, controllers: Controller[], isReady: () => boolean = () => true): Promise<Koa> {
   const koa = new Koa();
   koa.silent = true;
   koa.on('error', (err) => logger.debug(`HTTP: ${err?.message ?? err}`));
@@ -72,10 +64,14 @@ export function createKoaApp(http: HttpServices, assets: WebAssets | null, isRea
   });
   const router = new Router();
   rpcRoutes(router, http);
-  sessionRoutes(router, http);
-  datasetRoutes(router, http);
-  binaryRoutes(router, http);
-  webClientRoutes(router, http, assets, isReady);
+  router.get('/web/health', (ctx) => {
+    const ready = isReady();
+    ctx.status = ready ? 200 : 503;
+    ctx.type = 'application/json';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = JSON.stringify({ status: ready ? 'pass' : 'starting' });
+  });
+  for (const controller of controllers) await controller(router, http);
   koa.use(router.routes());
   koa.use(router.allowedMethods());
   return koa;
@@ -83,18 +79,13 @@ export function createKoaApp(http: HttpServices, assets: WebAssets | null, isRea
 
 /**
  * Starts the HTTP server for `app` and resolves once it listens and /web/health answers
- * 200 (the web client is built first when enabled).
+ * 200 (the addons' controllers are mounted first; the web client builds its bundle then).
  */
 export async function startHttpServer(app: App, opts: HttpServerOptions = {}): Promise<HttpServer> {
   setProgressStore(app.registry, app.db.kind === 'postgres' ? dbProgressStore(app.db.knex) : memoryProgressStore());
   const http = new HttpServices(app, opts);
-  let assets: WebAssets | null = null;
-  if (opts.webClient !== false) {
-    assets = new WebAssets();
-    await assets.build({ minify: opts.minify ?? true });
-  }
   let ready = false;
-  const koa = createKoaApp(http, assets, () => ready);
+  const koa = await createKoaApp(http, addonControllers(app), () => ready);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -13,6 +13,10 @@ import { LoginThrottle, type ThrottleOptions } from './throttle.ts';
 export interface HttpServicesOptions {
   session?: SessionOptions;
   throttle?: ThrottleOptions;
+  /** Build and serve the web client's bundle (default true; tests of the API skip it). */
+  webClient?: boolean;
+  /** Minify the web client's bundle (default true). */
+  minify?: boolean;
 }
 
 export class HttpServices {
@@ -21,7 +25,8 @@ export class HttpServices {
   readonly rpc: RpcServices;
   readonly limitBytes: number;
 
-  constructor(readonly app: App, opts: HttpServicesOptions = {}) {
+  constructor(readonly app: App, readonly options: HttpServicesOptions = {}) {
+    const opts = options;
     // PGlite: one process owns the database, so sessions may be cached a minute. Servers
     // (several workers): for 2 s, as the user's groups (app.ts) — a logout or a deactivated
     // user on another worker is seen here within that delay; on this worker at once.

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { loadCsvFile, loadXmlFile, readPo, type LoadMode } from '../data/index.ts';
 import { AddonError } from '../errors.ts';
-import { Environment, SUPERUSER_ID, rowsOf } from '../orm/environment.ts';
+import { auditColumns, Environment, SUPERUSER_ID, rowsOf } from '../orm/environment.ts';
 import { Registry, type ModelDefinition } from '../orm/registry.ts';
 import { syncSchema } from '../schema/sync.ts';
 import { loadOrder } from './graph.ts';
@@ -28,10 +28,16 @@ export interface AddonInfo {
   path: string;
   module: AddonModule;
 }
-/** What an addon's index.ts exports. */
+/**
+ * What an addon's index.ts exports: its models, an install hook, and what it brings to the
+ * server through the seam (`controllers`, `services`, `commands`: see core/http/seam.ts).
+ */
 export interface AddonModule {
   models?: ModelDefinition[];
-  /** Called once the registry is built (e.g. to register HTTP routes or cron methods). */
+  /** Runs once, in the install transaction, after the addon's data files. */
+  onInstall?: (env: Environment) => Promise<void>;
+  /** Runs at each upgrade of the addon, in its transaction, after the data files. */
+  onUpgrade?: (env: Environment) => Promise<void>;
   [key: string]: unknown;
 }
 
@@ -39,6 +45,8 @@ export interface LoadOptions {
   addonsPaths: string[];
   /** Addons to install if not installed yet. */
   install?: string[];
+  /** Addons every database has (Odoo's server-wide modules), installed before `install`. */
+  serverWide?: string[];
   /** Installed addons whose data files are reloaded. */
   upgrade?: string[];
   demo?: boolean;
@@ -77,7 +85,7 @@ async function installedAddons(knex: Knex): Promise<Map<string, string>> {
 export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<LoadedRegistry> {
   const available = await discoverAddons(opts.addonsPaths);
   const installed = await installedAddons(knex);
-  const wanted = [...new Set(['base', ...installed.keys(), ...(opts.install ?? [])])];
+  const wanted = [...new Set(['base', ...(opts.serverWide ?? []), ...installed.keys(), ...(opts.install ?? [])])];
   for (const name of installed.keys()) if (!available.has(name)) throw new AddonError(`Addon '${name}' is installed in the database but not found in the addons paths`);
   const order = loadOrder(new Map([...available].map(([k, v]) => [k, { name: k, depends: v.manifest.depends }])), wanted);
   const registry = new Registry();
@@ -112,8 +120,9 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       for (const file of addon.manifest.data) await loadDataFile(env, join(addon.path, file), mode);
       const demo = isNew ? opts.demo !== false : await demoInstalled(trx, name);
       if (demo) for (const file of addon.manifest.demo) await loadDataFile(env, join(addon.path, file), { ...mode, noupdate: true });
-      const onInstall = addon.module.onInstall as ((env: Environment) => Promise<void>) | undefined;
-      if (isNew && onInstall) await onInstall(env);
+      if (isNew && addon.module.onInstall) await addon.module.onInstall(env);
+      // Schema an addon manages itself (e.g. generated columns the ORM does not know) follows it on upgrade.
+      if (!isNew && addon.module.onUpgrade) await addon.module.onUpgrade(env);
       await trx('ir_module_module').insert({
         name, state: 'installed', latest_version: addon.manifest.version, shortdesc: addon.manifest.summary || name,
         summary: addon.manifest.summary, demo, application: addon.manifest.application,
@@ -155,22 +164,26 @@ async function bootstrapBase(trx: Knex.Transaction): Promise<void> {
   await trx.raw(`INSERT INTO res_users (id, login, name, partner_id, active) VALUES (1, '__system__', 'OdooBot', 1, FALSE)`);
   await trx.raw(`SELECT setval('res_partner_id_seq', 1)`);
   await trx.raw(`SELECT setval('res_users_id_seq', 1)`);
+  // The superuser created itself, as in Odoo (create_uid is never NULL).
+  await trx.raw(`UPDATE res_partner SET create_uid = 1, write_uid = 1, create_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC' WHERE id = 1`);
+  await trx.raw(`UPDATE res_users SET create_uid = 1, write_uid = 1, create_date = now() AT TIME ZONE 'UTC', write_date = now() AT TIME ZONE 'UTC' WHERE id = 1`);
   await trx('ir_model_data').insert([
-    { module: 'base', name: 'partner_root', model: 'res.partner', res_id: 1, noupdate: true },
-    { module: 'base', name: 'user_root', model: 'res.users', res_id: 1, noupdate: true },
+    { module: 'base', name: 'partner_root', model: 'res.partner', res_id: 1, noupdate: true, ...auditColumns(SUPERUSER_ID) },
+    { module: 'base', name: 'user_root', model: 'res.users', res_id: 1, noupdate: true, ...auditColumns(SUPERUSER_ID) },
   ]);
 }
 
 /** One ir.model row per model, with the XML id `<module>.model_<name>` Odoo data files use. */
 async function syncIrModel(trx: Knex.Transaction, registry: Registry): Promise<void> {
-  const existing = new Set((await trx('ir_model').select('model')).map((r: any) => r.model));
+  const existing = new Map((await trx('ir_model').select('model', 'name')).map((r: any) => [r.model, r.name]));
   for (const model of registry.all()) {
     const meta = model._meta;
     if (existing.has(meta.name)) {
-      await trx('ir_model').where({ model: meta.name }).update({ name: meta.description });
+      // Only descriptions that changed are written: a restart sends no update.
+      if (existing.get(meta.name) !== meta.description) await trx('ir_model').where({ model: meta.name }).update({ name: meta.description });
       continue;
     }
     const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: meta.description, transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');
-    await trx('ir_model_data').insert({ module: meta.module, name: `model_${meta.name.replace(/\./g, '_')}`, model: 'ir.model', res_id: id, noupdate: false });
+    await trx('ir_model_data').insert({ module: meta.module, name: `model_${meta.name.replace(/\./g, '_')}`, model: 'ir.model', res_id: id, noupdate: false, ...auditColumns(SUPERUSER_ID) });
   }
 }

@@ -28,12 +28,26 @@ export function invalidateAccessCache(registry: object): void {
   accessCache.delete(registry);
 }
 
-/** A membership test by group XML id for the env's user. */
+const xmlidsCache = new WeakMap<Set<number>, Promise<(xmlid: string) => boolean>>();
+
+/**
+ * A membership test by group XML id for the env's user. Cached on the user's group-id set,
+ * which lives as long as the unit of work (and is replaced when the groups change).
+ */
 export async function userGroupXmlids(env: Environment): Promise<(xmlid: string) => boolean> {
-  const ids = [...(await env.groupIds())];
-  if (!ids.length) return () => false;
-  const rows = rowsOf(await env.cr.raw(
-    `SELECT module || '.' || name AS xmlid FROM ir_model_data WHERE model = 'res.groups' AND res_id IN (${ids.map(() => '?').join(',')})`, ids));
-  const set = new Set(rows.map((r: any) => r.xmlid as string));
-  return (xmlid) => set.has(xmlid);
+  const ids = await env.groupIds();
+  let found = xmlidsCache.get(ids);
+  if (!found) {
+    found = (async () => {
+      if (!ids.size) return () => false;
+      const list = [...ids];
+      const rows = rowsOf(await env.cr.raw(
+        `SELECT module || '.' || name AS xmlid FROM ir_model_data WHERE model = 'res.groups' AND res_id IN (${list.map(() => '?').join(',')})`, list));
+      const set = new Set(rows.map((r: any) => r.xmlid as string));
+      return (xmlid: string) => set.has(xmlid);
+    })();
+    found.catch(() => xmlidsCache.delete(ids));
+    xmlidsCache.set(ids, found);
+  }
+  return found;
 }

@@ -11,6 +11,12 @@ import type { Registry } from './registry.ts';
 
 export const SUPERUSER_ID = 1;
 
+/** create/write uid and date of a row inserted without the ORM (Odoo fills them on every table). */
+export function auditColumns(uid: number): { create_uid: number; write_uid: number; create_date: string; write_date: string } {
+  const now = new Date().toISOString().replace('T', ' ').slice(0, 19);
+  return { create_uid: uid, write_uid: uid, create_date: now, write_date: now };
+}
+
 export interface Context {
   lang?: string;
   tz?: string;

@@ -24,7 +24,7 @@ export async function countsSource(env: Environment, model: ModelClass, domain: 
   if (!onlyCounted(model, node, dims)) return null;
   const applyRules = opts.rules !== false && !env.su;
   if (applyRules) {
-    if (model._documentLinked) return null;
+    if (model._meta.documentLink) return null;
     const rules = await ruleDomainFor(env, model._meta.name, 'read');
     if (rules && !onlyCounted(model, parseDomain(rules), dims)) return null;
   }

@@ -9,7 +9,7 @@ import { AccessError, err, MissingError, UserError, ValidationError } from '../e
 
 /** The verb of each operation in messages (translatable words). */
 const OPERATION_VERBS = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' } as const;
-import { hasFieldGroups, hasModelAccess, type AccessMode } from '../security/index.ts';
+import { hasModelAccess, type AccessMode } from '../security/index.ts';
 import { q } from './domain/compile.ts';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
@@ -21,7 +21,10 @@ import type { ModelMeta, Registry } from './registry.ts';
 import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from './search.ts';
 import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
-import { accessLines, userGroupXmlids } from './access-cache.ts';
+import { accessLines } from './access-cache.ts';
+import { checkFieldAccess, visibleFields, type FieldUse } from './field-access.ts';
+import { exportRows } from './export.ts';
+import { findDependents, recomputeFound } from './recompute.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
 export type RpcKind = 'model' | 'records' | {
@@ -29,6 +32,8 @@ export type RpcKind = 'model' | 'records' | {
   params: string[];
   /** Reads only (Odoo's `@api.readonly`): served without a transaction on a read-only connection. */
   readonly?: boolean;
+  /** The wire value of a returned recordset: its first id (Odoo's `@api.returns('self', lambda r: r.id)`). */
+  returns?: 'id';
 };
 export type ModelClass = typeof Model;
 export type Vals = Record<string, unknown>;
@@ -44,8 +49,11 @@ export class Model {
   static _transient?: boolean;
   static _table?: string;
   static _parent_name?: string;
-  /** Records linked to a document by (res_model, res_id) are visible when the document is. */
-  static _documentLinked?: boolean;
+  /**
+   * The model and id fields linking a row to a document, e.g. ['res_model', 'res_id']: the
+   * row is visible when the document is, and deleted with it.
+   */
+  static _document_link?: [model: string, id: string];
   /**
    * Low-cardinality stored fields (state, category…) whose combined counts PostgreSQL keeps
    * in a summary table, so read_group/search_count over them need not scan every row.
@@ -58,7 +66,7 @@ export class Model {
     read: { kind: 'records', params: ['fields'], readonly: true },
     write: { kind: 'records', params: ['vals'] },
     unlink: 'records',
-    copy: { kind: 'records', params: ['default'] },
+    copy: { kind: 'records', params: ['default'], returns: 'id' },
     search: { kind: 'model', params: ['domain', 'offset', 'limit', 'order', 'count'], readonly: true },
     search_count: { kind: 'model', params: ['domain', 'limit'], readonly: true },
     search_read: { kind: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'], readonly: true },
@@ -70,6 +78,7 @@ export class Model {
     check_access_rights: { kind: 'model', params: ['operation', 'raise_exception'], readonly: true },
     get_views: { kind: 'model', params: ['views', 'options'], readonly: true },
     exists: 'records',
+    export_data: { kind: 'records', params: ['fields_to_export'], readonly: true },
   };
   static _meta: ModelMeta;
   static _registry: Registry;
@@ -152,7 +161,7 @@ export class Model {
     }
     if (this.env.su) return;
     // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
-    if (!(this.constructor as ModelClass)._documentLinked && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    if (!this._meta.documentLink && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
     const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
     const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
     if (rows.length !== this.ids.length) {
@@ -162,24 +171,22 @@ export class Model {
     }
   }
 
-  /** Readable field names for the user (all when `names` is empty); unknown or forbidden → error. */
-  async checkFieldAccess(names: string[] | undefined, mode: 'read' | 'write'): Promise<string[]> {
-    const all = [...this._meta.fields.values()];
-    const wanted = !names || !names.length ? all : names.map((n) => {
-      const field = this._meta.fields.get(n);
-      if (!field) throw new ValidationError(`Invalid field '${n}' on model '${this._meta.name}'`);
-      return field;
-    });
-    // Group membership is only looked up when a field actually has groups.
-    const isMember = this.env.su || !wanted.some((f) => f.groups) ? () => true : await userGroupXmlids(this.env);
-    if (!names || !names.length) return all.filter((f) => hasFieldGroups(f.groups, isMember)).map((f) => f.name);
-    for (const n of names) {
-      const field = this._meta.fields.get(n)!;
-      if (!hasFieldGroups(field.groups, isMember)) {
-        throw err(AccessError, "You do not have enough rights to %s the field '%s' of '%s' (%s).", mode, n, this._meta.description, this._meta.name);
-      }
+  /**
+   * The field names a read or write works on: `names` checked by field-access.ts (unknown →
+   * ValidationError, refused → AccessError naming the field), or, when empty, every field
+   * the user may see.
+   */
+  async checkFieldAccess(names: unknown, use: FieldUse): Promise<string[]> {
+    const model = this.constructor as ModelClass;
+    if (names === undefined || names === null || names === false || (Array.isArray(names) && !names.length)) {
+      return (await visibleFields(this.env, model)).map((f) => f.name);
     }
-    return [...new Set(names)];
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+      throw new ValidationError(`Expected a list of field names of '${this._meta.name}', got ${JSON.stringify(names)}`);
+    }
+    for (const n of names) if (!this._meta.fields.has(n)) throw new ValidationError(`Invalid field '${n}' on model '${this._meta.name}'`);
+    await checkFieldAccess(this.env, model, names, use);
+    return [...new Set(names as string[])];
   }
 
   // ── CRUD ────────────────────────────────────────────────────────────────────────
@@ -199,7 +206,7 @@ export class Model {
       throw new ValidationError(`read() expects a list of field names, got ${JSON.stringify(fields)}`);
     }
     await this.check_access_rights('read');
-    const names = await this.checkFieldAccess(fields ?? undefined, 'read');
+    const names = await this.checkFieldAccess(fields, 'read');
     await this.checkAccessRule('read');
     return readRecords(this, names.includes('id') ? names : ['id', ...names]);
   }
@@ -218,7 +225,9 @@ export class Model {
     if (!this.ids.length) return true;
     await this.check_access_rights('unlink');
     await this.checkAccessRule('unlink');
+    const dependents = await findDependents(this, null);
     await this._unlinkRows();
+    await recomputeFound(this, dependents);
     return true;
   }
 
@@ -236,11 +245,11 @@ export class Model {
       }
       throw e;
     }
-    // Generic links (res_model/res_id) have no foreign key: clean them here.
-    for (const generic of ['ir_attachment', 'mail_message', 'mail_followers']) {
-      if (table === generic) continue;
-      const exists = this.env.registry.has(generic.replace(/_/g, '.'));
-      if (exists) await this.env.cr(generic).where(generic === 'mail_message' ? 'model' : 'res_model', this._meta.name).whereIn('res_id', this.ids).delete();
+    // Rows linked by (model, id) columns (`_document_link`) have no foreign key: clean them here.
+    for (const linked of this.env.registry.all()) {
+      const link = linked._meta.documentLink;
+      if (!link || linked._meta.abstract || linked._meta.table === table) continue;
+      await this.env.cr(linked._meta.table).where(link.model, this._meta.name).whereIn(link.id, this.ids).delete();
     }
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
   }
@@ -260,7 +269,7 @@ export class Model {
   }
   async search_read(domain: unknown[] = [], fields: string[] | null = null, offset = 0, limit: number | null = null, order: string | null = null): Promise<WireRecord[]> {
     await this.check_access_rights('read');
-    const names = await this.checkFieldAccess(fields ?? undefined, 'read');
+    const names = await this.checkFieldAccess(fields, 'read');
     const wanted = names.includes('id') ? names : ['id', ...names];
     // One query selects the matching rows with their stored columns; the search applied
     // the read rules, so no second check per id.
@@ -271,7 +280,7 @@ export class Model {
   async read_group(domain: unknown[], fields: string[], groupby: string | string[], offset = 0, limit: number | null = null, orderby: string | null = null, lazy = true): Promise<Record<string, unknown>[]> {
     await this.check_access_rights('read');
     const opts: ReadGroupOptions = { offset: offset ?? 0, limit, orderby, lazy: lazy !== false };
-    return readGroup(this, domain ?? [], fields ?? [], typeof groupby === 'string' ? [groupby] : groupby ?? [], opts);
+    return readGroup(this, domain ?? [], fields ?? [], typeof groupby === 'string' ? [groupby] : groupby || [], opts);
   }
 
   // ── names ───────────────────────────────────────────────────────────────────────
@@ -309,18 +318,17 @@ export class Model {
 
   // ── metadata ────────────────────────────────────────────────────────────────────
   async fields_get(allfields: string[] | null = null, attributes: string[] | null = null): Promise<Record<string, Record<string, unknown>>> {
-    const isMember = this.env.su ? () => true : await userGroupXmlids(this.env);
+    const visible = await visibleFields(this.env, this.constructor as ModelClass);
     const t = (s: string | undefined) => (s ? this.env.registry.translate(this.env.lang, s) : s);
     const out: Record<string, Record<string, unknown>> = {};
-    for (const field of this._meta.fields.values()) {
-      if (allfields?.length && !allfields.includes(field.name)) continue;
-      if (!hasFieldGroups(field.groups, isMember)) continue;
+    for (const field of visible) {
+      if (Array.isArray(allfields) && allfields.length && !allfields.includes(field.name)) continue;
       const desc: Record<string, unknown> = {
         type: field.type,
         string: t(field.string ?? humanize(field.name)),
         help: t(field.help) ?? false,
         required: !!field.required,
-        readonly: !!field.readonly || !!field.related || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
+        readonly: !!field.readonly || (!!field.compute && !field.stored) || !!field.automatic || field.name === 'display_name',
         store: field.stored,
         sortable: field.stored,
         groupable: field.stored && !['text', 'html', 'binary'].includes(field.type),
@@ -333,13 +341,26 @@ export class Model {
       if (field.related) desc.related = field.related;
       if (field.tracking) desc.tracking = true;
       if (field.domain) desc.domain = field.domain;
-      if (attributes?.length) for (const k of Object.keys(desc)) if (!attributes.includes(k)) delete desc[k];
+      if (Array.isArray(attributes) && attributes.length) for (const k of Object.keys(desc)) if (!attributes.includes(k)) delete desc[k];
       out[field.name] = desc;
     }
     return out;
   }
   async default_get(fields_list: string[]): Promise<Vals> {
-    return defaultValues(this, fields_list ?? [...this._meta.fields.keys()]);
+    // Names the model does not have are ignored (a client may ask for its view's fields).
+    const known = Array.isArray(fields_list) ? fields_list.filter((n) => typeof n === 'string' && this._meta.fields.has(n)) : fields_list;
+    if (Array.isArray(known) && !known.length) return {};
+    return defaultValues(this, await this.checkFieldAccess(known, 'read'));
+  }
+
+  /**
+   * Odoo's export_data: one row per record with the value of each path (`partner_id/name`,
+   * `.id` for the database id), as the export dialog and API clients ask for it.
+   */
+  async export_data(fields_to_export: string[]): Promise<{ datas: unknown[][] }> {
+    await this.check_access_rights('read');
+    await this.checkAccessRule('read');
+    return { datas: await exportRows(this, fields_to_export) };
   }
   async copy(defaultVals: Vals | null = null): Promise<this> {
     this.ensureOne();

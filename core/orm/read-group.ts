@@ -13,6 +13,7 @@ import { FIELD_TYPES, type Field } from './fields/index.ts';
 import type { Model, ModelClass } from './model.ts';
 import { countsSource } from './group-counts.ts';
 import { whereClause } from './search.ts';
+import { checkFieldAccess } from './field-access.ts';
 
 export interface ReadGroupOptions {
   offset: number;
@@ -48,15 +49,23 @@ function groupExpr(g: GroupSpec): string {
 
 export async function readGroup(records: Model, domain: unknown[], fields: string[], groupby: string[], opts: ReadGroupOptions): Promise<Record<string, unknown>[]> {
   const model = records.constructor as ModelClass;
-  const specs = (opts.lazy ? groupby.slice(0, 1) : groupby).map((g) => parseGroupby(model, g));
+  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')) throw new ValidationError(`read_group of '${model._meta.name}' expects a list of field specifications, got ${JSON.stringify(fields)}`);
+  if (!Array.isArray(groupby) || groupby.some((g) => typeof g !== 'string')) throw new ValidationError(`read_group of '${model._meta.name}' expects a group-by field or a list of them, got ${JSON.stringify(groupby)}`);
+  // Every group-by is checked, also those a lazy read_group leaves for the next level.
+  const allSpecs = groupby.map((g) => parseGroupby(model, g));
+  await checkFieldAccess(records.env, model, allSpecs.map((s) => s.field.name), 'group');
+  const specs = opts.lazy ? allSpecs.slice(0, 1) : allSpecs;
   const aggregates: Array<{ name: string; sql: string }> = [];
   for (const f of fields) {
     const m = /^(\w+)(?::(\w+))?(?:\((\w+)\))?$/.exec(f.trim());
     if (!m) throw new ValidationError(`Invalid aggregate specification '${f}'`);
     const [, name, agg1, agg2] = m;
-    if (name === '__count' || specs.some((s) => s.field.name === name)) continue;
+    if (name === '__count') continue;
     const field = model._meta.fields.get(agg2 ? agg2 : name);
     if (!field) throw new ValidationError(`Invalid field '${agg2 ?? name}' on model '${model._meta.name}' in read_group`);
+    // Named fields are refused when restricted, even those that end up not aggregated.
+    await checkFieldAccess(records.env, model, [field.name], 'aggregate');
+    if (specs.some((s) => s.field.name === name)) continue;
     const agg = agg1 ?? (['integer', 'float', 'monetary'].includes(field.type) && field.name !== 'id' ? 'sum' : undefined);
     if (!agg || !field.stored) continue;
     if (!AGGREGATES.has(agg)) throw new ValidationError(`Invalid aggregate function '${agg}'`);
@@ -76,6 +85,9 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   if (counted && specs.length) sql += ' HAVING sum(t0.n) > 0';
   if (order) sql += ` ORDER BY ${order}`;
   const bindings = [...cond.bindings];
+  for (const [what, v] of [['limit', opts.limit], ['offset', opts.offset]] as const) {
+    if (v !== null && v !== undefined && v !== false as unknown && (!Number.isInteger(v) || (v as number) < 0)) throw new ValidationError(`Invalid ${what} ${JSON.stringify(v)} in read_group: expected a non-negative integer`);
+  }
   if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }
   if (opts.offset) { sql += ' OFFSET ?'; bindings.push(opts.offset); }
   const rows = rowsOf(await rawStatement(records.env.cr, sql, bindings));
@@ -123,6 +135,7 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
 }
 
 function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | null): string {
+  if (orderby !== null && orderby !== undefined && orderby !== false as unknown && typeof orderby !== 'string') throw new ValidationError(`Invalid orderby ${JSON.stringify(orderby)} in read_group: expected a string`);
   if (orderby && orderby.trim()) {
     return orderby.split(',').map((term) => {
       const m = /^\s*([\w:]+)(?:\s+(asc|desc))?\s*$/i.exec(term);

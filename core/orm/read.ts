@@ -30,7 +30,7 @@ export function inlineNameSelects(records: Model, names: string[]): string[] {
 
 /** Stored column names among `names` (what one SELECT can fetch). */
 export function storedColumns(records: Model, names: string[]): string[] {
-  return names.filter((n) => n !== 'id' && records._meta.fields.get(n)?.stored);
+  return names.filter((n) => n !== 'id' && records._meta.fields.get(n)?.stored && !records._meta.fields.get(n)?.writeOnly);
 }
 
 /**
@@ -42,7 +42,8 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
   const ids = records.ids;
   if (!ids.length) return [];
   const fieldsToRead = names.map((n) => meta.fields.get(n)!);
-  const stored = fieldsToRead.filter((f) => f.stored && f.name !== 'id');
+  // Write-only columns (password hashes) are never selected: they read back empty.
+  const stored = fieldsToRead.filter((f) => f.stored && f.name !== 'id' && !f.writeOnly);
   const rows = prefetched ?? rowsOf(await records.env.cr.raw(
     `SELECT id${stored.map((f) => `, ${q(f.name)}`).join('')} FROM ${q(meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
   const byId = new Map<number, WireRecord>();
@@ -55,7 +56,9 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
   const live = records.browse(present);
   for (const field of fieldsToRead) {
     if (field.name === 'id') continue;
-    if (field.name === 'display_name' && !field.compute) {
+    if (field.writeOnly) {
+      for (const id of present) byId.get(id)![field.name] = field.type === 'char' || field.type === 'text' ? '' : emptyValue(field);
+    } else if (field.name === 'display_name' && !field.compute) {
       const names = await live._displayNames();
       for (const id of present) byId.get(id)!.display_name = names.get(id) ?? false;
     } else if (field.related) {

@@ -73,6 +73,11 @@ export interface ModelMeta {
   module: string;
   /** Fields whose combined counts PostgreSQL maintains (`_group_counts`, plus `active`). */
   groupCounts: string[];
+  /**
+   * `_document_link = ['res_model', 'res_id']`: the rows belong to another model's record
+   * (attachments, messages, followers): visible with it, deleted with it.
+   */
+  documentLink: { model: string; id: string } | null;
 }
 
 export class Registry {
@@ -126,7 +131,8 @@ export class Registry {
       field.comodel ??= target!.comodel;
       field.selection ??= target!.selection;
       field.string ??= target!.string;
-      field.readonly = true;
+      // Odoo: related fields are read-only in forms unless declared otherwise; writes go through.
+      field.readonly ??= true;
     }
   }
 
@@ -148,7 +154,7 @@ export class Registry {
     const statics: Record<string, unknown> = {};
     for (const layer of layers) {
       cls = layer.factory(cls);
-      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts']) {
+      for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts', '_document_link']) {
         // A model inheriting an abstract mixin (mail.thread) is not abstract itself.
         if (key === '_abstract' && layer.name !== name) continue;
         if (Object.prototype.hasOwnProperty.call(cls, key)) statics[key] = (cls as any)[key];
@@ -188,6 +194,7 @@ export class Registry {
       addons: [...new Set(layers.filter((l) => l.name === name).map((l) => l.addon ?? ''))],
       module: this.definitions.get(name)![0].addon ?? '',
       groupCounts: groupCountFields(name, fieldMap, statics._group_counts),
+      documentLink: documentLinkOf(name, fieldMap, statics._document_link),
     };
     Built._meta = meta;
     Built._registry = this;
@@ -255,4 +262,12 @@ function groupCountFields(model: string, fields: Map<string, Field>, declared: u
   const out = [...new Set(declared as string[])];
   if (out.length && fields.get('active')?.stored && !out.includes('active')) out.push('active');
   return out;
+}
+
+function documentLinkOf(name: string, fields: Map<string, Field>, decl: unknown): ModelMeta['documentLink'] {
+  if (decl === undefined) return null;
+  if (!Array.isArray(decl) || decl.length !== 2 || !decl.every((f) => typeof f === 'string' && fields.has(f))) {
+    throw new AddonError(`Model ${name}: _document_link must name its model and id fields, e.g. ['res_model', 'res_id']`);
+  }
+  return { model: decl[0], id: decl[1] };
 }

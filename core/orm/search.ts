@@ -8,6 +8,8 @@ import { rawStatement } from '../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
+import { checkFieldAccess } from './field-access.ts';
+import type { Field } from './fields/index.ts';
 import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
@@ -31,8 +33,20 @@ function aliasSequence(): () => string {
   return () => `t${++n}`;
 }
 
+interface WhereOptions { rules?: boolean; mode?: RuleMode; aliases?: () => string }
+
 /** The WHERE condition of a search on `model` as seen from `env`, for table alias `alias`. */
-export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode; aliases?: () => string } = {}): Promise<Sql> {
+export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: WhereOptions = {}): Promise<Sql> {
+  const parts = await whereParts(env, model, domain, alias, opts);
+  return parts.rule ? and(parts.main, parts.rule.sql) : parts.main;
+}
+
+/**
+ * The search's condition in two parts: what the caller asked (`main`, with the document
+ * restriction) and the record rules (`rule`), the latter also as its top-level OR branches
+ * when it is an OR — so a limited search can run one index-friendly query per branch.
+ */
+async function whereParts(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: WhereOptions): Promise<{ main: Sql; rule: { sql: Sql; branches: Sql[] } | null }> {
   const aliases = opts.aliases ?? aliasSequence();
   let node = isNode(domain) ? domain : parseDomain(domain);
   if (model._meta.fields.has('active') && env.context.active_test !== false && !mentionsField(node, 'active')) {
@@ -48,14 +62,24 @@ export async function whereClause(env: Environment, model: ModelClass, domain: D
     },
   };
   let main = await compileNode(ctx, model, alias, node);
-  if (opts.rules === false || env.su) return main;
-  if (model._documentLinked) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
+  if (opts.rules === false || env.su) return { main, rule: null };
+  if (model._meta.documentLink) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
-  if (!ruleDomain) return main;
+  if (!ruleDomain) return { main, rule: null };
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
   const suEnv = env.sudo().withContext({ active_test: false });
-  const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false, aliases });
-  return and(main, ruleSql);
+  const branchNodes = orBranches(parseDomain(ruleDomain));
+  // A branch that is always true (a technician who is also a user) lifts the restriction.
+  if (branchNodes.some((b) => b.kind === 'true')) return { main, rule: null };
+  const branches: Sql[] = [];
+  for (const b of branchNodes) branches.push(await whereClause(suEnv, model, b, alias, { rules: false, aliases }));
+  const sql = branches.length === 1 ? branches[0] : { sql: `(${branches.map((b) => b.sql).join(' OR ')})`, bindings: branches.flatMap((b) => b.bindings) };
+  return { main, rule: { sql, branches } };
+}
+
+/** The children of a (nested) OR, flattened; any other node is its own single branch. */
+function orBranches(node: DomainNode): DomainNode[] {
+  return node.kind === 'or' ? node.children.flatMap(orBranches) : [node];
 }
 
 const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings: [...a.bindings, ...b.bindings] });
@@ -67,19 +91,20 @@ const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings
  */
 async function documentRestriction(env: Environment, model: ModelClass, alias: string, mode: RuleMode, aliases: () => string): Promise<Sql> {
   const table = q(model._meta.table);
-  // mail.message names its document model column `model` (Odoo); the others `res_model`.
-  const resModel = model._meta.fields.has('res_model') ? 'res_model' : 'model';
+  const link = model._meta.documentLink!;
+  const resModel = link.model;
+  const resId = link.id;
   const models = rowsOf(await env.cr.raw(`SELECT DISTINCT ${resModel} AS res_model FROM ${table} WHERE ${resModel} IS NOT NULL`)).map((r: any) => r.res_model as string);
   const groups = await env.groupIds();
   const lines = await accessLines(env);
   const docMode: RuleMode = mode === 'read' ? 'read' : 'write';
-  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.res_id IS NULL OR ${alias}.res_id = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
+  const parts: Sql[] = [{ sql: `((${alias}.${resModel} IS NULL OR ${alias}.${resId} IS NULL OR ${alias}.${resId} = 0) AND ${alias}.create_uid = ?)`, bindings: [env.uid] }];
   for (const name of models) {
     const doc = env.registry.get(name);
     if (!doc || doc._meta.abstract || !hasModelAccess(lines, name, docMode, groups)) continue;
     const a = aliases();
     const cond = await whereClause(env.withContext({ active_test: false }), doc, [], a, { mode: docMode, aliases });
-    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.res_id IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
+    parts.push({ sql: `(${alias}.${resModel} = ? AND ${alias}.${resId} IN (SELECT ${a}.id FROM ${q(doc._meta.table)} ${a} WHERE ${cond.sql}))`, bindings: [name, ...cond.bindings] });
   }
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
 }
@@ -142,11 +167,12 @@ async function userScope(env: Environment): Promise<Record<string, unknown>> {
   return { id: row.id, login: row.login, partner_id: { id: row.partner_id }, groups_id: { ids: [...(await env.groupIds())] } };
 }
 
-/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
-export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
-  const spec = (order ?? '').trim() || model._meta.order;
-  const terms: string[] = [];
-  for (const raw of spec.split(',')) {
+interface OrderTerm { field: Field; dir: 'ASC' | 'DESC'; nulls: string }
+
+/** The terms of an `order` string ("name desc, id"), validated against real stored fields. */
+function parseOrder(model: ModelClass, order: string): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  for (const raw of order.split(',')) {
     const term = raw.trim();
     if (!term) continue;
     const m = /^([a-zA-Z_][a-zA-Z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i.exec(term);
@@ -154,8 +180,23 @@ export function orderBy(model: ModelClass, order: string | null | undefined, ali
     const field = model._meta.fields.get(m[1]);
     if (!field) throw new ValidationError(`Invalid order: unknown field '${m[1]}' on model '${model._meta.name}'`);
     if (!field.stored) throw new ValidationError(`Invalid order: field '${m[1]}' of '${model._meta.name}' is not stored`);
-    const dir = (m[2] ?? 'asc').toUpperCase();
-    const nulls = m[3] ? ` NULLS ${m[3].toUpperCase()}` : '';
+    terms.push({ field, dir: (m[2] ?? 'asc').toUpperCase() as 'ASC' | 'DESC', nulls: m[3] ? ` NULLS ${m[3].toUpperCase()}` : '' });
+  }
+  return terms;
+}
+
+/** An explicit `order` as given by a caller: a string, or nothing (the model's order). */
+function explicitOrder(model: ModelClass, order: unknown): string {
+  if (order === undefined || order === null || order === false) return '';
+  if (typeof order !== 'string') throw new ValidationError(`Invalid order ${JSON.stringify(order)} for model '${model._meta.name}': expected a string such as "name desc, id"`);
+  return order.trim();
+}
+
+/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+  const spec = explicitOrder(model, order) || model._meta.order;
+  const terms: string[] = [];
+  for (const { field, dir, nulls } of parseOrder(model, spec)) {
     let expr = `${alias}.${q(field.name)}`;
     if (field.type === 'many2one') {
       const comodel = model._registry.get(field.comodel!)!;
@@ -178,20 +219,58 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
 /** Like searchIds, but also selects the given stored columns (search_read in one query). */
 export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
-  const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
-  let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias)}`;
-  if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
-    if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
-    // A literal: a prepared statement's plan must know it (core/db/statements.ts).
-    sql += ` LIMIT ${opts.limit}`;
+  // The caller's order goes through field access like a domain (the model's own does not).
+  const explicit = explicitOrder(model, opts.order);
+  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
+  const table = q(model._meta.table);
+  const hasLimit = opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown;
+  if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
+  if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
+  const parts = await whereParts(env, model, domain, alias, { rules: opts.rules });
+  const order = orderBy(model, opts.order, alias);
+  const select = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${table} ${alias}`;
+  let sql: string;
+  const bindings: unknown[] = [];
+  const perBranch = !!(hasLimit && parts.rule && parts.rule.branches.length > 1);
+  if (perBranch) {
+    sql = `${select} WHERE ${alias}.id IN (${perBranchTop(parts.main, parts.rule!.branches, table, order, (opts.limit as number) + (opts.offset ?? 0), bindings)}) ORDER BY ${order}`;
+  } else {
+    const cond = parts.rule ? and(parts.main, parts.rule.sql) : parts.main;
+    sql = `${select} WHERE ${cond.sql} ORDER BY ${order}`;
+    bindings.push(...cond.bindings);
   }
-  const bindings = [...cond.bindings];
+  // A literal: a prepared statement's plan must know it (core/db/statements.ts).
+  if (hasLimit) sql += ` LIMIT ${opts.limit}`;
   if (opts.offset) {
-    if (!Number.isInteger(opts.offset) || opts.offset < 0) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
     sql += ' OFFSET ?'; // a parameter: pages do not multiply statement texts
     bindings.push(opts.offset);
   }
+  // Per-branch searches run unnamed, so PostgreSQL plans them with the values: a generic plan
+  // only knows averages (e.g. that nearly every ticket has create_uid = 1) and may choose to
+  // walk the whole table for a user whose id is rare.
+  if (perBranch) return rowsOf(await env.cr.raw(sql, bindings as any[]));
   return rowsOf(await rawStatement(env.cr, sql, bindings));
+}
+
+/**
+ * A limited search whose record rule is an OR (a user's own tickets: reporter OR creator):
+ * the first `top` ids of each branch, each its own ordered, limited query, then merged by
+ * the caller's ORDER BY / LIMIT. Each branch can walk an index such as (partner_id, id) and
+ * stop after `top` rows, however the records are spread; one OR over the whole table leaves
+ * the planner to guess between a bitmap of both conditions and a scan of the newest ids
+ * that may have to read the whole table (when the user's records are old). Same rows, same
+ * order: the first `top` of a union are among the first `top` of its branches.
+ *
+ *   SELECT … WHERE t0.id IN ((SELECT id … WHERE main AND branch1 ORDER BY … LIMIT top)
+ *                            UNION (SELECT id … WHERE main AND branch2 ORDER BY … LIMIT top))
+ *   ORDER BY … LIMIT n
+ */
+function perBranchTop(main: Sql, branches: Sql[], table: string, order: string, top: number, bindings: unknown[]): string {
+  const queries = branches.map((b) => {
+    bindings.push(...main.bindings, ...b.bindings);
+    return `(SELECT t0.id FROM ${table} t0 WHERE ${main.sql} AND ${b.sql} ORDER BY ${order} LIMIT ${top})`;
+  });
+  return queries.join(' UNION ');
 }
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {

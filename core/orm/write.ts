@@ -8,6 +8,9 @@ import { applyCommands, normalizeCommands, type Command } from './commands.ts';
 import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
 import type { Model, Vals } from './model.ts';
+import { recomputeDependents, recomputeStored } from './recompute.ts';
+
+export { recomputeStored } from './recompute.ts';
 
 const INSERT_CHUNK = 1000;
 
@@ -16,16 +19,21 @@ function label(field: Field): string {
 }
 
 /** Validates field names and splits vals into column values and x2many commands. */
-function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { columns: Record<string, unknown>; x2many: Array<[Field, Command[]]> } {
+function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { columns: Record<string, unknown>; x2many: Array<[Field, Command[]]>; related: Array<[Field, unknown]> } {
   const columns: Record<string, unknown> = {};
   const x2many: Array<[Field, Command[]]> = [];
+  const related: Array<[Field, unknown]> = [];
   for (const [name, value] of Object.entries(vals)) {
     const field = records._meta.fields.get(name);
     if (!field) throw new ValidationError(`Invalid field '${name}' on model '${records._meta.name}'`);
     if (field.automatic || name === 'display_name') {
       if (name === 'id' || mode === 'write' || name === 'display_name') throw new ValidationError(`Field ${label(field)} cannot be written`);
     }
-    if (field.related || (field.compute && !field.stored)) throw new ValidationError(`Field ${label(field)} is computed and cannot be written`);
+    if (field.related) {
+      related.push([field, value]);
+      continue;
+    }
+    if (field.compute && !field.stored) throw err(ValidationError, 'Field %s is computed and cannot be written', label(field));
     if (field.type === 'one2many' || field.type === 'many2many') {
       x2many.push([field, normalizeCommands(field, value)]);
       continue;
@@ -36,7 +44,26 @@ function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { column
     }
     columns[name] = converted;
   }
-  return { columns, x2many };
+  return { columns, x2many, related };
+}
+
+/**
+ * Writing a related field writes its target, as Odoo's inverse of related fields does:
+ * `partner_city = 'Lyon'` on a ticket writes `city` on the ticket's partner, with the
+ * caller's rights on the partner. The path is followed as superuser (as it is read).
+ */
+async function writeRelated(records: Model, related: Array<[Field, unknown]>): Promise<void> {
+  for (const [field, value] of related) {
+    const path = field.related!.split('.');
+    let targets: Model = records;
+    for (const step of path.slice(0, -1)) {
+      const comodel = targets._meta.fields.get(step)!.comodel!;
+      const rows = targets.ids.length ? await targets.sudo().read([step]) : [];
+      const ids = [...new Set(rows.map((r) => (Array.isArray(r[step]) ? (r[step] as [number, string])[0] : null)).filter((id): id is number => !!id))];
+      targets = records.env.model(comodel).browse(ids);
+    }
+    if (targets.ids.length) await targets.write({ [path[path.length - 1]]: value });
+  }
 }
 
 /** Default values for `names`: context `default_<name>` first, then the field's default. */
@@ -94,14 +121,16 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
   }
   for (let i = 0; i < ids.length; i++) {
     for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands);
+    if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);
   }
   await recomputeStored(records.browse(ids), null);
+  await recomputeDependents(records.browse(ids), null);
   return ids;
 }
 
 export async function writeRecords(records: Model, vals: Vals): Promise<void> {
   const meta = records._meta;
-  const { columns, x2many } = prepare(records, vals, 'write');
+  const { columns, x2many, related } = prepare(records, vals, 'write');
   columns.write_uid = records.env.uid;
   columns.write_date = formatDatetime(new Date());
   try {
@@ -110,21 +139,10 @@ export async function writeRecords(records: Model, vals: Vals): Promise<void> {
     throw mapDbError(err, meta.name);
   }
   for (const id of records.ids) for (const [field, commands] of x2many) await applyCommands(records.browse([id]), field, commands);
-  await recomputeStored(records, new Set(Object.keys(vals)));
-}
-
-/** Recomputes stored computed fields of `records` whose dependencies changed (all when null). */
-export async function recomputeStored(records: Model, changed: Set<string> | null): Promise<void> {
-  if (!records.ids.length) return;
-  for (const field of records._meta.fields.values()) {
-    if (!field.compute || !field.stored) continue;
-    if (changed && !(field.depends ?? []).some((d) => changed.has(d.split('.')[0]))) continue;
-    const values = await field.compute(records.sudo());
-    for (const id of records.ids) {
-      const v = FIELD_TYPES[field.type].toColumn(values.get(id) ?? null, field);
-      await records.env.cr(records._meta.table).where('id', id).update({ [field.name]: v });
-    }
-  }
+  if (related.length) await writeRelated(records, related);
+  const changed = new Set(Object.keys(vals));
+  await recomputeStored(records, changed);
+  await recomputeDependents(records, changed);
 }
 
 /** Ids referenced in `ids` that exist in `table` (used to validate many2one values). */

@@ -18,8 +18,15 @@ export function hasModelAccess(lines: AccessLine[], model: string, mode: AccessM
   return lines.some((l) => l.model === model && l[`perm_${mode}`] && (l.group_id === null || groups.has(l.group_id)));
 }
 
-/** Field-level `groups="a.b,c.d"`: allowed when the user is in any of them. */
+/**
+ * Field-level `groups="a.b,!c.d"`, Odoo's `user_has_groups`: a member of any negated group is
+ * refused (even when a positive group lets them in); otherwise any positive group admits, and
+ * an attribute with negated groups only admits everyone else.
+ */
 export function hasFieldGroups(groupsAttr: string | undefined, isMember: (xmlid: string) => boolean): boolean {
   if (!groupsAttr) return true;
-  return groupsAttr.split(',').map((g) => g.trim()).filter(Boolean).some((g) => (g.startsWith('!') ? !isMember(g.slice(1)) : isMember(g)));
+  const names = groupsAttr.split(',').map((g) => g.trim()).filter(Boolean);
+  const positive = names.filter((g) => !g.startsWith('!'));
+  if (names.some((g) => g.startsWith('!') && isMember(g.slice(1).trim()))) return false;
+  return !positive.length || positive.some(isMember);
 }

@@ -8,6 +8,8 @@
 import { ValidationError } from '../errors.ts';
 import type { Model } from '../orm/model.ts';
 import { userGroupXmlids } from '../orm/access-cache.ts';
+import { visibleFields } from '../orm/field-access.ts';
+import type { ModelClass } from '../orm/model.ts';
 import { hasFieldGroups } from '../security/index.ts';
 import type { Document, Element } from '@xmldom/xmldom';
 import { applyInheritance, parseXml, serializeXml } from './inheritance.ts';
@@ -36,6 +38,7 @@ export async function getViews(records: Model, views: Array<[number | false, str
     const root = doc.documentElement!;
     if (root.tagName === 'tree') renameRoot(doc, 'list');
     filterAndTranslate(doc.documentElement!, isMember, (s) => env.registry.translate(env.lang, s));
+    await removeHiddenFields(records, records.constructor as ModelClass, doc.documentElement!);
     collectComodels(records, doc.documentElement!, comodels);
     out[type] = { id: view?.id ?? false, arch: serializeXml(doc), model: records._meta.name };
   }
@@ -107,6 +110,28 @@ function filterAndTranslate(el: Element, isMember: (x: string) => boolean, t: (s
   for (const attr of TRANSLATED_ATTRS) {
     const v = el.getAttribute(attr);
     if (v) el.setAttribute(attr, t(v));
+  }
+}
+
+/**
+ * Removes `<field>` nodes of fields the user may not see (their `groups`, field-access.ts),
+ * as Odoo does: the client never learns of them. Subviews inside x2many fields are filtered
+ * with their comodel's fields.
+ */
+async function removeHiddenFields(records: Model, model: ModelClass, el: Element, seen = new Map<string, Set<string>>()): Promise<void> {
+  let visible = seen.get(model._meta.name);
+  if (!visible) seen.set(model._meta.name, (visible = new Set((await visibleFields(records.env, model)).map((f) => f.name))));
+  for (const child of Array.from(el.childNodes)) {
+    if (child.nodeType !== 1) continue;
+    const c = child as Element;
+    if (c.tagName === 'field') {
+      const field = model._meta.fields.get(c.getAttribute('name') ?? '');
+      if (field && !visible.has(field.name)) { el.removeChild(c); continue; }
+      const comodel = field?.comodel && (field.type === 'one2many' || field.type === 'many2many') ? model._registry.get(field.comodel) : undefined;
+      if (comodel) await removeHiddenFields(records, comodel, c, seen);
+      continue;
+    }
+    await removeHiddenFields(records, model, c, seen);
   }
 }
 

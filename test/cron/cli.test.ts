@@ -32,7 +32,7 @@ async function counterValue(): Promise<number> {
 test.serial('install installs an addon with its dependencies', async (t) => {
   const r = await box.run(['install', 'test_cron', ...common], { timeoutMs: 120_000 });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /Installed: test_cron \(newly installed: base, test_cron\)/);
+  t.regex(r.stdout, /Installed: test_cron \(newly installed: base, test_cron, web\)/);
 });
 
 test.serial('cron runs one scheduled action now by XML id', async (t) => {

@@ -75,6 +75,7 @@ export function testConfig(opts: TestAppOptions): Config {
     addons: opts.addons,
     demo: opts.demo ?? false,
     admin_password: 'admin',
+    smtp_port: 0, // services that listen (the mail gateway) take a free port in tests
     addons_path: opts.fixtures ? [...config.addons_path, FIXTURE_ADDONS] : config.addons_path,
     ...(opts.config ?? {}),
   };

@@ -11,12 +11,14 @@
  */
 import type { App } from '../../core/app.ts';
 import { startScheduler, type Scheduler, type SchedulerOptions } from '../../core/cron/index.ts';
-import { startHttpServer, type HttpServer, type HttpServerOptions } from '../../core/http/index.ts';
+import { startAddonServices, startHttpServer, type HttpServer, type HttpServerOptions, type RunningService } from '../../core/http/index.ts';
 import { makeTestApp, type TestAppOptions } from './app.ts';
 
 export interface TestServerOptions extends TestAppOptions {
   /** Build and serve the web client bundle (needed by browser tests). Default true. */
   webClient?: boolean;
+  /** Start the addons' services (seam.ts), as `npm start` does. Default false. */
+  services?: boolean;
   /** Start the cron scheduler in the server process. Default false. */
   cron?: boolean | SchedulerOptions;
   /** Extra server options (session/throttle settings). */
@@ -30,6 +32,7 @@ export interface TestServer {
   app: App;
   server: HttpServer;
   scheduler: Scheduler | null;
+  services: RunningService | null;
   close(): Promise<void>;
 }
 
@@ -37,11 +40,14 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   const app = await makeTestApp(opts);
   let server: HttpServer | undefined;
   let scheduler: Scheduler | null = null;
+  let services: RunningService | null = null;
   try {
     server = await startHttpServer(app, { ...(opts.server ?? {}), port: 0, host: '127.0.0.1', webClient: opts.webClient ?? true, minify: true });
+    if (opts.services) services = await startAddonServices(app);
     if (opts.cron) scheduler = startScheduler(app, typeof opts.cron === 'object' ? opts.cron : {});
     await waitHealthy(server.url);
   } catch (err) {
+    await services?.stop();
     await server?.close();
     await app.close();
     throw err;
@@ -49,10 +55,11 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   const srv = server;
   let closed: Promise<void> | null = null;
   return {
-    url: srv.url, port: srv.port, app, server: srv, scheduler,
+    url: srv.url, port: srv.port, app, server: srv, scheduler, services,
     close() {
       closed ??= (async () => {
         await scheduler?.stop();
+        await services?.stop();
         await srv.close();
         await app.close();
       })();

@@ -3,12 +3,13 @@
  * search facets, router state, CSV export, x2many commands, formatting, charts, pages.
  */
 import test from 'ava';
+import { existsSync } from 'node:fs';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { parseArch, fieldNodes, fieldsToRead, expressionNames, inlineListView, boolAttr } from '../../addons/web/static/src/arch.ts';
 import { baseScope, recordScope, evalBool, evalModifiers, decorations, evalDomain, evalContext, evalOptions, fieldNodeState } from '../../addons/web/static/src/modifiers.ts';
-import { normalizeDomain, andDomains, orDomains } from '../../addons/web/static/src/domain.ts';
+import { normalizeDomain, andDomains, orDomains } from '../../core/orm/domain/index.ts';
 import { SearchModel, parseFieldSearchValue } from '../../addons/web/static/src/search-model.ts';
 import { encodeRouterState, decodeRouterState } from '../../addons/web/static/src/router.ts';
 import { buildCsv, csvCell, recordsToCsv } from '../../addons/web/static/src/csv.ts';
@@ -170,18 +171,24 @@ test('relativedelta and timedelta move dates like dateutil', (t) => {
 
 // ───── domains ─────
 
-test('normalizeDomain makes implicit ANDs explicit and rejects garbage', (t) => {
+test('normalizeDomain makes implicit ANDs explicit and rejects missing operands', (t) => {
   t.deepEqual(normalizeDomain([['a', '=', 1], ['b', '=', 2], ['c', '=', 3]]), ['&', '&', ['a', '=', 1], ['b', '=', 2], ['c', '=', 3]]);
   t.deepEqual(normalizeDomain(['|', ['a', '=', 1], ['b', '=', 2], ['c', '=', 3]]), ['&', '|', ['a', '=', 1], ['b', '=', 2], ['c', '=', 3]]);
-  t.deepEqual(normalizeDomain([]), []);
-  t.throws(() => normalizeDomain([['a', '=']] as never));
+  t.deepEqual(normalizeDomain([]), [[1, '=', 1]]);
   t.throws(() => normalizeDomain(['|', ['a', '=', 1]]));
 });
 
-test('andDomains/orDomains combine, ignoring empty domains', (t) => {
-  t.deepEqual(orDomains([[['a', '=', 1]], [], [['b', '=', 2]]]), ['|', ['a', '=', 1], ['b', '=', 2]]);
-  t.deepEqual(andDomains([[['a', '=', 1]], [['b', '=', 2], ['c', '=', 3]]]), ['&', ['a', '=', 1], '&', ['b', '=', 2], ['c', '=', 3]]);
-  t.deepEqual(andDomains([[], []]), []);
+test('the client combines domains with the server\'s algebra: an empty domain is TRUE', (t) => {
+  t.deepEqual(orDomains([['a', '=', 1]], [['b', '=', 2]]), ['|', ['a', '=', 1], ['b', '=', 2]]);
+  t.deepEqual(andDomains([['a', '=', 1]], [['b', '=', 2], ['c', '=', 3]]), ['&', ['a', '=', 1], '&', ['b', '=', 2], ['c', '=', 3]]);
+  // "All" OR anything is everything (the client once gave X back here, the server TRUE).
+  t.deepEqual(orDomains([], [['b', '=', 2]]), [[1, '=', 1]]);
+  t.deepEqual(andDomains([], [['b', '=', 2]]), [['b', '=', 2]]);
+  t.deepEqual(andDomains([], []), [[1, '=', 1]]);
+});
+
+test('the web client has no domain module of its own', (t) => {
+  t.false(existsSync(new URL('../../addons/web/static/src/domain.ts', import.meta.url)));
 });
 
 // ───── search ─────

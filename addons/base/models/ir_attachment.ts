@@ -15,13 +15,13 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 /**
  * Files attached to records (res_model/res_id). Content lives in the database (bytea) so
  * any worker can serve it; `datas` is base64 on the wire. Who may read an attachment is
- * decided by the document it belongs to (see `_documentLinked`).
+ * decided by the document it belongs to (see `_document_link`).
  */
 export const IrAttachment = model((Base) => class extends Base {
   static _name = 'ir.attachment';
   static _description = 'Attachment';
   static _order = 'id desc';
-  static _documentLinked = true;
+  static _document_link = ['res_model', 'res_id'];
   static fields = {
     name: fields.char({ string: 'Name', required: true }),
     description: fields.text({ string: 'Description' }),

@@ -18,7 +18,7 @@ export const ResPartner = model((Base) => class extends Base {
     is_company: fields.boolean({ string: 'Is a Company', default: false }),
     parent_id: fields.many2one('res.partner', { string: 'Company', index: true }),
     child_ids: fields.one2many('res.partner', 'parent_id', { string: 'Contacts' }),
-    company_name: fields.related('parent_id.name', { string: 'Company Name' }),
+    company_name: fields.char({ string: 'Company Name' }),
     lang: fields.selection([['en_US', 'English'], ['es_ES', 'Spanish']], { string: 'Language', default: 'en_US' }),
     comment: fields.text({ string: 'Notes' }),
     active: fields.boolean({ string: 'Active', default: true }),

@@ -10,7 +10,8 @@ export const ResUsers = model((Base) => class extends Base {
   static fields = {
     name: fields.char({ string: 'Name', required: true }),
     login: fields.char({ string: 'Login', required: true, unique: true }),
-    password: fields.char({ string: 'Password', copy: false, groups: 'base.group_system' }),
+    // Hashed on write; never read back, searched, sorted, grouped or exported (writeOnly).
+    password: fields.char({ string: 'Password', copy: false, groups: 'base.group_system', writeOnly: true }),
     partner_id: fields.many2one('res.partner', { string: 'Related Partner', required: true, ondelete: 'restrict' }),
     email: fields.related('partner_id.email', { string: 'Email' }),
     groups_id: fields.many2many('res.groups', { string: 'Groups', relation: 'res_groups_users_rel', column1: 'uid', column2: 'gid' }),
@@ -55,12 +56,6 @@ export const ResUsers = model((Base) => class extends Base {
     }
     this.env.invalidateGroups();
     return res;
-  }
-
-  async read(fieldNames?: string[] | null) {
-    const rows = await super.read(fieldNames);
-    for (const r of rows) if ('password' in r) r.password = '';
-    return rows;
   }
 
   /** Checks a login/password pair; returns the user id or throws AccessDenied. */

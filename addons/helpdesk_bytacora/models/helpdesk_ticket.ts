@@ -37,11 +37,13 @@ const refOrFalse = (xmlid: string) => async (env: any) => {
   return found ? found.id : false;
 };
 
-/** Level of the ticket's priority (kept in sync by helpdesk.ticket.priority when a level changes). */
+/** Level of the ticket's priority; the ORM recomputes it when a priority's level changes. */
 const computePriorityLevel: ComputeFn = async (records) => {
   const out = new Map<number, unknown>(records.ids.map((id) => [id, 0]));
-  const rows = await records.env.cr('helpdesk_ticket as t').join('helpdesk_ticket_priority as p', 'p.id', 't.priority_id').whereIn('t.id', records.ids).select('t.id', 'p.level');
-  for (const r of rows) out.set(Number(r.id), Number(r.level));
+  const tickets = await records.read(['priority_id']);
+  const priorityIds = [...new Set(tickets.map((t) => m2oId(t.priority_id)).filter((id): id is number => !!id))];
+  const levels = new Map((priorityIds.length ? await records.env.model('helpdesk.ticket.priority').withContext({ active_test: false }).browse(priorityIds).read(['level']) : []).map((p) => [p.id, Number(p.level)]));
+  for (const t of tickets) out.set(t.id, levels.get(m2oId(t.priority_id) as number) ?? 0);
   return out;
 };
 
@@ -62,7 +64,7 @@ const TICKET_FIELDS = {
   project_id: fields.many2one('project.project', { string: 'Project', index: true }),
   priority_id: fields.many2one('helpdesk.ticket.priority', { string: 'Priority', index: true, tracking: true, ondelete: 'restrict', default: refOrFalse('helpdesk_bytacora.priority_normal') }),
   priority_level: fields.integer({
-    string: 'Priority Level', compute: computePriorityLevel, depends: ['priority_id'], store: true, index: true,
+    string: 'Priority Level', compute: computePriorityLevel, depends: ['priority_id', 'priority_id.level'], store: true, index: true,
     help: 'The level of the priority, stored so that lists can color and filter by it cheaply',
   }),
   department_id: fields.many2one('hr.department', { string: 'Department', index: true }),

@@ -1,4 +1,4 @@
-import { fields, model, type Vals } from '../../../core/orm/index.ts';
+import { fields, model } from '../../../core/orm/index.ts';
 
 /** Ticket priorities ordered by level: 1 low, 2 normal, 3 high, 4 urgent. */
 export const HelpdeskTicketPriority = model((Base) => class extends Base {
@@ -11,15 +11,4 @@ export const HelpdeskTicketPriority = model((Base) => class extends Base {
     color: fields.integer({ string: 'Color Index', default: 0 }),
     active: fields.boolean({ string: 'Active', default: true }),
   };
-
-  /** Tickets store their priority's level (helpdesk.ticket.priority_level): keep it in sync. */
-  async write(vals: Vals) {
-    const res = await super.write(vals);
-    if (vals && typeof vals === 'object' && 'level' in vals && this.ids.length) {
-      await this.env.cr.raw(
-        `UPDATE helpdesk_ticket t SET priority_level = p.level FROM helpdesk_ticket_priority p
-          WHERE t.priority_id = p.id AND p.id IN (${this.ids.map(() => '?').join(',')})`, this.ids);
-    }
-    return res;
-  }
 });

@@ -2,27 +2,39 @@
  * Full-text search of tickets (SPEC 4.5): subject, description and messages, with Spanish
  * and English stemming, ranked (subject weighs most, then description, then messages).
  *
- *   websearch query ──▶ tickets whose `search_vector` matches (a generated tsvector column
- *                       with a GIN index) + tickets with a matching message (GIN expression
- *                       index on mail_message) ──▶ rank = ts_rank of both ──▶ the caller's
- *                       record rules
+ *   websearch query ──▶ the newest CANDIDATES tickets whose `search_vector` matches
+ *                     + the newest CANDIDATES messages whose `helpdesk_search_vector` matches
+ *                   ──▶ rank = ts_rank of both, over those candidates only ──▶ record rules
+ *
+ * Both vectors are stored generated columns with a GIN index, so PostgreSQL picks per query:
+ * a rare word reads its few matches through the index (all of them are ranked: the exact
+ * answer), a frequent one walks the newest rows and stops after CANDIDATES matches — the
+ * first page comes fast and shows recent tickets, ranked, as search UIs do, instead of ranking
+ * every one of tens of thousands of matches.
  *
  * Internal notes only count for technicians. A user (who sees only their own tickets) is
  * searched within those from the start, so their results never depend on other tickets.
- * The column and indexes are created at install (index.ts); the ORM does not know the column.
+ * The columns and indexes are created at install and upgrade (index.ts); the ORM does not
+ * know the columns.
  */
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
 import { _t, helpdeskRole, isStaff } from '../tools.ts';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
 const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
-/** The message text as indexed (the query must use the same expression to use the index). */
-const MESSAGE_VECTOR = (alias: string) => `(to_tsvector('spanish', ${plain(`${alias}.body`)}) || to_tsvector('english', ${plain(`${alias}.body`)}))`;
+/** The message text as indexed: helpdesk messages only (other models' messages store NULL). */
+const MESSAGE_VECTOR = `CASE WHEN model = 'helpdesk.ticket' THEN to_tsvector('spanish', ${plain('body')}) || to_tsvector('english', ${plain('body')}) END`;
+
+/** How many of the newest matches of each kind (tickets, messages) are ranked. */
+export const CANDIDATES = 200;
 
 export const SEARCH_DDL = [
   `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS (${both(`coalesce(subject, '')`, 'A')} || ${both(plain('description'), 'B')}) STORED`,
   'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
-  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_fulltext_idx ON mail_message USING gin (${MESSAGE_VECTOR('mail_message')}) WHERE model = 'helpdesk.ticket'`,
+  `ALTER TABLE mail_message ADD COLUMN IF NOT EXISTS helpdesk_search_vector tsvector GENERATED ALWAYS AS (${MESSAGE_VECTOR}) STORED`,
+  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_search_vector_idx ON mail_message USING gin (helpdesk_search_vector) WHERE model = 'helpdesk.ticket'`,
+  // Replaced by the stored column's index (the expression was recomputed for every row read).
+  'DROP INDEX IF EXISTS mail_message_helpdesk_fulltext_idx',
 ];
 
 export interface FulltextHit { id: number; display_name: string; rank: number }
@@ -43,7 +55,7 @@ async function searchFulltextField(env: Environment, operator: string, value: un
      SELECT t.id FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q
      UNION
      SELECT m.res_id FROM mail_message m, q
-      WHERE m.model = 'helpdesk.ticket' AND ${MESSAGE_VECTOR('m')} @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
+      WHERE m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
   return [['id', NEGATIVE.has(operator) ? 'not in' : 'in', rows.map((r: any) => Number(r.id))]];
 }
 
@@ -71,12 +83,17 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
     const scopeArgs = scope ? [scope] : [];
     const result = await this.env.cr.raw(
       `WITH q AS (SELECT websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?) AS q),
+            tickets AS (
+              SELECT t.id, ts_rank(t.search_vector, q.q) AS r FROM helpdesk_ticket t, q
+               WHERE t.search_vector @@ q.q ${within('t.id')} ORDER BY t.id DESC LIMIT ${CANDIDATES}),
+            messages AS (
+              SELECT m.res_id AS id, ts_rank(m.helpdesk_search_vector, q.q) AS r FROM mail_message m, q
+               WHERE m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}
+               ORDER BY m.id DESC LIMIT ${CANDIDATES}),
             hits AS (
-              SELECT t.id, ts_rank(t.search_vector, q.q) AS r FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q ${within('t.id')}
+              SELECT id, r FROM tickets
               UNION ALL
-              SELECT m.res_id, 0.4 * max(ts_rank(${MESSAGE_VECTOR('m')}, q.q)) FROM mail_message m, q
-               WHERE m.model = 'helpdesk.ticket' AND ${MESSAGE_VECTOR('m')} @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}
-               GROUP BY m.res_id)
+              SELECT id, 0.4 * max(r) FROM messages GROUP BY id)
        SELECT id, sum(r) AS rank FROM hits GROUP BY id ORDER BY rank DESC, id DESC LIMIT ?`,
       [query, query, ...scopeArgs, ...scopeArgs, max]);
     const rows = (Array.isArray(result) ? result : result.rows) as Array<{ id: number; rank: number }>;

@@ -26,6 +26,9 @@ export const IrAttachment = model((Base) => class extends Base {
   }
 
   async _checkTicketFiles(mode: 'write' | 'unlink', vals: Vals | null): Promise<void> {
+    // Access first: the message below names the file, which only a reader may learn.
+    await this.check_access_rights(mode);
+    await this.checkAccessRule('read');
     const rows = await this.env.cr('ir_attachment').whereIn('id', this.ids).where('res_model', 'helpdesk.ticket').whereNotNull('res_id').select('id', 'name', 'res_id');
     for (const r of rows) {
       const relinkOnly = mode === 'write' && vals && Object.keys(vals).every((k) => k === 'res_model' || k === 'res_id')

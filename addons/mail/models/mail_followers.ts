@@ -10,7 +10,7 @@ export const MailFollowers = model((Base) => class extends Base {
   static _name = 'mail.followers';
   static _description = 'Document Followers';
   static _rec_name = 'partner_id';
-  static _documentLinked = true;
+  static _document_link = ['res_model', 'res_id'];
   static fields = {
     res_model: fields.char({ string: 'Related Document Model Name', required: true, index: true }),
     res_id: fields.integer({ string: 'Related Document ID', required: true, index: true }),

@@ -22,7 +22,7 @@ const computeIsInternal: ComputeFn = async (records) => {
 /**
  * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
  * a document by (model, res_id). A message is readable when its document is (see
- * `_documentLinked`); users post through `mail.thread.message_post`, which checks the
+ * `_document_link`); users post through `mail.thread.message_post`, which checks the
  * document and writes the message as superuser.
  */
 export const MailMessage = model((Base) => class extends Base {
@@ -30,7 +30,7 @@ export const MailMessage = model((Base) => class extends Base {
   static _description = 'Message';
   static _order = 'id desc';
   static _rec_name = 'record_name';
-  static _documentLinked = true;
+  static _document_link = ['model', 'res_id'];
   static fields = {
     subject: fields.char({ string: 'Subject' }),
     date: fields.datetime({ string: 'Date', default: () => new Date(), index: true }),

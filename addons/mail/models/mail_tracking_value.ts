@@ -10,7 +10,7 @@ export const MailTrackingValue = model((Base) => class extends Base {
   static _description = 'Mail Tracking Value';
   static _order = 'id';
   static _rec_name = 'field_desc';
-  static _documentLinked = true;
+  static _document_link = ['res_model', 'res_id'];
   static fields = {
     field: fields.char({ string: 'Changed Field', required: true }),
     field_desc: fields.char({ string: 'Field Description', required: true }),

@@ -23,12 +23,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
 }
 
-function normalizeKind(kind: RpcKind): { kind: 'model' | 'records'; params: string[] | null } {
-  return typeof kind === 'string' ? { kind, params: null } : { kind: kind.kind, params: kind.params };
+interface RpcEntry { kind: 'model' | 'records'; params: string[] | null; returns?: 'id' }
+
+function normalizeKind(kind: RpcKind): RpcEntry {
+  return typeof kind === 'string' ? { kind, params: null } : { kind: kind.kind, params: kind.params, returns: kind.returns };
 }
 
 /** The declared RPC entry of `method` on `cls`, or a clear error. */
-export function rpcEntry(cls: ModelClass, method: string): { kind: 'model' | 'records'; params: string[] | null } {
+export function rpcEntry(cls: ModelClass, method: string): RpcEntry {
   const model = cls._meta.name;
   if (typeof method !== 'string' || !method) throw new ValidationError(`Invalid method name ${JSON.stringify(method)} for model '${model}'`);
   if (method.startsWith('_')) throw new AccessError(`Private methods (such as ${method}) cannot be called remotely.`);
@@ -142,5 +144,6 @@ export async function callKw(env: Environment, model: string, method: string, ar
   const fn = (recs as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
   const result = await fn.apply(recs, bound);
   if (method === 'create' && result instanceof Model && isPlainObject(bound[0])) return result.ids[0] ?? false;
+  if (entry.returns === 'id' && result instanceof Model) return result.ids[0] ?? false;
   return toWire(result);
 }

@@ -3,11 +3,13 @@
  * alias. Values only ever travel as bindings; identifiers come from field metadata and
  * are quoted. Dotted paths and relational operators become sub-queries built by the
  * comodel's own search (so the comodel's record rules apply — a path never reveals
- * records the user cannot read).
+ * records the user cannot read). Every field a leaf touches goes through field-access.ts, so
+ * a restricted field cannot be searched directly, through a dotted path or a related field.
  *
  *   ('partner_id.name', 'ilike', 'x')  →  t0."partner_id" IN (SELECT t1.id FROM res_partner t1 WHERE t1."name" ILIKE ?)
  */
 import { ValidationError } from '../../errors.ts';
+import { checkFieldAccess } from '../field-access.ts';
 import { FIELD_TYPES, type Field } from '../fields/index.ts';
 import type { ModelClass } from '../model.ts';
 import type { Environment } from '../environment.ts';
@@ -59,6 +61,9 @@ function fieldOf(model: ModelClass, name: string): Field {
 
 async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string, path: string[], op: string, value: unknown): Promise<Sql> {
   const field = fieldOf(model, path[0]);
+  // Field groups and write-only fields, for every field of a path: the rest of the path is
+  // compiled on the comodel, which checks its own first field again.
+  await checkFieldAccess(ctx.env, model, [field.name], 'search');
   const rest = path.slice(1);
   if (field.related) return compileLeaf(ctx, model, alias, [...field.related.split('.'), ...rest], op, value);
   if (field.name === 'display_name') {

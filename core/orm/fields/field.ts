@@ -27,8 +27,16 @@ export interface FieldOptions {
   default?: unknown | DefaultFn;
   index?: boolean;
   copy?: boolean;
-  /** Comma-separated XML ids of groups allowed to read and write the field. */
+  /**
+   * Comma-separated XML ids of groups allowed to read, write, search, sort, group and export
+   * the field; `!xmlid` refuses the members of a group (Odoo). Checked by field-access.ts.
+   */
   groups?: string;
+  /**
+   * The value is written but never leaves the server (password hashes): it reads back empty
+   * for everyone, superuser included, and cannot be searched, sorted, grouped or exported.
+   */
+  writeOnly?: boolean;
   translate?: boolean;
   /** Computed field: a function reference, never a method name. */
   compute?: ComputeFn;

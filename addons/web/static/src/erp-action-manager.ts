@@ -3,7 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { sharedStyles } from './styles.ts';
 import { loadWindowAction, type LoadedAction } from './action-loader.ts';
-import { andDomains } from './domain.ts';
+import { andDomains } from '../../../../core/orm/domain/index.ts';
 import { baseScope } from './modifiers.ts';
 import { rpc } from './rpc.ts';
 import { HashRouter, type RouterState } from './router.ts';
@@ -14,7 +14,7 @@ import type { DoActionDetail } from './actions.ts';
 import type { OpenRecordDetail, ViewBase } from './view-base.ts';
 import type { DialogDoneDetail, RecordChangedDetail } from './erp-form-view.ts';
 import type { QueryItem } from './search-model.ts';
-import type { Action, ClientAction, Context, ViewType, WindowAction } from './types.ts';
+import type { Action, ClientAction, Context, Domain, ViewType, WindowAction } from './types.ts';
 import './erp-list-view.ts';
 import './erp-form-view.ts';
 import './erp-kanban-view.ts';
@@ -331,7 +331,7 @@ export class ErpActionManager extends LitElement {
     }
     const p = {
       model: info.model, arch: info.archs[c.viewType]!, fields: info.fields, models: info.models,
-      domain: andDomains([info.domain, search.domain as never]), context: { ...userContext(), ...info.context, ...search.context },
+      domain: andDomains(info.domain as unknown[], search.domain as unknown[]) as Domain, context: { ...userContext(), ...info.context, ...search.context },
       groupBy: search.groupBy, breadcrumbs: this.stack.map((s) => s.title), actionName: info.action.name ?? '',
       viewTypes: info.viewTypes.filter((t) => MULTI.includes(t)), help: info.action.help || '', limit: info.action.limit || 80,
     };

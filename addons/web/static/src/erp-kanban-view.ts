@@ -2,7 +2,7 @@ import { html, css, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ViewBase } from './view-base.ts';
 import { fieldNodes, fieldsToRead, findFirst, boolAttr, type ArchNode } from './arch.ts';
-import { andDomains } from './domain.ts';
+import { andDomains } from '../../../../core/orm/domain/index.ts';
 import { groupCount, groupField, groupKey, groupLabel, groupValue } from './groups.ts';
 import { formatValue, selectionLabel } from './format.ts';
 import { callKw, canDo } from './rpc.ts';
@@ -133,7 +133,7 @@ export class ErpKanbanView extends ViewBase {
       if (field.type === 'selection') {
         for (const [value] of field.selection ?? []) {
           if (!columns.some((c) => c.value === value)) {
-            columns.push({ key: groupKey(value), value, label: selectionLabel(field, value), count: 0, domain: andDomains([this.domain, [[field.name, '=', value]]]), records: [] });
+            columns.push({ key: groupKey(value), value, label: selectionLabel(field, value), count: 0, domain: andDomains(this.domain, [[field.name, '=', value]]) as Domain, records: [] });
           }
         }
         const order = (field.selection ?? []).map(([v]) => groupKey(v));

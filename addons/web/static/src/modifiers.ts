@@ -6,7 +6,7 @@
  */
 import { evaluate, pythonTruthy } from '../../../../core/data/literal-eval.ts';
 import { dateScope } from './py-dates.ts';
-import { normalizeDomain } from './domain.ts';
+import { normalizeDomain } from '../../../../core/orm/domain/index.ts';
 import type { Context, Domain, FieldsInfo, RecordValues } from './types.ts';
 
 export type Scope = Record<string, unknown>;
@@ -73,7 +73,7 @@ export function evalDomain(domain: Domain | string | false | null | undefined, s
   if (!domain) return [];
   const value = typeof domain === 'string' ? evaluate(domain, scope) : domain;
   if (!Array.isArray(value)) throw new Error(`A domain must be a list, got ${JSON.stringify(domain)}`);
-  return normalizeDomain(toWire(value) as Domain);
+  return normalizeDomain(toWire(value) as Domain) as Domain;
 }
 
 /** An action/button/filter context (dict or Python string) → object. */

@@ -8,7 +8,7 @@
  *   facets ──getSearch()──▶ domain = AND(facets), each facet = OR(its items)
  */
 import type { ArchNode } from './arch.ts';
-import { andDomains, orDomains } from './domain.ts';
+import { andDomains, orDomains } from '../../../../core/orm/domain/index.ts';
 import { evalContext, evalDomain, type Scope } from './modifiers.ts';
 import { localInputToServerDatetime } from './format.ts';
 import { _t } from './i18n.ts';
@@ -247,7 +247,7 @@ export class SearchModel {
     let context: Context = {};
     for (const [id, items] of byFacet) {
       if (id === 'groupBy') continue;
-      domains.push(orDomains(items.map((i) => this.itemDomain(i, scope))));
+      domains.push(orDomains(...items.map((i) => this.itemDomain(i, scope))) as Domain);
       for (const item of items) {
         const src = item.type === 'filter' ? this.filter(item.key)?.context : item.type === 'field' ? this.fields.find((f) => f.name === item.name)?.context : undefined;
         if (src) {
@@ -257,7 +257,7 @@ export class SearchModel {
       }
     }
     const groupBy = this.query.flatMap((q) => (q.type === 'groupBy' ? [q.spec] : []));
-    return { domain: andDomains(domains), context, groupBy };
+    return { domain: andDomains(...domains) as Domain, context, groupBy };
   }
 
   /**

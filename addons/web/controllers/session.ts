@@ -5,15 +5,10 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { renderLoginPage, safeRedirect } from '../../../addons/web/pages.ts';
-import { AccessDenied } from '../../errors.ts';
-import { logger } from '../../logger.ts';
-import { parseForm, readBody } from '../body.ts';
-import { exposeError, RequestTooLarge } from '../rpc/errors.ts';
-import { SERVER_VERSION, VERSION_INFO } from '../rpc/services.ts';
-import { csrfMatches, type Session } from '../session.ts';
-import type { HttpServices } from '../services.ts';
-import { jsonRoute } from './json.ts';
+import { renderLoginPage, safeRedirect } from '../pages.ts';
+import { AccessDenied } from '../../../core/errors.ts';
+import { logger } from '../../../core/logger.ts';
+import { type HttpServices, RequestTooLarge, SERVER_VERSION, type Session, VERSION_INFO, csrfMatches, exposeError, jsonRoute, parseForm, readBody } from '../../../core/http/index.ts';
 
 /** Odoo 17's `session_info()` subset the web client reads. */
 export async function sessionInfo(http: HttpServices, session: Session): Promise<Record<string, unknown>> {

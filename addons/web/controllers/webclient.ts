@@ -1,7 +1,7 @@
 /**
  * The web client's pages and bundle: `/` → `/web`, `/web` (the client shell, logged-in
- * users only), `/web/static/dist/*` (the esbuild bundle, built once at server start and
- * served from memory, gzipped when the browser accepts it) and `/web/health`.
+ * users only) and `/web/static/dist/*` (the esbuild bundle, built once at server start and
+ * served from memory, gzipped when the browser accepts it).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { basename, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { buildWebClient, WEB_DIST_DIR } from '../../../addons/web/build.ts';
-import { renderWebClientPage } from '../../../addons/web/pages.ts';
-import type { HttpServices } from '../services.ts';
+import { buildWebClient, WEB_DIST_DIR } from '../build.ts';
+import { renderWebClientPage } from '../pages.ts';
+import { type HttpServices } from '../../../core/http/index.ts';
 
 interface Asset {
   body: Buffer;
@@ -95,16 +95,14 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function webClientRoutes(router: Router, http: HttpServices, assets: WebAssets | null, isReady: () => boolean): void {
+/** The bundle is built (or reused) before the routes are mounted, unless `webClient: false`. */
+export async function webClientRoutes(router: Router, http: HttpServices): Promise<void> {
+  let assets: WebAssets | null = null;
+  if (http.options.webClient !== false) {
+    assets = new WebAssets();
+    await assets.build({ minify: http.options.minify ?? true });
+  }
   router.get('/', (ctx) => ctx.redirect('/web'));
-
-  router.get('/web/health', (ctx) => {
-    const ready = isReady();
-    ctx.status = ready ? 200 : 503;
-    ctx.type = 'application/json';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = JSON.stringify({ status: ready ? 'pass' : 'starting' });
-  });
 
   router.get('/web', async (ctx) => {
     const session = await http.loadSession(ctx);

@@ -6,11 +6,8 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { AccessError, isExposedError, MissingError, ValidationError } from '../../errors.ts';
-import { parseForm, readBody } from '../body.ts';
-import { BadRequest, exposeError, httpStatusOf, SessionExpired } from '../rpc/errors.ts';
-import { csrfMatches } from '../session.ts';
-import type { HttpServices } from '../services.ts';
+import { AccessError, isExposedError, MissingError, ValidationError } from '../../../core/errors.ts';
+import { BadRequest, type HttpServices, SessionExpired, csrfMatches, exposeError, httpStatusOf, parseForm, readBody } from '../../../core/http/index.ts';
 
 /** Types a browser could run as a page from our origin: always downloaded, never inline. */
 const ACTIVE_TYPES = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)/i;

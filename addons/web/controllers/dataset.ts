@@ -6,14 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { WEB_DIST_DIR } from '../../../addons/web/build.ts';
-import { parsePo } from '../../../addons/web/po.ts';
-import { AccessError, MissingError, ValidationError } from '../../errors.ts';
-import type { Environment } from '../../orm/environment.ts';
-import { finishProgress, readProgress } from '../progress.ts';
-import { callKw, isReadonlyCall } from '../rpc/call-kw.ts';
-import type { HttpServices } from '../services.ts';
-import { jsonRoute } from './json.ts';
+import { WEB_DIST_DIR } from '../build.ts';
+import { parsePo } from '../po.ts';
+import { AccessError, MissingError, ValidationError } from '../../../core/errors.ts';
+import type { Environment } from '../../../core/orm/index.ts';
+import { type HttpServices, callKw, finishProgress, isReadonlyCall, jsonRoute, readProgress } from '../../../core/http/index.ts';
 
 /** Loads an action (window or URL) by id or XML id, as the user. */
 export async function loadAction(env: Environment, actionId: unknown): Promise<Record<string, unknown>> {
