@@ -361,7 +361,7 @@ test.serial('admin: deletes a ticket from All Tickets after confirming and reach
   await openSection(page, 'Configuration', 'Categories');
   const categories = await srv.app.withEnv(1, (env) => env.model('helpdesk.ticket.category').search_read([], ['name']));
   t.is(await settledCount(rows(page), categories.length), categories.length);
-  await rows(page).filter({ hasText: 'Redes y comunicaciones' }).waitFor();
+  await rows(page).filter({ hasText: 'Networks and Communications' }).waitFor();
   await shot(page, 'helpdesk-admin-categories');
   t.deepEqual(page.errors, []);
   await page.close();
