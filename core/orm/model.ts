@@ -108,7 +108,8 @@ export class Model {
   browse(ids: number | number[]): this {
     const list = (Array.isArray(ids) ? ids : [ids]).map((i) => {
       const n = Number(i);
-      if (!Number.isInteger(n) || n <= 0) throw new ValidationError(`Invalid record id ${JSON.stringify(i)} for model '${this._meta.name}'`);
+      // Ids are PostgreSQL integers: a larger number cannot name a record.
+      if (!Number.isInteger(n) || n <= 0 || n > 2147483647) throw new ValidationError(`Invalid record id ${JSON.stringify(i)} for model '${this._meta.name}'`);
       return n;
     });
     return new (this.constructor as any)(this.env, [...new Set(list)]);

@@ -72,7 +72,7 @@ export function bindArguments(model: string, method: string, params: string[] | 
 /** Ids of a 'records' call: an id or a list of ids. */
 function recordIds(model: string, method: string, value: unknown): number[] {
   const list = Array.isArray(value) ? value : [value];
-  if (value === undefined || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v <= 0)) {
+  if (value === undefined || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2147483647)) {
     throw new ValidationError(`${model}.${method}() expects the record ids as first argument (an id or a list of ids), got ${JSON.stringify(value) ?? 'nothing'}`);
   }
   return list as number[];
