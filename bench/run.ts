@@ -40,6 +40,7 @@ const BENCHES: Array<{ key: string; file: string; fn: string; opts: Record<strin
   { key: 'helpdesk', file: 'helpdesk.ts', fn: 'benchHelpdesk', opts: { rows, seed } },
   { key: 'http', file: 'http.ts', fn: 'benchHttp', opts: { rows } },
   { key: 'web', file: 'web.ts', fn: 'benchWeb', opts: {} },
+  { key: 'dbsource', file: 'dbsource.ts', fn: 'benchDbsource', opts: { rows } },
   // Embedded PGlite in temporary data directories: no server database.
   { key: 'start', file: 'start.ts', fn: 'benchStart', opts: {}, embedded: true },
 ];
