@@ -20,9 +20,9 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { logger } from '../logger.ts';
 
-/** The folder of cached clusters: $XDG_CACHE_HOME/helpdesk-erp or ~/.cache/helpdesk-erp. */
+/** The folder of cached clusters: $XDG_CACHE_HOME/erp-pglite or ~/.cache/erp-pglite. */
 export function clusterCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'helpdesk-erp');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'erp-pglite');
 }
 
 function pgliteVersion(): string {
