@@ -1,5 +1,7 @@
 /** Small helpers shared by the benchmarks: timing, percentiles, result rows. */
 export interface Row {
+  /** Stable machine name printed by `--json` (e.g. `helpdesk.my_tickets_p99_ms`); else `name`. */
+  key?: string;
   name: string;
   value: number;
   unit: string;

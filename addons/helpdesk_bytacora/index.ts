@@ -41,8 +41,13 @@ export const TICKET_INDEXES = [
 ];
 
 export async function onInstall(env: Environment): Promise<void> {
-  for (const sql of [...TICKET_INDEXES, ...SEARCH_DDL]) await env.cr.raw(sql);
+  await onUpgrade(env);
   await spreadDemoDates(env);
+}
+
+/** The indexes and full-text columns, created or brought up to date (idempotent DDL). */
+export async function onUpgrade(env: Environment): Promise<void> {
+  for (const sql of [...TICKET_INDEXES, ...SEARCH_DDL]) await env.cr.raw(sql);
 }
 
 /**

@@ -10,6 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { seedDataDir } from './pglite-cluster.ts';
 
 // Keep numeric ids and counts as numbers, timestamps as naive UTC strings (as stored).
 pg.types.setTypeParser(20, (v) => Number(v)); // int8
@@ -67,7 +68,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   let pglite = opts.pglite;
   if (!pglite) {
-    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    if (opts.dataDir) {
+      mkdirSync(opts.dataDir, { recursive: true });
+      await seedDataDir(opts.dataDir);
+    }
     pglite = await PGlite.create({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), parsers: PGLITE_PARSERS });
   }
   const instance = pglite;

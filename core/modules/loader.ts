@@ -37,6 +37,8 @@ export interface AddonModule {
   models?: ModelDefinition[];
   /** Runs once, in the install transaction, after the addon's data files. */
   onInstall?: (env: Environment) => Promise<void>;
+  /** Runs at each upgrade of the addon, in its transaction, after the data files. */
+  onUpgrade?: (env: Environment) => Promise<void>;
   [key: string]: unknown;
 }
 
@@ -123,6 +125,8 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       const demo = isNew ? opts.demo !== false : await demoInstalled(trx, name);
       if (demo) for (const file of addon.manifest.demo) await loadDataFile(env, join(addon.path, file), { ...mode, noupdate: true });
       if (isNew && addon.module.onInstall) await addon.module.onInstall(env);
+      // Schema an addon manages itself (e.g. generated columns the ORM does not know) follows it on upgrade.
+      if (!isNew && addon.module.onUpgrade) await addon.module.onUpgrade(env);
       await trx('ir_module_module').insert({
         name, state: 'installed', latest_version: addon.manifest.version, shortdesc: addon.manifest.summary || name,
         summary: addon.manifest.summary, demo, application: addon.manifest.application,
@@ -177,11 +181,14 @@ async function bootstrapBase(trx: Knex.Transaction): Promise<void> {
 
 /** One ir.model row per model, with the XML id `<module>.model_<name>` Odoo data files use. */
 async function syncIrModel(trx: Knex.Transaction, registry: Registry): Promise<void> {
-  const existing = new Set((await trx('ir_model').select('model')).map((r: any) => r.model));
+  const existing = new Map((await trx('ir_model').select('model', 'name')).map((r: any) => [r.model, r.name]));
   for (const model of registry.all()) {
     const meta = model._meta;
     if (existing.has(meta.name)) {
-      await trx('ir_model').where({ model: meta.name }).update({ name: trx.raw(`COALESCE(name, '{}'::jsonb) || jsonb_build_object('en_US', ?::text)`, [meta.description]) });
+      // Only descriptions that changed are written: a restart sends no update.
+      const current = existing.get(meta.name);
+      const english = current && typeof current === 'object' ? (current as Record<string, string>).en_US : current;
+      if (english !== meta.description) await trx('ir_model').where({ model: meta.name }).update({ name: trx.raw(`COALESCE(name, '{}'::jsonb) || jsonb_build_object('en_US', ?::text)`, [meta.description]) });
       continue;
     }
     const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: JSON.stringify({ en_US: meta.description }), transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');

@@ -9,6 +9,7 @@ import { ValidationError, err } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess } from './field-access.ts';
+import { mapDbError } from './write.ts';
 import type { Field } from './fields/index.ts';
 import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
@@ -34,8 +35,20 @@ function aliasSequence(): () => string {
   return () => `t${++n}`;
 }
 
+interface WhereOptions { rules?: boolean; mode?: RuleMode; aliases?: () => string }
+
 /** The WHERE condition of a search on `model` as seen from `env`, for table alias `alias`. */
-export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: { rules?: boolean; mode?: RuleMode; aliases?: () => string } = {}): Promise<Sql> {
+export async function whereClause(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: WhereOptions = {}): Promise<Sql> {
+  const parts = await whereParts(env, model, domain, alias, opts);
+  return parts.rule ? and(parts.main, parts.rule.sql) : parts.main;
+}
+
+/**
+ * The search's condition in two parts: what the caller asked (`main`, with the document
+ * restriction) and the record rules (`rule`), the latter also as its top-level OR branches
+ * when it is an OR — so a limited search can run one index-friendly query per branch.
+ */
+async function whereParts(env: Environment, model: ModelClass, domain: DomainNode | unknown[], alias: string, opts: WhereOptions): Promise<{ main: Sql; rule: { sql: Sql; branches: Sql[] } | null }> {
   const aliases = opts.aliases ?? aliasSequence();
   let node = isNode(domain) ? domain : parseDomain(domain);
   if (model._meta.fields.has('active') && env.context.active_test !== false && !mentionsField(node, 'active')) {
@@ -51,14 +64,24 @@ export async function whereClause(env: Environment, model: ModelClass, domain: D
     },
   };
   let main = await compileNode(ctx, model, alias, node);
-  if (opts.rules === false || env.su) return main;
+  if (opts.rules === false || env.su) return { main, rule: null };
   if (model._meta.documentLink) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
   const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
-  if (!ruleDomain) return main;
+  if (!ruleDomain) return { main, rule: null };
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
   const suEnv = env.sudo().withContext({ active_test: false });
-  const ruleSql = await whereClause(suEnv, model, ruleDomain, alias, { rules: false, aliases });
-  return and(main, ruleSql);
+  const branchNodes = orBranches(parseDomain(ruleDomain));
+  // A branch that is always true (a technician who is also a user) lifts the restriction.
+  if (branchNodes.some((b) => b.kind === 'true')) return { main, rule: null };
+  const branches: Sql[] = [];
+  for (const b of branchNodes) branches.push(await whereClause(suEnv, model, b, alias, { rules: false, aliases }));
+  const sql = branches.length === 1 ? branches[0] : { sql: `(${branches.map((b) => b.sql).join(' OR ')})`, bindings: branches.flatMap((b) => b.bindings) };
+  return { main, rule: { sql, branches } };
+}
+
+/** The children of a (nested) OR, flattened; any other node is its own single branch. */
+function orBranches(node: DomainNode): DomainNode[] {
+  return node.kind === 'or' ? node.children.flatMap(orBranches) : [node];
 }
 
 const and = (a: Sql, b: Sql): Sql => ({ sql: `(${a.sql} AND ${b.sql})`, bindings: [...a.bindings, ...b.bindings] });
@@ -202,27 +225,75 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
 /** Like searchIds, but also selects the given stored columns (search_read in one query). */
 export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
+  const table = q(model._meta.table);
+  const hasLimit = opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown;
+  if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw err(ValidationError, 'Invalid limit %s: expected a non-negative integer', JSON.stringify(opts.limit));
+  if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw err(ValidationError, 'Invalid offset %s: expected a non-negative integer', JSON.stringify(opts.offset));
   // The caller's order goes through field access like a domain (the model's own does not).
-  const order = explicitOrder(model, opts.order);
-  if (order) await checkFieldAccess(env, model, parseOrder(model, order).map((t) => t.field.name), 'order');
-  const cond = await whereClause(env, model, domain, alias, { rules: opts.rules });
-  let sql = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${q(model._meta.table)} ${alias} WHERE ${cond.sql} ORDER BY ${orderBy(model, opts.order, alias, langOf(env))}`;
-  if (opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown) {
-    if (!Number.isInteger(opts.limit) || (opts.limit as number) < 0) throw err(ValidationError, 'Invalid limit %s: expected a non-negative integer', JSON.stringify(opts.limit));
-    // A literal: a prepared statement's plan must know it (core/db/statements.ts).
-    sql += ` LIMIT ${opts.limit}`;
+  const explicit = explicitOrder(model, opts.order);
+  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
+  const parts = await whereParts(env, model, domain, alias, { rules: opts.rules });
+  const order = orderBy(model, opts.order, alias, langOf(env));
+  const select = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${table} ${alias}`;
+  let sql: string;
+  const bindings: unknown[] = [];
+  const perBranch = !!(hasLimit && parts.rule && parts.rule.branches.length > 1);
+  if (perBranch) {
+    sql = `${select} WHERE ${alias}.id IN (${perBranchTop(parts.main, parts.rule!.branches, table, order, (opts.limit as number) + (opts.offset ?? 0), bindings)}) ORDER BY ${order}`;
+  } else {
+    const cond = parts.rule ? and(parts.main, parts.rule.sql) : parts.main;
+    sql = `${select} WHERE ${cond.sql} ORDER BY ${order}`;
+    bindings.push(...cond.bindings);
   }
-  const bindings = [...cond.bindings];
+  // A literal: a prepared statement's plan must know it (core/db/statements.ts).
+  if (hasLimit) sql += ` LIMIT ${opts.limit}`;
   if (opts.offset) {
-    if (!Number.isInteger(opts.offset) || opts.offset < 0) throw err(ValidationError, 'Invalid offset %s: expected a non-negative integer', JSON.stringify(opts.offset));
     sql += ' OFFSET ?'; // a parameter: pages do not multiply statement texts
     bindings.push(opts.offset);
   }
-  return rowsOf(await rawStatement(env.cr, sql, bindings));
+  // Per-branch searches run unnamed, so PostgreSQL plans them with the values: a generic plan
+  // only knows averages (e.g. that nearly every ticket has create_uid = 1) and may choose to
+  // walk the whole table for a user whose id is rare.
+  return runQuery(env, model, sql, bindings, { named: !perBranch });
+}
+
+/**
+ * Runs a search's statement (a named prepared statement unless `named` is false). A value the
+ * column type cannot take (a date that is no date, an empty list compared with a number) is
+ * PostgreSQL's data exception: the caller's bad input, reported as a ValidationError naming
+ * the model — never an internal error.
+ */
+export async function runQuery(env: Environment, model: ModelClass, sql: string, bindings: unknown[], opts: { named?: boolean } = {}): Promise<any[]> {
+  try {
+    return rowsOf(opts.named === false ? await env.cr.raw(sql, bindings as any[]) : await rawStatement(env.cr, sql, bindings));
+  } catch (e) {
+    throw mapDbError(e, model._meta.name);
+  }
+}
+
+/**
+ * A limited search whose record rule is an OR (a user's own tickets: reporter OR creator):
+ * the first `top` ids of each branch, each its own ordered, limited query, then merged by
+ * the caller's ORDER BY / LIMIT. Each branch can walk an index such as (partner_id, id) and
+ * stop after `top` rows, however the records are spread; one OR over the whole table leaves
+ * the planner to guess between a bitmap of both conditions and a scan of the newest ids
+ * that may have to read the whole table (when the user's records are old). Same rows, same
+ * order: the first `top` of a union are among the first `top` of its branches.
+ *
+ *   SELECT … WHERE t0.id IN ((SELECT id … WHERE main AND branch1 ORDER BY … LIMIT top)
+ *                            UNION (SELECT id … WHERE main AND branch2 ORDER BY … LIMIT top))
+ *   ORDER BY … LIMIT n
+ */
+function perBranchTop(main: Sql, branches: Sql[], table: string, order: string, top: number, bindings: unknown[]): string {
+  const queries = branches.map((b) => {
+    bindings.push(...main.bindings, ...b.bindings);
+    return `(SELECT t0.id FROM ${table} t0 WHERE ${main.sql} AND ${b.sql} ORDER BY ${order} LIMIT ${top})`;
+  });
+  return queries.join(' UNION ');
 }
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {
   const cond = await whereClause(env, model, domain, 't0', opts);
-  const rows = rowsOf(await rawStatement(env.cr, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings));
+  const rows = await runQuery(env, model, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings);
   return Number(rows[0].n);
 }

@@ -87,8 +87,12 @@ export function mapDbError(e: any, model: string): Error {
     case '23505': return err(ValidationError, 'Duplicate value on %s: %s', model, e.detail ?? e.constraint ?? 'a unique constraint is violated');
     case '23502': return err(ValidationError, "Missing required value on %s: column '%s' cannot be empty", model, e.column);
     case '23001': case '23503': return err(ValidationError, 'Invalid reference on %s: %s', model, e.detail ?? 'the referenced record does not exist');
-    case '22P02': case '22003': case '22007': case '22008': return err(ValidationError, 'Invalid value on %s: %s', model, e.message);
-    default: return e;
+    // Too deeply nested (a domain of thousands of levels): the caller's input, not a crash.
+    case '54001': return err(ValidationError, 'The request on %s is too complex: %s', model, e.message);
+    default:
+      // Class 22 is PostgreSQL's "data exception": a value the column cannot take.
+      if (typeof e?.code === 'string' && e.code.startsWith('22')) return err(ValidationError, 'Invalid value on %s: %s', model, e.message);
+      return e;
   }
 }
 

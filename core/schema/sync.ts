@@ -19,10 +19,13 @@ const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
  */
 export async function syncSchema(cr: Knex | Knex.Transaction, registry: Registry, models?: ModelClass[]): Promise<string[]> {
   const list = (models ?? registry.all()).filter((m) => !m._meta.abstract);
+  // The catalog is read once up front: a restart with nothing to change sends a handful of
+  // queries instead of one "IF NOT EXISTS" statement per index and constraint.
   const existing = await tableColumns(cr);
   migrated.length = 0;
-  for (const model of list) await syncTable(cr, model, existing);
-  for (const model of list) await syncForeignKeys(cr, registry, model);
+  const catalog = await catalogNames(cr);
+  for (const model of list) await syncTable(cr, model, existing, catalog.indexes);
+  for (const model of list) await syncForeignKeys(cr, registry, model, catalog.foreignKeys);
   for (const model of list) await syncRelations(cr, registry, model, existing);
   for (const model of list) if (model._meta.groupCounts.length || existing.has(countsTable(model))) await syncGroupCounts(cr, model);
   return [...migrated];
@@ -55,12 +58,25 @@ async function migrateToTranslated(cr: Knex | Knex.Transaction, table: string, f
   migrated.push(`${table}.${field.name}`);
 }
 
+/** Names of the indexes and foreign-key constraints of the current schema. */
+async function catalogNames(cr: Knex | Knex.Transaction): Promise<{ indexes: Set<string>; foreignKeys: Set<string> }> {
+  // Foreign keys are named per table: `table/constraint`.
+  const rows = rowsOf(await cr.raw(
+    `SELECT 'i' AS kind, indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema()
+     UNION ALL
+     SELECT 'f', conrelid::regclass::text || '/' || conname FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace`));
+  const indexes = new Set<string>();
+  const foreignKeys = new Set<string>();
+  for (const r of rows) (r.kind === 'i' ? indexes : foreignKeys).add(r.name);
+  return { indexes, foreignKeys };
+}
+
 function columnDdl(field: Field): string | null {
   if (isTranslated(field)) return 'jsonb';
   return FIELD_TYPES[field.type].columnType(field);
 }
 
-async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existing: Map<string, Set<string>>): Promise<void> {
+async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existing: Map<string, Set<string>>, indexes: Set<string>): Promise<void> {
   const { table, fields } = model._meta;
   const columns = [...fields.values()].filter((f) => f.stored && f.name !== 'id');
   if (!existing.has(table)) {
@@ -80,23 +96,29 @@ async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existin
   }
   for (const field of columns) {
     const wantIndex = field.index || field.type === 'many2one' && field.index !== false;
-    if (field.unique) await cr.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${q(`${table}_${field.name}_uniq`)} ON ${q(table)} (${q(field.name)})`);
-    else if (wantIndex) await cr.raw(`CREATE INDEX IF NOT EXISTS ${q(`${table}_${field.name}_index`)} ON ${q(table)} (${q(field.name)})`);
+    const name = field.unique ? `${table}_${field.name}_uniq` : `${table}_${field.name}_index`;
+    if ((!field.unique && !wantIndex) || indexes.has(indexName(name))) continue;
+    await cr.raw(`CREATE ${field.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(name)} ON ${q(table)} (${q(field.name)})`);
+    indexes.add(indexName(name));
   }
 }
 
-async function syncForeignKeys(cr: Knex | Knex.Transaction, registry: Registry, model: ModelClass): Promise<void> {
+/** PostgreSQL truncates identifiers to 63 bytes: the name it stores for `name`. */
+function indexName(name: string): string {
+  return Buffer.byteLength(name) <= 63 ? name : Buffer.from(name).subarray(0, 63).toString();
+}
+
+async function syncForeignKeys(cr: Knex | Knex.Transaction, registry: Registry, model: ModelClass, existing: Set<string>): Promise<void> {
   const { table, fields } = model._meta;
-  const existing = new Set(rowsOf(await cr.raw(
-    `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'f'`, [table])).map((r: any) => r.conname));
   for (const field of fields.values()) {
     if (field.type !== 'many2one' || !field.stored) continue;
     const comodel = registry.get(field.comodel!)!;
     if (comodel._meta.abstract) continue;
     const name = `${table}_${field.name}_fkey`.slice(0, 63);
-    if (existing.has(name)) continue;
+    if (existing.has(`${table}/${name}`)) continue;
     const ondelete = (field.ondelete ?? 'set null').toUpperCase();
     await cr.raw(`ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(field.name)}) REFERENCES ${q(comodel._meta.table)} (id) ON DELETE ${ondelete}`);
+    existing.add(`${table}/${name}`);
   }
 }
 

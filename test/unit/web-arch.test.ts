@@ -125,6 +125,17 @@ test('an arch readonly/required overrides the field flag; locked forces read-onl
   t.deepEqual(fieldNodeState({ name: 'user_id', domain: "[('id', '!=', uid)]" }, FIELDS.user_id, scope).domain, [['id', '!=', 7]]);
 });
 
+test("without write access only fields the arch's readonly modifier makes editable stay editable", (t) => {
+  const closed = scopeOf({ state: 'closed' });
+  const open = scopeOf({ state: 'open' });
+  const rating = { name: 'subject', readonly: "state != 'closed'" };
+  t.false(fieldNodeState(rating, FIELDS.subject, closed, 'unless-granted').readonly, 'granted by the modifier for this record');
+  t.true(fieldNodeState(rating, FIELDS.subject, open, 'unless-granted').readonly, 'the same modifier says readonly here');
+  t.true(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'unless-granted').readonly, 'no modifier: the model right decides');
+  t.true(fieldNodeState(rating, FIELDS.subject, closed, 'all').readonly);
+  t.false(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'none').readonly);
+});
+
 test('action domains and contexts evaluate with uid, context and date helpers', (t) => {
   const now = () => new Date(2026, 10, 26, 15, 30, 0);
   const scope = baseScope({ ...ctx, default_x: 1 }, now);
@@ -506,4 +517,16 @@ test('the web client page loads the bundle and carries the CSRF token', (t) => {
   t.regex(page, /<link rel="stylesheet" href="\/web\/static\/dist\/main\.css\?v=42">/);
   t.regex(page, /<meta name="csrf-token" content="abc">/);
   t.regex(page, /<title>Helpdesk &lt;ERP&gt;<\/title>/);
+});
+
+test('kanban on_drop: the target column names a method, or one per source column; elsewhere no action', async (t) => {
+  const { parseDropActions, dropMethod } = await import('../../addons/web/static/src/kanban-drop.ts');
+  const actions = parseDropActions("{'open': {'new': 'action_open', 'closed': 'action_reopen'}, 'closed': 'action_solve_wizard'}")!;
+  t.is(dropMethod(actions, 'new', 'open'), 'action_open');
+  t.is(dropMethod(actions, 'closed', 'open'), 'action_reopen');
+  t.is(dropMethod(actions, 'pending', 'open'), null, 'no method from that column');
+  t.is(dropMethod(actions, 'open', 'closed'), 'action_solve_wizard');
+  t.is(dropMethod(actions, 'open', 'new'), null, 'no entry for the target');
+  t.is(parseDropActions(undefined), null);
+  t.is(parseDropActions("['not', 'a', 'dict']"), null);
 });

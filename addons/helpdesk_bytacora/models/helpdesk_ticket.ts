@@ -241,7 +241,10 @@ export const HelpdeskTicket = model((Base) => {
     if (techPartner && technician !== env.uid) {
       const tenv = await this._partnerEnv(techPartner);
       const body = `<p>${escapeHtml(_t(tenv, 'New ticket %s assigned to you: %s', t.number, t.subject))}</p>`;
-      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true });
+      // An internal note: staff who filed the ticket sign it; a reporter (who may not even see
+      // notes) did not assign anyone, the category did, so the system signs it.
+      const author = isStaff(await helpdeskRole(env)) ? false : root;
+      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true, authorId: author || undefined });
     }
   }
 
@@ -405,7 +408,8 @@ export const HelpdeskTicket = model((Base) => {
     for (const t of tickets) {
       if (m2oId(t.user_id) === uid) throw new UserError(_t(this.env, 'Ticket %s is already assigned to %s.', t.number, user.name));
     }
-    await this.sudo().write({ user_id: uid });
+    // The note below says who had it and who has it now: no second, tracked note for the same change.
+    await this.sudo().withContext({ mail_notrack: true }).write({ user_id: uid });
     await (this.sudo() as any).message_subscribe([Number(user.partner_id)]);
     for (const t of tickets) {
       const previous = Array.isArray(t.user_id) ? t.user_id[1] : _t(this.env, 'nobody');

@@ -136,6 +136,14 @@ function inCondition(c: string, field: Field, values: unknown[], negate = false)
 
 /** `expr` replaces the column (a translated value read in the user's language). */
 export function scalarLeaf(alias: string, field: Field, op: string, value: unknown, expr?: string): Sql {
+  // Odoo: ('f', '=', [a, b]) means 'in' (and '!=' 'not in'); other operators take one value.
+  if (Array.isArray(value) && (op === '=' || op === '!=')) op = op === '=' ? 'in' : 'not in';
+  const values = op === 'in' || op === 'not in' ? (Array.isArray(value) ? value : [value]) : [value];
+  for (const v of values) {
+    if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+      throw err(ValidationError, "Invalid value %s for operator '%s' on field '%s' in domain", JSON.stringify(value), op, field.name);
+    }
+  }
   const c = expr ?? col(alias, field.name);
   const cast = field.type === 'date' || field.type === 'datetime' ? `${c}::text` : c;
   switch (op) {
