@@ -22,7 +22,7 @@ import schedule from 'node-schedule';
 import type { Knex } from 'knex';
 import type { App } from '../app.ts';
 import { evaluate } from '../data/literal-eval.ts';
-import { AccessError, isExposedError, MissingError, UserError, ValidationError } from '../errors.ts';
+import { AccessError, isExposedError, MissingError, UserError, ValidationError, err } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { Environment, rowsOf } from '../orm/environment.ts';
 import { formatDatetime, parseDatetime } from '../orm/fields/index.ts';
@@ -131,15 +131,15 @@ function toJob(r: any): CronJob {
 export async function executeJob(cr: Knex.Transaction, registry: Registry, job: CronJob, occurrence: string = job.nextcall): Promise<{ ok: true; env: Environment } | { ok: false; error: unknown }> {
   try {
     const cls = registry.get(job.model);
-    if (!cls) throw new MissingError(`Scheduled action '${job.name}': model '${job.model}' is not loaded`);
+    if (!cls) throw err(MissingError, "Scheduled action '%s': model '%s' is not loaded", job.name, job.model);
     const method = job.method?.trim();
-    if (!method || method.startsWith('_')) throw new AccessError(`Scheduled action '${job.name}': private methods (such as ${method}) cannot be scheduled`);
+    if (!method || method.startsWith('_')) throw err(AccessError, "Scheduled action '%s': private methods (such as %s) cannot be scheduled", job.name, method);
     if (!cronMethods(cls).has(method) || typeof (cls.prototype as any)[method] !== 'function') {
-      throw new UserError(`Scheduled action '${job.name}': ${job.model}.${method}() does not exist or is not declared in _rpc or _cron`);
+      throw err(UserError, "Scheduled action '%s': %s.%s() does not exist or is not declared in _rpc or _cron", job.name, job.model, method);
     }
     const args = parseCronArgs(job.args);
     const user = await cr('res_users').where({ id: job.user_id }).first('lang', 'tz');
-    if (!user) throw new MissingError(`Scheduled action '${job.name}': user ${job.user_id} does not exist`);
+    if (!user) throw err(MissingError, "Scheduled action '%s': user %s does not exist", job.name, job.user_id);
     let env: Environment | undefined;
     await cr.transaction(async (sp) => {
       env = new Environment({
@@ -190,7 +190,7 @@ export async function processNextJob(app: App, opts: SchedulerOptions = {}): Pro
       const type = job.interval_type as IntervalType;
       const vals: Record<string, unknown> = { write_date: formatDatetime(now) };
       if (!Number.isInteger(job.interval_number) || job.interval_number < 1 || !(type in UNIT_MS || type === 'months')) {
-        const error = new ValidationError(`Scheduled action '${job.name}': invalid interval ${job.interval_number} ${job.interval_type}; the job was deactivated`);
+        const error = err(ValidationError, "Scheduled action '%s': invalid interval %s %s; the job was deactivated", job.name, job.interval_number, job.interval_type);
         logger.error(error.message);
         await storeFailure(trx, job, error);
         await trx('ir_cron').where({ id: job.id }).update({ active: false });
@@ -246,7 +246,7 @@ async function cronId(cr: Knex | Knex.Transaction, ref: string | number): Promis
   if (typeof ref === 'number' || /^\d+$/.test(String(ref))) return Number(ref);
   const [module, name] = [String(ref).slice(0, String(ref).indexOf('.')), String(ref).slice(String(ref).indexOf('.') + 1)];
   const row = await cr('ir_model_data').where({ module, name, model: 'ir.cron' }).first('res_id');
-  if (!String(ref).includes('.') || !row) throw new MissingError(`Scheduled action '${ref}' not found (give its id or XML id, e.g. module.cron_name)`);
+  if (!String(ref).includes('.') || !row) throw err(MissingError, "Scheduled action '%s' not found (give its id or XML id, e.g. module.cron_name)", ref);
   return Number(row.res_id);
 }
 
@@ -258,7 +258,7 @@ async function lockJob(cr: Knex.Transaction, id: number): Promise<CronJob> {
     if (err?.code === '55P03') throw new UserError('This scheduled action is running right now; try again in a moment.');
     throw err;
   }
-  if (!rows.length) throw new MissingError(`Scheduled action ${id} does not exist`);
+  if (!rows.length) throw err(MissingError, 'Scheduled action %s does not exist', id);
   return toJob(rows[0]);
 }
 

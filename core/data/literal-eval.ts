@@ -11,7 +11,7 @@
  *
  *   source ──tokenize──▶ Token[] ──parse──▶ Expr ──evaluate(scope)──▶ value
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 
 /** The AST produced by {@link parseExpression}; mirrors Python's `ast` node kinds. */
 export type Expr =
@@ -49,7 +49,7 @@ const ESCAPES = new Map(Object.entries({
 const HEX_ESCAPES = new Map([['x', 2], ['u', 4], ['U', 8]]);
 
 function syntaxError(src: string, pos: number, message: string): ValidationError {
-  return new ValidationError(`Syntax error at column ${pos + 1} in ${JSON.stringify(src)}: ${message}`);
+  return err(ValidationError, 'Syntax error at column %s in %s: %s', pos + 1, JSON.stringify(src), message);
 }
 
 function tokenize(src: string): Token[] {
@@ -285,12 +285,12 @@ class Parser {
 
 /** Parses a Python expression into an {@link Expr}; throws ValidationError on bad syntax. */
 export function parseExpression(src: string): Expr {
-  if (typeof src !== 'string') throw new ValidationError(`Expression must be a string, got ${typeof src}`);
+  if (typeof src !== 'string') throw err(ValidationError, 'Expression must be a string, got %s', typeof src);
   try {
     return new Parser(src, tokenize(src)).parseAll();
-  } catch (err) {
-    if (err instanceof RangeError) throw new ValidationError(`Expression is nested too deeply: ${src.slice(0, 80)}…`);
-    throw err;
+  } catch (e) {
+    if (e instanceof RangeError) throw err(ValidationError, 'Expression is nested too deeply: %s…', src.slice(0, 80));
+    throw e;
   }
 }
 
@@ -355,7 +355,7 @@ function lookupName(name: string, scope: Record<string, unknown>): unknown {
   for (let layer: object | null = scope; layer && layer !== Object.prototype; layer = Object.getPrototypeOf(layer)) {
     if (Object.prototype.hasOwnProperty.call(layer, name)) return scope[name] ?? null;
   }
-  throw new ValidationError(`name '${name}' is not defined`);
+  throw err(ValidationError, "name '%s' is not defined", name);
 }
 
 function buildDict(entries: Array<[Expr, Expr]>, scope: Record<string, unknown>): Record<string, unknown> {
@@ -363,7 +363,7 @@ function buildDict(entries: Array<[Expr, Expr]>, scope: Record<string, unknown>)
   for (const [keyExpr, valueExpr] of entries) {
     const key = evalNode(keyExpr, scope);
     if (typeof key !== 'string' && typeof key !== 'number') {
-      throw new ValidationError(`dict keys must be strings or numbers, got ${pyType(key)}`);
+      throw err(ValidationError, 'dict keys must be strings or numbers, got %s', pyType(key));
     }
     Object.defineProperty(result, String(key), { value: evalNode(valueExpr, scope), enumerable: true, writable: true, configurable: true });
   }
@@ -382,26 +382,26 @@ function getAttribute(obj: unknown, name: string): unknown {
   if (name === 'get' && isPlainObject(obj)) {
     return (key: unknown, fallback: unknown = null) => (hasKey(obj, key) ? obj[String(key)] ?? null : fallback);
   }
-  throw new ValidationError(`'${pyType(obj)}' object has no attribute '${name}'`);
+  throw err(ValidationError, "'%s' object has no attribute '%s'", pyType(obj), name);
 }
 
 function getItem(obj: unknown, index: unknown): unknown {
   if (Array.isArray(obj) || typeof obj === 'string') {
-    if (typeof index !== 'number' || !Number.isInteger(index)) throw new ValidationError(`${pyType(obj)} indices must be integers, not ${pyType(index)}`);
+    if (typeof index !== 'number' || !Number.isInteger(index)) throw err(ValidationError, '%s indices must be integers, not %s', pyType(obj), pyType(index));
     const i = index < 0 ? obj.length + index : index;
-    if (i < 0 || i >= obj.length) throw new ValidationError(`${pyType(obj)} index out of range`);
+    if (i < 0 || i >= obj.length) throw err(ValidationError, '%s index out of range', pyType(obj));
     return obj[i];
   }
   if (isPlainObject(obj)) {
-    if (!hasKey(obj, index)) throw new ValidationError(`KeyError: ${repr(index)}`);
+    if (!hasKey(obj, index)) throw err(ValidationError, 'KeyError: %s', repr(index));
     return obj[String(index)] ?? null;
   }
-  throw new ValidationError(`'${pyType(obj)}' object is not subscriptable`);
+  throw err(ValidationError, "'%s' object is not subscriptable", pyType(obj));
 }
 
 function callFunction(node: Extract<Expr, { type: 'call' }>, scope: Record<string, unknown>): unknown {
   const fn = evalNode(node.callee, scope);
-  if (typeof fn !== 'function') throw new ValidationError(`'${pyType(fn)}' object is not callable`);
+  if (typeof fn !== 'function') throw err(ValidationError, "'%s' object is not callable", pyType(fn));
   const args = node.args.map((arg) => evalNode(arg, scope));
   if (node.kwargs.length) args.push(Object.fromEntries(node.kwargs.map(([k, v]) => [k, evalNode(v, scope)])));
   return fn(...args) ?? null;
@@ -409,7 +409,7 @@ function callFunction(node: Extract<Expr, { type: 'call' }>, scope: Record<strin
 
 function unary(op: '-' | '+' | 'not', value: unknown): unknown {
   if (op === 'not') return !pythonTruthy(value);
-  if (!isNumeric(value)) throw new ValidationError(`bad operand type for unary ${op}: '${pyType(value)}'`);
+  if (!isNumeric(value)) throw err(ValidationError, "bad operand type for unary %s: '%s'", op, pyType(value));
   return op === '-' ? -value : Number(value);
 }
 
@@ -423,7 +423,7 @@ function arithmetic(op: ArithOp, a: unknown, b: unknown): unknown {
   if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (op === '*' && typeof a === 'string' && Number.isInteger(b)) return a.repeat(Math.max(0, b as number));
   if (!isNumeric(a) || !isNumeric(b)) {
-    throw new ValidationError(`unsupported operand type(s) for ${op}: '${pyType(a)}' and '${pyType(b)}'`);
+    throw err(ValidationError, "unsupported operand type(s) for %s: '%s' and '%s'", op, pyType(a), pyType(b));
   }
   if ((op === '/' || op === '//' || op === '%') && Number(b) === 0) throw new ValidationError('division by zero');
   return ARITHMETIC[op](Number(a), Number(b));
@@ -472,11 +472,11 @@ export function pyEquals(a: unknown, b: unknown): boolean {
 function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
   if (typeof container === 'string') {
-    if (typeof item !== 'string') throw new ValidationError(`'in <string>' requires string as left operand, not ${pyType(item)}`);
+    if (typeof item !== 'string') throw err(ValidationError, "'in <string>' requires string as left operand, not %s", pyType(item));
     return container.includes(item);
   }
   if (isPlainObject(container)) return hasKey(container, item);
-  throw new ValidationError(`argument of type '${pyType(container)}' is not iterable`);
+  throw err(ValidationError, "argument of type '%s' is not iterable", pyType(container));
 }
 
 const ORDERINGS: Record<string, (sign: number) => boolean> = {
@@ -493,7 +493,7 @@ function orderSign(op: CompareOp, a: unknown, b: unknown): number {
     }
     return Math.sign(a.length - b.length);
   }
-  throw new ValidationError(`'${op}' not supported between instances of '${pyType(a)}' and '${pyType(b)}'`);
+  throw err(ValidationError, "'%s' not supported between instances of '%s' and '%s'", op, pyType(a), pyType(b));
 }
 
 function isNumeric(v: unknown): v is number | boolean {

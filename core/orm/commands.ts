@@ -4,7 +4,7 @@
  *   [4, id] link          [5] unlink all          [6, 0, ids] replace
  * A plain list of ids is accepted as [6, 0, ids].
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import type { Field } from './fields/index.ts';
 import { q } from './domain/compile.ts';
 import { rowsOf } from './environment.ts';
@@ -14,11 +14,11 @@ export type Command = [number, number?, unknown?];
 
 export function normalizeCommands(field: Field, value: unknown): Command[] {
   if (value === false || value === null) return [[5]];
-  if (!Array.isArray(value)) throw new ValidationError(`Wrong value for ${field.modelName}.${field.name}: expected a list of commands or ids`);
+  if (!Array.isArray(value)) throw err(ValidationError, 'Wrong value for %s.%s: expected a list of commands or ids', field.modelName, field.name);
   if (value.every((v) => typeof v === 'number')) return [[6, 0, value]];
   return value.map((cmd, i) => {
     if (!Array.isArray(cmd) || typeof cmd[0] !== 'number' || cmd[0] < 0 || cmd[0] > 6) {
-      throw new ValidationError(`Wrong command #${i} for ${field.modelName}.${field.name}: ${JSON.stringify(cmd)}`);
+      throw err(ValidationError, 'Wrong command #%s for %s.%s: %s', i, field.modelName, field.name, JSON.stringify(cmd));
     }
     return cmd as Command;
   });

@@ -5,7 +5,7 @@
  * transaction (the user's groups) live here.
  */
 import type { Knex } from 'knex';
-import { MissingError } from '../errors.ts';
+import { MissingError, err } from '../errors.ts';
 import type { Model } from './model.ts';
 import type { Registry } from './registry.ts';
 
@@ -51,7 +51,7 @@ export class Environment {
   /** An empty recordset of `name`. */
   model<T extends Model = Model>(name: string): T {
     const cls = this.registry.get(name);
-    if (!cls) throw new MissingError(`Model '${name}' does not exist`);
+    if (!cls) throw err(MissingError, "Model '%s' does not exist", name);
     return new cls(this, []) as T;
   }
 
@@ -104,18 +104,18 @@ export class Environment {
   /** Resolves `module.name` to its record, or throws MissingError. */
   async ref<T extends Model = Model>(xmlid: string): Promise<T> {
     const found = await this.xmlidLookup(xmlid);
-    if (!found) throw new MissingError(`External ID not found: ${xmlid}`);
+    if (!found) throw err(MissingError, 'External ID not found: %s', xmlid);
     return this.model<T>(found.model).browse([found.id]) as T;
   }
   async refId(xmlid: string): Promise<number> {
     const found = await this.xmlidLookup(xmlid);
-    if (!found) throw new MissingError(`External ID not found: ${xmlid}`);
+    if (!found) throw err(MissingError, 'External ID not found: %s', xmlid);
     return found.id;
   }
   async xmlidLookup(xmlid: string): Promise<{ model: string; id: number } | null> {
     if (this.shared.xmlids.has(xmlid)) return this.shared.xmlids.get(xmlid)!;
     const dot = xmlid.indexOf('.');
-    if (dot < 0) throw new MissingError(`External ID '${xmlid}' must be of the form module.name`);
+    if (dot < 0) throw err(MissingError, "External ID '%s' must be of the form module.name", xmlid);
     const row = await this.cr('ir_model_data').where({ module: xmlid.slice(0, dot), name: xmlid.slice(dot + 1) }).first('model', 'res_id');
     const found = row ? { model: row.model as string, id: Number(row.res_id) } : null;
     if (found) this.shared.xmlids.set(xmlid, found);

@@ -6,7 +6,7 @@
  * names of the linked records the user may read. Every field of every path goes through
  * field-access.ts first ('export'), and values are read as the user.
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import { checkFieldAccess } from './field-access.ts';
 import type { Model } from './model.ts';
 
@@ -17,17 +17,17 @@ interface ExportPath {
 }
 
 function parsePath(model: Model, raw: unknown): ExportPath {
-  if (typeof raw !== 'string' || !raw.trim()) throw new ValidationError(`Invalid export path ${JSON.stringify(raw)} on model '${model._meta.name}': expected a field path such as 'partner_id/name'`);
+  if (typeof raw !== 'string' || !raw.trim()) throw err(ValidationError, "Invalid export path %s on model '%s': expected a field path such as 'partner_id/name'", JSON.stringify(raw), model._meta.name);
   const segments = raw.trim().split('/');
   const last = segments[segments.length - 1];
   const tail = last === '.id' ? 'db_id' : last === 'id' ? 'xml_id' : null;
   const fields = tail ? segments.slice(0, -1) : segments;
-  if (fields.some((f) => !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(f))) throw new ValidationError(`Invalid export path '${raw}' on model '${model._meta.name}'`);
+  if (fields.some((f) => !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(f))) throw err(ValidationError, "Invalid export path '%s' on model '%s'", raw, model._meta.name);
   return { fields, tail };
 }
 
 export async function exportRows(records: Model, paths: unknown): Promise<unknown[][]> {
-  if (!Array.isArray(paths) || !paths.length) throw new ValidationError(`export_data of '${records._meta.name}' expects a non-empty list of field paths`);
+  if (!Array.isArray(paths) || !paths.length) throw err(ValidationError, "export_data of '%s' expects a non-empty list of field paths", records._meta.name);
   const parsed = paths.map((p) => parsePath(records, p));
   await checkFieldAccess(records.env, records.constructor as typeof Model, parsed.filter((p) => p.fields.length).map((p) => p.fields.join('.')), 'export');
   for (const p of parsed) {
@@ -38,7 +38,7 @@ export async function exportRows(records: Model, paths: unknown): Promise<unknow
       field = model._meta.fields.get(name)!;
       model = model._registry.get(field.comodel ?? '') ?? model;
     }
-    if (!field!.comodel) throw new ValidationError(`Invalid export path '${p.fields.join('/')}/${p.tail === 'db_id' ? '.id' : 'id'}' on model '${records._meta.name}': '${field!.name}' is not relational`);
+    if (!field!.comodel) throw err(ValidationError, "Invalid export path '%s/%s' on model '%s': '%s' is not relational", p.fields.join('/'), p.tail === 'db_id' ? '.id' : 'id', records._meta.name, field!.name);
   }
   const columns = await Promise.all(parsed.map((p) => valuesAt(records, p.fields, p.tail)));
   return records.ids.map((id) => columns.map((col) => col.get(id) ?? false));

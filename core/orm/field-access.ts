@@ -44,9 +44,9 @@ export async function checkFieldAccess(env: Environment, model: ModelClass, path
     return hasFieldGroups(field.groups, isMember);
   };
   const walk = async (current: ModelClass, path: string[], depth: number): Promise<void> => {
-    if (depth > 16) throw new ValidationError(`Field path too deep on model '${current._meta.name}'`);
+    if (depth > 16) throw err(ValidationError, "Field path too deep on model '%s'", current._meta.name);
     const field = current._meta.fields.get(path[0]);
-    if (!field) throw new ValidationError(`Invalid field '${path[0]}' on model '${current._meta.name}'`);
+    if (!field) throw err(ValidationError, "Invalid field '%s' on model '%s'", path[0], current._meta.name);
     if (field.writeOnly && REVEALING.has(use)) {
       throw err(AccessError, "The field '%s' of '%s' (%s) never leaves the server: it cannot be used to %s.", field.name, current._meta.description, current._meta.name, USE_VERBS[use]);
     }
@@ -56,7 +56,7 @@ export async function checkFieldAccess(env: Environment, model: ModelClass, path
     if (field.related) await walk(current, field.related.split('.'), depth + 1);
     if (path.length > 1) {
       const comodel = field.comodel ? current._registry.get(field.comodel) : undefined;
-      if (!comodel) throw new ValidationError(`Field '${field.name}' of '${current._meta.name}' is not relational: cannot follow '${path.join('.')}'`);
+      if (!comodel) throw err(ValidationError, "Field '%s' of '%s' is not relational: cannot follow '%s'", field.name, current._meta.name, path.join('.'));
       await walk(comodel, path.slice(1), depth + 1);
     }
   };

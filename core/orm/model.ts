@@ -109,7 +109,7 @@ export class Model {
     const list = (Array.isArray(ids) ? ids : [ids]).map((i) => {
       const n = Number(i);
       // Ids are PostgreSQL integers: a larger number cannot name a record.
-      if (!Number.isInteger(n) || n <= 0 || n > 2147483647) throw new ValidationError(`Invalid record id ${JSON.stringify(i)} for model '${this._meta.name}'`);
+      if (!Number.isInteger(n) || n <= 0 || n > 2147483647) throw err(ValidationError, "Invalid record id %s for model '%s'", JSON.stringify(i), this._meta.name);
       return n;
     });
     return new (this.constructor as any)(this.env, [...new Set(list)]);
@@ -124,7 +124,7 @@ export class Model {
     return this.withEnv(this.env.withContext(ctx));
   }
   ensureOne(): this {
-    if (this.ids.length !== 1) throw new ValidationError(`Expected a single ${this._meta.name} record, got ${this.ids.length}`);
+    if (this.ids.length !== 1) throw err(ValidationError, 'Expected a single %s record, got %s', this._meta.name, this.ids.length);
     return this;
   }
   /** Reads one field of a single record. */
@@ -144,7 +144,7 @@ export class Model {
   // ── access ──────────────────────────────────────────────────────────────────────
   /** Odoo's check_access_rights: model-level permission for `operation`. */
   async check_access_rights(operation: AccessMode, raise_exception = true): Promise<boolean> {
-    if (!['read', 'write', 'create', 'unlink'].includes(operation)) throw new ValidationError(`Invalid operation '${operation}': expected read, write, create or unlink`);
+    if (!['read', 'write', 'create', 'unlink'].includes(operation)) throw err(ValidationError, "Invalid operation '%s': expected read, write, create or unlink", operation);
     if (this.env.su) return true;
     const ok = hasModelAccess(await accessLines(this.env), this._meta.name, operation, await this.env.groupIds());
     if (!ok && raise_exception) {
@@ -184,9 +184,9 @@ export class Model {
       return (await visibleFields(this.env, model)).map((f) => f.name);
     }
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
-      throw new ValidationError(`Expected a list of field names of '${this._meta.name}', got ${JSON.stringify(names)}`);
+      throw err(ValidationError, "Expected a list of field names of '%s', got %s", this._meta.name, JSON.stringify(names));
     }
-    for (const n of names) if (!this._meta.fields.has(n)) throw new ValidationError(`Invalid field '${n}' on model '${this._meta.name}'`);
+    for (const n of names) if (!this._meta.fields.has(n)) throw err(ValidationError, "Invalid field '%s' on model '%s'", n, this._meta.name);
     await checkFieldAccess(this.env, model, names, use);
     return [...new Set(names as string[])];
   }
@@ -194,7 +194,7 @@ export class Model {
   // ── CRUD ────────────────────────────────────────────────────────────────────────
   async create(vals_list: Vals | Vals[]): Promise<this> {
     const list = Array.isArray(vals_list) ? vals_list : [vals_list];
-    for (const vals of list) if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw new ValidationError(`create() of ${this._meta.name} expects a dictionary of values, got ${JSON.stringify(vals)}`);
+    for (const vals of list) if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw err(ValidationError, 'create() of %s expects a dictionary of values, got %s', this._meta.name, JSON.stringify(vals));
     await this.check_access_rights('create');
     await this.checkFieldAccess([...new Set(list.flatMap((vals) => Object.keys(vals)))], 'write');
     const ids = await createRecords(this, list);
@@ -205,7 +205,7 @@ export class Model {
 
   async read(fields?: string[] | null): Promise<WireRecord[]> {
     if (fields !== undefined && fields !== null && fields !== false as unknown && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
-      throw new ValidationError(`read() expects a list of field names, got ${JSON.stringify(fields)}`);
+      throw err(ValidationError, 'read() expects a list of field names, got %s', JSON.stringify(fields));
     }
     await this.check_access_rights('read');
     const names = await this.checkFieldAccess(fields, 'read');
@@ -214,7 +214,7 @@ export class Model {
   }
 
   async write(vals: Vals): Promise<true> {
-    if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw new ValidationError(`write() of ${this._meta.name} expects a dictionary of values, got ${JSON.stringify(vals)}`);
+    if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw err(ValidationError, 'write() of %s expects a dictionary of values, got %s', this._meta.name, JSON.stringify(vals));
     if (!this.ids.length) return true;
     await this.check_access_rights('write');
     await this.checkFieldAccess(Object.keys(vals), 'write');
@@ -313,7 +313,7 @@ export class Model {
   }
   async name_create(name: string): Promise<[number, string]> {
     const rec = this._meta.recName;
-    if (!rec) throw new UserError(`Cannot create a ${this._meta.description} record from a name: the model has no name field.`);
+    if (!rec) throw err(UserError, 'Cannot create a %s record from a name: the model has no name field.', this._meta.description);
     const created = await this.create({ [rec]: name });
     const names = await created._displayNames();
     return [created.ids[0], names.get(created.ids[0]) ?? name];

@@ -4,7 +4,7 @@
  * one dict per group with the group value ([id, name] for many2one, a label for dates),
  * `<groupby>_count` (lazy) or `__count`, `__domain` to open the group, and aggregates.
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import { q } from './domain/compile.ts';
 import { andDomains } from './domain/index.ts';
 import { FIELD_TYPES, type Field } from './fields/index.ts';
@@ -30,12 +30,12 @@ interface GroupSpec { spec: string; field: Field; granularity?: Granularity }
 function parseGroupby(model: ModelClass, spec: string): GroupSpec {
   const [name, gran] = spec.split(':');
   const field = model._meta.fields.get(name);
-  if (!field) throw new ValidationError(`Invalid groupby: unknown field '${name}' on model '${model._meta.name}'`);
-  if (!field.stored || field.type === 'one2many' || field.type === 'binary') throw new ValidationError(`Invalid groupby: field '${name}' of '${model._meta.name}' cannot be grouped`);
-  if (field.type === 'many2many') throw new ValidationError(`Invalid groupby: grouping by many2many field '${name}' is not supported`);
+  if (!field) throw err(ValidationError, "Invalid groupby: unknown field '%s' on model '%s'", name, model._meta.name);
+  if (!field.stored || field.type === 'one2many' || field.type === 'binary') throw err(ValidationError, "Invalid groupby: field '%s' of '%s' cannot be grouped", name, model._meta.name);
+  if (field.type === 'many2many') throw err(ValidationError, "Invalid groupby: grouping by many2many field '%s' is not supported", name);
   if (gran !== undefined) {
-    if (field.type !== 'date' && field.type !== 'datetime') throw new ValidationError(`Invalid groupby '${spec}': granularity needs a date field`);
-    if (!(GRANULARITIES as readonly string[]).includes(gran)) throw new ValidationError(`Invalid groupby '${spec}': granularity must be one of ${GRANULARITIES.join(', ')}`);
+    if (field.type !== 'date' && field.type !== 'datetime') throw err(ValidationError, "Invalid groupby '%s': granularity needs a date field", spec);
+    if (!(GRANULARITIES as readonly string[]).includes(gran)) throw err(ValidationError, "Invalid groupby '%s': granularity must be one of %s", spec, GRANULARITIES.join(', '));
   }
   return { spec, field, granularity: (gran as Granularity) ?? (field.type === 'date' || field.type === 'datetime' ? 'month' : undefined) };
 }
@@ -47,8 +47,8 @@ function groupExpr(g: GroupSpec): string {
 
 export async function readGroup(records: Model, domain: unknown[], fields: string[], groupby: string[], opts: ReadGroupOptions): Promise<Record<string, unknown>[]> {
   const model = records.constructor as ModelClass;
-  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')) throw new ValidationError(`read_group of '${model._meta.name}' expects a list of field specifications, got ${JSON.stringify(fields)}`);
-  if (!Array.isArray(groupby) || groupby.some((g) => typeof g !== 'string')) throw new ValidationError(`read_group of '${model._meta.name}' expects a group-by field or a list of them, got ${JSON.stringify(groupby)}`);
+  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')) throw err(ValidationError, "read_group of '%s' expects a list of field specifications, got %s", model._meta.name, JSON.stringify(fields));
+  if (!Array.isArray(groupby) || groupby.some((g) => typeof g !== 'string')) throw err(ValidationError, "read_group of '%s' expects a group-by field or a list of them, got %s", model._meta.name, JSON.stringify(groupby));
   // Every group-by is checked, also those a lazy read_group leaves for the next level.
   const allSpecs = groupby.map((g) => parseGroupby(model, g));
   await checkFieldAccess(records.env, model, allSpecs.map((s) => s.field.name), 'group');
@@ -56,17 +56,17 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   const aggregates: Array<{ name: string; sql: string }> = [];
   for (const f of fields) {
     const m = /^(\w+)(?::(\w+))?(?:\((\w+)\))?$/.exec(f.trim());
-    if (!m) throw new ValidationError(`Invalid aggregate specification '${f}'`);
+    if (!m) throw err(ValidationError, "Invalid aggregate specification '%s'", f);
     const [, name, agg1, agg2] = m;
     if (name === '__count') continue;
     const field = model._meta.fields.get(agg2 ? agg2 : name);
-    if (!field) throw new ValidationError(`Invalid field '${agg2 ?? name}' on model '${model._meta.name}' in read_group`);
+    if (!field) throw err(ValidationError, "Invalid field '%s' on model '%s' in read_group", agg2 ?? name, model._meta.name);
     // Named fields are refused when restricted, even those that end up not aggregated.
     await checkFieldAccess(records.env, model, [field.name], 'aggregate');
     if (specs.some((s) => s.field.name === name)) continue;
     const agg = agg1 ?? (['integer', 'float', 'monetary'].includes(field.type) && field.name !== 'id' ? 'sum' : undefined);
     if (!agg || !field.stored) continue;
-    if (!AGGREGATES.has(agg)) throw new ValidationError(`Invalid aggregate function '${agg}'`);
+    if (!AGGREGATES.has(agg)) throw err(ValidationError, "Invalid aggregate function '%s'", agg);
     const expr = agg === 'count_distinct' ? `count(DISTINCT t0.${q(field.name)})` : `${agg}(t0.${q(field.name)})`;
     aggregates.push({ name, sql: expr });
   }
@@ -84,7 +84,7 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   if (order) sql += ` ORDER BY ${order}`;
   const bindings = [...cond.bindings];
   for (const [what, v] of [['limit', opts.limit], ['offset', opts.offset]] as const) {
-    if (v !== null && v !== undefined && v !== false as unknown && (!Number.isInteger(v) || (v as number) < 0)) throw new ValidationError(`Invalid ${what} ${JSON.stringify(v)} in read_group: expected a non-negative integer`);
+    if (v !== null && v !== undefined && v !== false as unknown && (!Number.isInteger(v) || (v as number) < 0)) throw err(ValidationError, 'Invalid %s %s in read_group: expected a non-negative integer', what, JSON.stringify(v));
   }
   if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }
   if (opts.offset) { sql += ' OFFSET ?'; bindings.push(opts.offset); }
@@ -133,14 +133,14 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
 }
 
 function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | null): string {
-  if (orderby !== null && orderby !== undefined && orderby !== false as unknown && typeof orderby !== 'string') throw new ValidationError(`Invalid orderby ${JSON.stringify(orderby)} in read_group: expected a string`);
+  if (orderby !== null && orderby !== undefined && orderby !== false as unknown && typeof orderby !== 'string') throw err(ValidationError, 'Invalid orderby %s in read_group: expected a string', JSON.stringify(orderby));
   if (orderby && orderby.trim()) {
     return orderby.split(',').map((term) => {
       const m = /^\s*([\w:]+)(?:\s+(asc|desc))?\s*$/i.exec(term);
-      if (!m) throw new ValidationError(`Invalid orderby term "${term}" in read_group`);
+      if (!m) throw err(ValidationError, 'Invalid orderby term "%s" in read_group', term);
       const idx = specs.findIndex((s) => s.spec === m[1] || s.field.name === m[1]);
       if (m[1] === '__count') return `__count ${(m[2] ?? 'asc').toUpperCase()}`;
-      if (idx < 0) throw new ValidationError(`Invalid orderby: '${m[1]}' is not a groupby of this read_group`);
+      if (idx < 0) throw err(ValidationError, "Invalid orderby: '%s' is not a groupby of this read_group", m[1]);
       return `g${idx} ${(m[2] ?? 'asc').toUpperCase()}`;
     }).join(', ');
   }

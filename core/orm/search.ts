@@ -5,7 +5,7 @@
  * sub-queries (which therefore apply the comodel's rules too).
  */
 import { rawStatement } from '../db/index.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess } from './field-access.ts';
@@ -178,10 +178,10 @@ function parseOrder(model: ModelClass, order: string): OrderTerm[] {
     const term = raw.trim();
     if (!term) continue;
     const m = /^([a-zA-Z_][a-zA-Z0-9_]*)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i.exec(term);
-    if (!m) throw new ValidationError(`Invalid order term "${term}" for model '${model._meta.name}'`);
+    if (!m) throw err(ValidationError, 'Invalid order term "%s" for model \'%s\'', term, model._meta.name);
     const field = model._meta.fields.get(m[1]);
-    if (!field) throw new ValidationError(`Invalid order: unknown field '${m[1]}' on model '${model._meta.name}'`);
-    if (!field.stored) throw new ValidationError(`Invalid order: field '${m[1]}' of '${model._meta.name}' is not stored`);
+    if (!field) throw err(ValidationError, "Invalid order: unknown field '%s' on model '%s'", m[1], model._meta.name);
+    if (!field.stored) throw err(ValidationError, "Invalid order: field '%s' of '%s' is not stored", m[1], model._meta.name);
     terms.push({ field, dir: (m[2] ?? 'asc').toUpperCase() as 'ASC' | 'DESC', nulls: m[3] ? ` NULLS ${m[3].toUpperCase()}` : '' });
   }
   return terms;
@@ -190,7 +190,7 @@ function parseOrder(model: ModelClass, order: string): OrderTerm[] {
 /** An explicit `order` as given by a caller: a string, or nothing (the model's order). */
 function explicitOrder(model: ModelClass, order: unknown): string {
   if (order === undefined || order === null || order === false) return '';
-  if (typeof order !== 'string') throw new ValidationError(`Invalid order ${JSON.stringify(order)} for model '${model._meta.name}': expected a string such as "name desc, id"`);
+  if (typeof order !== 'string') throw err(ValidationError, 'Invalid order %s for model \'%s\': expected a string such as "name desc, id"', JSON.stringify(order), model._meta.name);
   return order.trim();
 }
 
@@ -227,8 +227,8 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   const alias = 't0';
   const table = q(model._meta.table);
   const hasLimit = opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown;
-  if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
-  if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
+  if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw err(ValidationError, 'Invalid limit %s: expected a non-negative integer', JSON.stringify(opts.limit));
+  if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw err(ValidationError, 'Invalid offset %s: expected a non-negative integer', JSON.stringify(opts.offset));
   // The caller's order goes through field access like a domain (the model's own does not).
   const explicit = explicitOrder(model, opts.order);
   if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');

@@ -26,9 +26,9 @@ function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { column
   const related: Array<[Field, unknown]> = [];
   for (const [name, value] of Object.entries(vals)) {
     const field = records._meta.fields.get(name);
-    if (!field) throw new ValidationError(`Invalid field '${name}' on model '${records._meta.name}'`);
+    if (!field) throw err(ValidationError, "Invalid field '%s' on model '%s'", name, records._meta.name);
     if (field.automatic || name === 'display_name') {
-      if (name === 'id' || mode === 'write' || name === 'display_name') throw new ValidationError(`Field ${label(field)} cannot be written`);
+      if (name === 'id' || mode === 'write' || name === 'display_name') throw err(ValidationError, 'Field %s cannot be written', label(field));
     }
     if (field.related) {
       related.push([field, value]);
@@ -82,17 +82,17 @@ export async function defaultValues(records: Model, names: string[]): Promise<Va
   return out;
 }
 
-export function mapDbError(err: any, model: string): Error {
-  switch (err?.code) {
-    case '23505': return new ValidationError(`Duplicate value on ${model}: ${err.detail ?? err.constraint ?? 'a unique constraint is violated'}`);
-    case '23502': return new ValidationError(`Missing required value on ${model}: column '${err.column}' cannot be empty`);
-    case '23001': case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
+export function mapDbError(e: any, model: string): Error {
+  switch (e?.code) {
+    case '23505': return err(ValidationError, 'Duplicate value on %s: %s', model, e.detail ?? e.constraint ?? 'a unique constraint is violated');
+    case '23502': return err(ValidationError, "Missing required value on %s: column '%s' cannot be empty", model, e.column);
+    case '23001': case '23503': return err(ValidationError, 'Invalid reference on %s: %s', model, e.detail ?? 'the referenced record does not exist');
     // Too deeply nested (a domain of thousands of levels): the caller's input, not a crash.
-    case '54001': return new ValidationError(`The request on ${model} is too complex: ${err.message}`);
+    case '54001': return err(ValidationError, 'The request on %s is too complex: %s', model, e.message);
     default:
       // Class 22 is PostgreSQL's "data exception": a value the column cannot take.
-      if (typeof err?.code === 'string' && err.code.startsWith('22')) return new ValidationError(`Invalid value on ${model}: ${err.message}`);
-      return err;
+      if (typeof e?.code === 'string' && e.code.startsWith('22')) return err(ValidationError, 'Invalid value on %s: %s', model, e.message);
+      return e;
   }
 }
 

@@ -8,7 +8,7 @@
  * No SQL text here: the rules' `domain_force` strings go through the literal evaluator.
  */
 import { evaluate } from '../data/literal-eval.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import { andDomains, orDomains } from '../orm/domain/index.ts';
 
 export type RuleMode = 'read' | 'write' | 'create' | 'unlink';
@@ -53,9 +53,9 @@ function evalRuleDomain(rule: RuleRecord, scope: RuleScope): unknown[] {
   let value: unknown;
   try {
     value = evaluate(rule.domain_force, scope);
-  } catch (err) {
-    throw new ValidationError(`Record rule '${rule.name}' has an invalid domain: ${(err as Error).message}`);
+  } catch (e) {
+    throw err(ValidationError, "Record rule '%s' has an invalid domain: %s", rule.name, (e as Error).message);
   }
-  if (!Array.isArray(value)) throw new ValidationError(`Record rule '${rule.name}' must evaluate to a domain (a list)`);
+  if (!Array.isArray(value)) throw err(ValidationError, "Record rule '%s' must evaluate to a domain (a list)", rule.name);
   return value;
 }

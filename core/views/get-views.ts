@@ -5,7 +5,7 @@
  * translated — plus field descriptions of the model and of inline x2many comodels.
  * A model without a view of some type gets a generated default, as in Odoo.
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 import type { Model } from '../orm/model.ts';
 import { userGroupXmlids } from '../orm/access-cache.ts';
 import { visibleFields } from '../orm/field-access.ts';
@@ -28,9 +28,9 @@ export async function getViews(records: Model, views: Array<[number | false, str
   const out: Record<string, unknown> = {};
   const comodels = new Set<string>();
   for (const pair of views) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new ValidationError(`Invalid view specification ${JSON.stringify(pair)}: expected [view_id, view_type]`);
+    if (!Array.isArray(pair) || pair.length !== 2) throw err(ValidationError, 'Invalid view specification %s: expected [view_id, view_type]', JSON.stringify(pair));
     const type = pair[1] === 'tree' ? 'list' : pair[1];
-    if (!VIEW_TYPES.has(type)) throw new ValidationError(`Invalid view type '${pair[1]}'`);
+    if (!VIEW_TYPES.has(type)) throw err(ValidationError, "Invalid view type '%s'", pair[1]);
     const view = await findPrimary(records, type, pair[0] || null);
     let arch = view ? view.arch : defaultArch(records, type);
     if (view) arch = await applyExtensions(sudo.cr, view, arch, groupIds);
@@ -55,7 +55,7 @@ async function findPrimary(records: Model, type: string, id: number | null): Pro
   const q = cr('ir_ui_view').select('id', 'name', 'arch', 'inherit_id', 'priority', 'type');
   if (id) {
     const row = await q.where({ id }).first();
-    if (!row) throw new ValidationError(`View ${id} does not exist`);
+    if (!row) throw err(ValidationError, 'View %s does not exist', id);
     if (row.inherit_id) return { ...row, arch: await resolvePrimaryArch(cr, row) };
     return row;
   }
@@ -165,5 +165,5 @@ function defaultArch(records: Model, type: string): string {
     case 'kanban': return `<kanban><templates><t t-name="card"><field name="${rec}"/></t></templates></kanban>`;
     case 'graph': return `<graph><field name="${rec}"/></graph>`;
   }
-  throw new ValidationError(`Invalid view type '${type}'`);
+  throw err(ValidationError, "Invalid view type '%s'", type);
 }

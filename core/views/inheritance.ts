@@ -12,7 +12,7 @@
  */
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import * as xpath from 'xpath';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, err } from '../errors.ts';
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -35,7 +35,7 @@ const BENIGN_WARNINGS = [/^Unicode replacement character/];
  */
 export function parseXml(xml: string, opts: ParseXmlOptions = {}): Document {
   const where = opts.name ? ` in ${opts.name}` : '';
-  if (typeof xml !== 'string') throw new ValidationError(`Invalid XML${where}: expected a string, got ${typeof xml}`);
+  if (typeof xml !== 'string') throw err(ValidationError, 'Invalid XML%s: expected a string, got %s', where, typeof xml);
   let firstError: string | undefined;
   const parser = new DOMParser({
     locator: true,
@@ -50,10 +50,10 @@ export function parseXml(xml: string, opts: ParseXmlOptions = {}): Document {
   });
   try {
     return parser.parseFromString(xml, 'text/xml');
-  } catch (err) {
-    const locator = (err as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
+  } catch (e) {
+    const locator = (e as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
     const at = locator?.lineNumber ? ` at line ${locator.lineNumber}, column ${locator.columnNumber}` : '';
-    throw new ValidationError(`Invalid XML${where}: ${firstError ?? (err as Error).message}${at}`);
+    throw err(ValidationError, 'Invalid XML%s: %s%s', where, firstError ?? (e as Error).message, at);
   }
 }
 
@@ -86,7 +86,7 @@ export function applyInheritance(archXml: string, patchXml: string, opts: Inheri
   const patch = parseXml(patchXml, { name: opts.viewName ?? 'the inheriting arch' });
   const ctx: Context = {
     arch,
-    fail(message) { throw new ValidationError(`View inheritance error${label}: ${message}`); },
+    fail(message) { throw err(ValidationError, 'View inheritance error%s: %s', label, message); },
   };
   for (const spec of specsOf(patch.documentElement!)) applySpec(ctx, spec);
   return serializeXml(arch);

@@ -45,6 +45,11 @@ test('errors raised by the ORM reach a Spanish user in Spanish over RPC', async 
     t.is(en.data.message, "You are not allowed to access 'Sequence' (ir.sequence) records.");
     const bad = await t.throwsAsync(app.withEnv(1, (env) => env.model('res.partner').create({ name: 'x', is_company: 'yes' })));
     t.is(toJsonRpcError(bad, (s) => app.registry.translate('es_ES', s)).data.message, 'Valor incorrecto para res.partner.is_company: se esperaba un booleano y se recibió "yes"');
+    // Messages of the domain compiler and the order parser are templates too.
+    const order = await t.throwsAsync(app.withEnv(1, (env) => env.model('res.partner').search([], 0, null, 'nope desc')));
+    t.is(toJsonRpcError(order, (s) => app.registry.translate('es_ES', s)).data.message, "Orden no válido: campo 'nope' desconocido en el modelo 'res.partner'");
+    const leaf = await t.throwsAsync(app.withEnv(1, (env) => env.model('res.partner').search([['nope', '=', 1]])));
+    t.is(toJsonRpcError(leaf, (s) => app.registry.translate('es_ES', s)).data.message, "Campo 'nope' no válido en el modelo 'res.partner' en el dominio");
   } finally {
     await app.close();
   }

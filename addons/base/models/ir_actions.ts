@@ -1,3 +1,4 @@
+import { err } from '../../../core/errors.ts';
 import { evaluate } from '../../../core/data/literal-eval.ts';
 import { fields, model, ValidationError } from '../../../core/orm/index.ts';
 
@@ -26,7 +27,7 @@ export const IrActionsActWindow = model((Base) => class extends Base {
   async _forClient(): Promise<Record<string, unknown>> {
     this.ensureOne();
     const [a] = await this.read(['name', 'type', 'res_model', 'view_mode', 'view_id', 'search_view_id', 'domain', 'context', 'target', 'res_id', 'limit', 'help']);
-    if (!this.env.registry.has(a.res_model as string)) throw new ValidationError(`Action '${a.name}' opens unknown model '${a.res_model}'`);
+    if (!this.env.registry.has(a.res_model as string)) throw err(ValidationError, "Action '%s' opens unknown model '%s'", a.name, a.res_model);
     const modes = String(a.view_mode || 'list').split(',').map((s) => s.trim()).filter(Boolean).map((m) => (m === 'tree' ? 'list' : m));
     const viewId = Array.isArray(a.view_id) ? a.view_id[0] : false;
     const viewType = viewId ? (await this.env.cr('ir_ui_view').where({ id: viewId }).first('type'))?.type : null;

@@ -1,3 +1,4 @@
+import { err } from '../../../core/errors.ts';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { fields, model, ValidationError, type Vals } from '../../../core/orm/index.ts';
@@ -48,7 +49,7 @@ export const IrAttachment = model((Base) => class extends Base {
   private withContentMeta(vals: Vals): Vals {
     if (vals.datas === undefined) return vals;
     const content = typeof vals.datas === 'string' ? Buffer.from(vals.datas, 'base64') : vals.datas instanceof Uint8Array ? Buffer.from(vals.datas) : Buffer.alloc(0);
-    if (content.length > MAX_ATTACHMENT_BYTES) throw new ValidationError(`Attachment '${vals.name ?? ''}' is too large: ${content.length} bytes, the limit is ${MAX_ATTACHMENT_BYTES}`);
+    if (content.length > MAX_ATTACHMENT_BYTES) throw err(ValidationError, "Attachment '%s' is too large: %s bytes, the limit is %s", vals.name ?? '', content.length, MAX_ATTACHMENT_BYTES);
     vals.file_size = content.length;
     vals.checksum = createHash('sha1').update(content).digest('hex');
     if (!vals.mimetype && typeof vals.name === 'string') vals.mimetype = MIMETYPES[extname(vals.name).toLowerCase()] ?? 'application/octet-stream';

@@ -1,3 +1,4 @@
+import { err } from '../../../core/errors.ts';
 import { fields, model, UserError } from '../../../core/orm/index.ts';
 
 /**
@@ -31,14 +32,14 @@ export const IrSequence = model((Base) => class extends Base {
     const result = await this.env.cr.raw(
       `UPDATE ir_sequence SET number_next = number_next + number_increment WHERE id = ? RETURNING number_next - number_increment AS n, prefix, suffix, padding`, [this.ids[0]]);
     const row = (Array.isArray(result) ? result : result.rows)[0];
-    if (!row) throw new UserError(`Sequence ${this.ids[0]} does not exist`);
+    if (!row) throw err(UserError, 'Sequence %s does not exist', this.ids[0]);
     const now = new Date();
     const interpolate = (s: string | null) => (s ?? '').replace(/%\((\w+)\)s/g, (_m, k: string) => {
       const map: Record<string, string> = {
         year: String(now.getUTCFullYear()), y: String(now.getUTCFullYear()).slice(2),
         month: String(now.getUTCMonth() + 1).padStart(2, '0'), day: String(now.getUTCDate()).padStart(2, '0'),
       };
-      if (!(k in map)) throw new UserError(`Invalid prefix or suffix for sequence: unknown key '${k}'`);
+      if (!(k in map)) throw err(UserError, "Invalid prefix or suffix for sequence: unknown key '%s'", k);
       return map[k];
     });
     return `${interpolate(row.prefix)}${String(row.n).padStart(Number(row.padding) || 0, '0')}${interpolate(row.suffix)}`;

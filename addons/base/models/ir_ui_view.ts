@@ -1,3 +1,4 @@
+import { err } from '../../../core/errors.ts';
 import { fields, model, ValidationError, type Vals } from '../../../core/orm/index.ts';
 import { parseXml } from '../../../core/views/inheritance.ts';
 
@@ -38,13 +39,13 @@ export const IrUiView = model((Base) => class extends Base {
     const root = parseXml(vals.arch).documentElement!;
     if (vals.inherit_id) {
       const parent = await this.env.cr('ir_ui_view').where({ id: vals.inherit_id }).first('model', 'type');
-      if (!parent) throw new ValidationError(`Inherited view ${vals.inherit_id} does not exist`);
+      if (!parent) throw err(ValidationError, 'Inherited view %s does not exist', vals.inherit_id);
       vals.model ??= parent.model;
       vals.type ??= parent.type;
       vals.mode ??= 'extension';
     } else {
       const tag = root.tagName === 'tree' ? 'list' : root.tagName;
-      if (!VIEW_TYPES.some(([t]) => t === tag)) throw new ValidationError(`Invalid view: root element <${root.tagName}> is not a view type`);
+      if (!VIEW_TYPES.some(([t]) => t === tag)) throw err(ValidationError, 'Invalid view: root element <%s> is not a view type', root.tagName);
       vals.type ??= tag;
     }
   }

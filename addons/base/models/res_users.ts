@@ -1,3 +1,4 @@
+import { err } from '../../../core/errors.ts';
 import { AccessDenied, fields, model, UserError, type Vals } from '../../../core/orm/index.ts';
 import { hashPassword, verifyPassword } from '../../../core/security/index.ts';
 
@@ -78,7 +79,7 @@ export const ResUsers = model((Base) => class extends Base {
 
   /** The current user picks their interface language. */
   async preference_change_lang(lang: string): Promise<boolean> {
-    if (!['en_US', 'es_ES'].includes(lang)) throw new UserError(`Unknown language '${lang}': expected en_US or es_ES`);
+    if (!['en_US', 'es_ES'].includes(lang)) throw err(UserError, "Unknown language '%s': expected en_US or es_ES", lang);
     await this.env.cr('res_users').where({ id: this.env.uid }).update({ lang });
     this.env.invalidateGroups(); // drops the cached user context (language included)
     return true;

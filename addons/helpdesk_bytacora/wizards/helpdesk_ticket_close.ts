@@ -1,5 +1,5 @@
 import { fields, model } from '../../../core/orm/index.ts';
-import { activeTickets, CLOSE_ACTION, defaultTicketIds } from './wizard_tools.ts';
+import { confirmOnTickets, defaultTicketIds } from './wizard_tools.ts';
 
 /** "Close" dialog of the reporter: closes their own ticket with an optional note (SPEC 4.5). */
 export const HelpdeskTicketClose = model((Base) => class extends Base {
@@ -13,9 +13,6 @@ export const HelpdeskTicketClose = model((Base) => class extends Base {
   static _rpc = { action_confirm: 'records' as const };
 
   async action_confirm(): Promise<Record<string, unknown>> {
-    this.ensureOne();
-    const [wizard] = await this.read(['note']);
-    await (activeTickets(this.env) as any).action_close(wizard.note || false);
-    return CLOSE_ACTION;
+    return confirmOnTickets(this, 'note', 'action_close', (v) => v || false);
   }
 });

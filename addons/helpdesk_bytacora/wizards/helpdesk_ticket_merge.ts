@@ -1,5 +1,5 @@
 import { fields, model } from '../../../core/orm/index.ts';
-import { activeTickets, CLOSE_ACTION, defaultTicketIds } from './wizard_tools.ts';
+import { confirmOnTickets, defaultTicketIds, m2oArg } from './wizard_tools.ts';
 
 /** "Merge" dialog: the tickets of the context (duplicates) are merged into `target_id`. */
 export const HelpdeskTicketMerge = model((Base) => class extends Base {
@@ -13,9 +13,6 @@ export const HelpdeskTicketMerge = model((Base) => class extends Base {
   static _rpc = { action_confirm: 'records' as const };
 
   async action_confirm(): Promise<Record<string, unknown>> {
-    this.ensureOne();
-    const [wizard] = await this.read(['target_id']);
-    await (activeTickets(this.env) as any).action_merge(Array.isArray(wizard.target_id) ? wizard.target_id[0] : false);
-    return CLOSE_ACTION;
+    return confirmOnTickets(this, 'target_id', 'action_merge', m2oArg);
   }
 });

@@ -1,5 +1,5 @@
 import { fields, model } from '../../../core/orm/index.ts';
-import { activeTickets, CLOSE_ACTION, defaultTicketIds } from './wizard_tools.ts';
+import { confirmOnTickets, defaultTicketIds, m2oArg } from './wizard_tools.ts';
 import { GROUP_TECHNICIAN } from '../tools.ts';
 
 /** Ids of the active helpdesk technicians (admins included: their group implies technician). */
@@ -44,10 +44,7 @@ export const HelpdeskTicketReassign = model((Base) => class extends Base {
   static _rpc = { action_confirm: 'records' as const };
 
   async action_confirm(): Promise<Record<string, unknown>> {
-    this.ensureOne();
-    const [wizard] = await this.read(['user_id']);
-    await (activeTickets(this.env) as any).action_reassign(Array.isArray(wizard.user_id) ? wizard.user_id[0] : false);
-    return CLOSE_ACTION;
+    return confirmOnTickets(this, 'user_id', 'action_reassign', m2oArg);
   }
 });
 

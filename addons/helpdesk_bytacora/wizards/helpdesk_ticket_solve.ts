@@ -1,5 +1,5 @@
 import { fields, model } from '../../../core/orm/index.ts';
-import { activeTickets, CLOSE_ACTION, defaultTicketIds } from './wizard_tools.ts';
+import { confirmOnTickets, defaultTicketIds } from './wizard_tools.ts';
 
 /** "Solve" dialog: the technician writes the solution; confirming closes the tickets of the context. */
 export const HelpdeskTicketSolve = model((Base) => class extends Base {
@@ -13,9 +13,6 @@ export const HelpdeskTicketSolve = model((Base) => class extends Base {
   static _rpc = { action_confirm: 'records' as const };
 
   async action_confirm(): Promise<Record<string, unknown>> {
-    this.ensureOne();
-    const [wizard] = await this.read(['solution']);
-    await (activeTickets(this.env) as any).action_solve(wizard.solution || '');
-    return CLOSE_ACTION;
+    return confirmOnTickets(this, 'solution', 'action_solve', (v) => v || '');
   }
 });

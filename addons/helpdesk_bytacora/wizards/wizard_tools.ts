@@ -23,3 +23,19 @@ export const defaultTicketIds = (env: Environment): unknown => {
 
 /** What a confirmed wizard returns: close the dialog (the client reloads the record). */
 export const CLOSE_ACTION = { type: 'ir.actions.act_window_close' };
+
+/** A many2one wire value ([id, name] | id | false) as an id, or false. */
+export const m2oArg = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value || false);
+
+/**
+ * The one `action_confirm` of the ticket wizards (Odoo's pattern): reads the wizard's
+ * `field`, calls the context tickets' `action` with it (the ticket checks who may do what)
+ * and closes the dialog.
+ */
+export async function confirmOnTickets(wizard: Model, field: string, action: string, toArg: (value: unknown) => unknown): Promise<Record<string, unknown>> {
+  wizard.ensureOne();
+  const [values] = await wizard.read([field]);
+  const tickets = activeTickets(wizard.env) as unknown as Record<string, (arg: unknown) => Promise<unknown>>;
+  await tickets[action](toArg(values[field]));
+  return CLOSE_ACTION;
+}

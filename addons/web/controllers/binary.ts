@@ -6,7 +6,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { AccessError, isExposedError, MissingError, ValidationError } from '../../../core/errors.ts';
+import { AccessError, err, isExposedError, MissingError, ValidationError } from '../../../core/errors.ts';
 import { BadRequest, type HttpServices, SessionExpired, csrfMatches, exposeError, httpStatusOf, parseForm, readBody } from '../../../core/http/index.ts';
 
 /** Types a browser could run as a page from our origin: always downloaded, never inline. */
@@ -30,9 +30,9 @@ export function binaryRoutes(router: Router, http: HttpServices): void {
       if (!csrfMatches(session, form.get('csrf_token'))) throw new BadRequest(http.t(ctx, 'Invalid or missing CSRF token: reload the page and try again.'));
       const model = form.get('model');
       const rawId = form.get('id');
-      if (typeof model !== 'string' || !http.app.registry.has(model)) throw new ValidationError(`Unknown model ${JSON.stringify(model)} for the attachment`);
+      if (typeof model !== 'string' || !http.app.registry.has(model)) throw err(ValidationError, 'Unknown model %s for the attachment', JSON.stringify(model));
       const resId = Number(typeof rawId === 'string' && rawId !== '' ? rawId : 0);
-      if (!Number.isInteger(resId) || resId < 0) throw new ValidationError(`Invalid record id ${JSON.stringify(rawId)} for the attachment`);
+      if (!Number.isInteger(resId) || resId < 0) throw err(ValidationError, 'Invalid record id %s for the attachment', JSON.stringify(rawId));
       const files = form.getAll('ufile').filter((f): f is File => typeof f !== 'string');
       if (!files.length) throw new ValidationError('No file received (field ufile)');
       const contents = await Promise.all(files.map(async (f) => ({ name: f.name || 'file', mimetype: f.type || undefined, data: Buffer.from(await f.arrayBuffer()) })));
@@ -57,7 +57,7 @@ export function binaryRoutes(router: Router, http: HttpServices): void {
     ctx.state.lang = await http.langOf(session);
     const id = Number(ctx.params.id);
     try {
-      if (!Number.isInteger(id) || id <= 0) throw new MissingError(`Invalid attachment id '${String(ctx.params.id).slice(0, 20)}'`);
+      if (!Number.isInteger(id) || id <= 0) throw err(MissingError, "Invalid attachment id '%s'", String(ctx.params.id).slice(0, 20));
       const [att] = await http.app.withEnv(session.uid, (env) => env.model('ir.attachment').browse([id]).read(['name', 'mimetype', 'datas', 'type', 'url', 'checksum']));
       if (att.type === 'url') {
         const url = String(att.url ?? '');

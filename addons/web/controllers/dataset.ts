@@ -4,7 +4,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { AccessError, MissingError, ValidationError } from '../../../core/errors.ts';
+import { AccessError, err, MissingError, ValidationError } from '../../../core/errors.ts';
 import type { Environment } from '../../../core/orm/index.ts';
 import { type HttpServices, callKw, finishProgress, isReadonlyCall, jsonRoute, readProgress } from '../../../core/http/index.ts';
 
@@ -15,15 +15,15 @@ export async function loadAction(env: Environment, actionId: unknown): Promise<R
   if (typeof actionId === 'string' && /^\d+$/.test(actionId)) actionId = Number(actionId);
   if (typeof actionId === 'string' && actionId.includes('.')) {
     const found = await env.xmlidLookup(actionId);
-    if (!found) throw new MissingError(`The action '${actionId}' does not exist`);
+    if (!found) throw err(MissingError, "The action '%s' does not exist", actionId);
     ({ model, id } = found);
   } else if (typeof actionId === 'number' && Number.isInteger(actionId) && actionId > 0) {
     id = actionId;
     const isWindow = await env.cr('ir_actions_act_window').where({ id }).first('id');
     model = isWindow ? 'ir.actions.act_window' : env.registry.has('ir.actions.act_url') && (await env.cr('ir_actions_act_url').where({ id }).first('id')) ? 'ir.actions.act_url' : undefined;
-    if (!model) throw new MissingError(`The action ${id} does not exist`);
+    if (!model) throw err(MissingError, 'The action %s does not exist', id);
   } else {
-    throw new ValidationError(`Invalid action id ${JSON.stringify(actionId)}: expected a number or an XML id`);
+    throw err(ValidationError, 'Invalid action id %s: expected a number or an XML id', JSON.stringify(actionId));
   }
   if (model === 'ir.actions.act_window') {
     const groups = (await env.cr('ir_act_window_group_rel').where({ act_id: id }).select('gid')).map((r: any) => Number(r.gid));
@@ -38,7 +38,7 @@ export async function loadAction(env: Environment, actionId: unknown): Promise<R
     const [a] = await env.model('ir.actions.act_url').browse([id!]).read(['name', 'url', 'target']);
     return { id: a.id, type: 'ir.actions.act_url', name: a.name, url: a.url, target: a.target || 'new' };
   }
-  throw new ValidationError(`'${String(actionId)}' is not an action (it is a ${model} record)`);
+  throw err(ValidationError, "'%s' is not an action (it is a %s record)", String(actionId), model);
 }
 
 /** Every translation for `lang`: the installed addons' catalogues (web's included), from the registry. */

@@ -14,7 +14,7 @@
  * recordsets become ids (a `create` with one dict returns one id), `undefined` becomes
  * `false` (XML-RPC has no nil; Odoo's marshaller sends None as False).
  */
-import { AccessError, UserError, ValidationError } from '../../errors.ts';
+import { AccessError, UserError, ValidationError, err } from '../../errors.ts';
 import type { Environment, Context } from '../../orm/environment.ts';
 import { Model, type ModelClass, type RpcKind } from '../../orm/model.ts';
 import type { Registry } from '../../orm/registry.ts';
@@ -32,12 +32,12 @@ function normalizeKind(kind: RpcKind): RpcEntry {
 /** The declared RPC entry of `method` on `cls`, or a clear error. */
 export function rpcEntry(cls: ModelClass, method: string): RpcEntry {
   const model = cls._meta.name;
-  if (typeof method !== 'string' || !method) throw new ValidationError(`Invalid method name ${JSON.stringify(method)} for model '${model}'`);
-  if (method.startsWith('_')) throw new AccessError(`Private methods (such as ${method}) cannot be called remotely.`);
+  if (typeof method !== 'string' || !method) throw err(ValidationError, "Invalid method name %s for model '%s'", JSON.stringify(method), model);
+  if (method.startsWith('_')) throw err(AccessError, 'Private methods (such as %s) cannot be called remotely.', method);
   const kind = cls._meta.rpc.get(method);
   const impl = (cls.prototype as unknown as Record<string, unknown>)[method];
   if (!kind || typeof impl !== 'function') {
-    throw new UserError(`The method '${method}' does not exist on the model '${model}' or cannot be called remotely.`);
+    throw err(UserError, "The method '%s' does not exist on the model '%s' or cannot be called remotely.", method, model);
   }
   return normalizeKind(kind);
 }
@@ -58,12 +58,12 @@ export function bindArguments(model: string, method: string, params: string[] | 
   const out = [...args];
   const names = Object.keys(kwargs);
   if (!names.length) return out;
-  if (!params) throw new ValidationError(`${model}.${method}() takes no keyword arguments (got ${names.join(', ')})`);
-  if (out.length > params.length) throw new ValidationError(`${model}.${method}() takes at most ${params.length} positional arguments (${out.length} given)`);
+  if (!params) throw err(ValidationError, '%s.%s() takes no keyword arguments (got %s)', model, method, names.join(', '));
+  if (out.length > params.length) throw err(ValidationError, '%s.%s() takes at most %s positional arguments (%s given)', model, method, params.length, out.length);
   for (const name of names) {
     const i = params.indexOf(name);
-    if (i < 0) throw new ValidationError(`${model}.${method}() got an unexpected keyword argument '${name}'`);
-    if (i < args.length) throw new ValidationError(`${model}.${method}() got multiple values for argument '${name}'`);
+    if (i < 0) throw err(ValidationError, "%s.%s() got an unexpected keyword argument '%s'", model, method, name);
+    if (i < args.length) throw err(ValidationError, "%s.%s() got multiple values for argument '%s'", model, method, name);
     out[i] = kwargs[name];
   }
   return out;
@@ -73,7 +73,7 @@ export function bindArguments(model: string, method: string, params: string[] | 
 function recordIds(model: string, method: string, value: unknown): number[] {
   const list = Array.isArray(value) ? value : [value];
   if (value === undefined || list.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 2147483647)) {
-    throw new ValidationError(`${model}.${method}() expects the record ids as first argument (an id or a list of ids), got ${JSON.stringify(value) ?? 'nothing'}`);
+    throw err(ValidationError, '%s.%s() expects the record ids as first argument (an id or a list of ids), got %s', model, method, JSON.stringify(value) ?? 'nothing');
   }
   return list as number[];
 }
@@ -123,16 +123,16 @@ export function toWire(value: unknown): unknown {
  * @throws the method's own errors; ValidationError/AccessError/UserError for bad calls.
  */
 export async function callKw(env: Environment, model: string, method: string, args: unknown = [], kwargs: unknown = {}): Promise<unknown> {
-  if (typeof model !== 'string' || !model) throw new ValidationError(`Invalid model name ${JSON.stringify(model)}`);
+  if (typeof model !== 'string' || !model) throw err(ValidationError, 'Invalid model name %s', JSON.stringify(model));
   if (args === null || args === undefined) args = [];
   if (kwargs === null || kwargs === undefined) kwargs = {};
-  if (!Array.isArray(args)) throw new ValidationError(`The arguments of ${model}.${method}() must be a list, got ${typeof args}`);
-  if (!isPlainObject(kwargs)) throw new ValidationError(`The keyword arguments of ${model}.${method}() must be a dictionary`);
+  if (!Array.isArray(args)) throw err(ValidationError, 'The arguments of %s.%s() must be a list, got %s', model, method, typeof args);
+  if (!isPlainObject(kwargs)) throw err(ValidationError, 'The keyword arguments of %s.%s() must be a dictionary', model, method);
   const cls = env.registry.get(model);
-  if (!cls) throw new UserError(`Model '${model}' does not exist.`);
+  if (!cls) throw err(UserError, "Model '%s' does not exist.", model);
   const entry = rpcEntry(cls, method);
   const { context, ...named } = kwargs as Record<string, unknown>;
-  if (context !== undefined && context !== null && !isPlainObject(context)) throw new ValidationError(`The context of ${model}.${method}() must be a dictionary`);
+  if (context !== undefined && context !== null && !isPlainObject(context)) throw err(ValidationError, 'The context of %s.%s() must be a dictionary', model, method);
   const callEnv = context ? env.withContext(context as Context) : env;
   let recs = callEnv.model(model);
   let positional = args as unknown[];

@@ -11,7 +11,7 @@
  * as the user, rolled back on error.
  */
 import type { App } from '../../app.ts';
-import { AccessDenied, UserError, ValidationError } from '../../errors.ts';
+import { AccessDenied, UserError, ValidationError, err } from '../../errors.ts';
 import { parseUid, type Authenticator } from '../auth.ts';
 import { TooManyLogins } from '../throttle.ts';
 import { BadRequest, NotFound } from './errors.ts';
@@ -60,18 +60,18 @@ export class RpcServices {
           throw err;
         }
       }
-      default: throw new UserError(`Method '${method.slice(0, 60)}' does not exist in service 'common'`);
+      default: throw err(UserError, "Method '%s' does not exist in service 'common'", method.slice(0, 60));
     }
   }
 
   private async object(method: string, args: unknown[], caller: RpcCaller): Promise<unknown> {
-    if (method !== 'execute_kw' && method !== 'execute') throw new UserError(`Method '${method.slice(0, 60)}' does not exist in service 'object'`);
+    if (method !== 'execute_kw' && method !== 'execute') throw err(UserError, "Method '%s' does not exist in service 'object'", method.slice(0, 60));
     const [db, rawUid, password, model, modelMethod] = args;
     this.auth.checkDb(db);
     let callArgs: unknown;
     let kwargs: unknown = {};
     if (method === 'execute_kw') {
-      if (args.length < 6 || args.length > 7) throw new ValidationError(`execute_kw expects (db, uid, password, model, method, args, kwargs?), got ${args.length} arguments`);
+      if (args.length < 6 || args.length > 7) throw err(ValidationError, 'execute_kw expects (db, uid, password, model, method, args, kwargs?), got %s arguments', args.length);
       callArgs = args[5];
       kwargs = args[6] ?? {};
     } else {

@@ -8,7 +8,7 @@
  *
  *   ('partner_id.name', 'ilike', 'x')  →  t0."partner_id" IN (SELECT t1.id FROM res_partner t1 WHERE t1."name" ILIKE ?)
  */
-import { ValidationError } from '../../errors.ts';
+import { ValidationError, err } from '../../errors.ts';
 import { checkFieldAccess } from '../field-access.ts';
 import { FIELD_TYPES, type Field } from '../fields/index.ts';
 import type { ModelClass } from '../model.ts';
@@ -56,7 +56,7 @@ export async function compileNode(ctx: CompileContext, model: ModelClass, alias:
 
 function fieldOf(model: ModelClass, name: string): Field {
   const field = model._meta.fields.get(name);
-  if (!field) throw new ValidationError(`Invalid field '${name}' on model '${model._meta.name}' in domain`);
+  if (!field) throw err(ValidationError, "Invalid field '%s' on model '%s' in domain", name, model._meta.name);
   return field;
 }
 
@@ -69,25 +69,25 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
   if (field.related) return compileLeaf(ctx, model, alias, [...field.related.split('.'), ...rest], op, value);
   if (field.name === 'display_name') {
     const rec = model._meta.recName;
-    if (!rec) throw new ValidationError(`Model '${model._meta.name}' cannot be searched by display_name`);
+    if (!rec) throw err(ValidationError, "Model '%s' cannot be searched by display_name", model._meta.name);
     return compileLeaf(ctx, model, alias, [rec, ...rest], op, value);
   }
   if (field.search && !field.stored) {
-    if (rest.length) throw new ValidationError(`Field '${field.name}' of model '${model._meta.name}' is searched by a function: it cannot be followed ('${path.join('.')}')`);
+    if (rest.length) throw err(ValidationError, "Field '%s' of model '%s' is searched by a function: it cannot be followed ('%s')", field.name, model._meta.name, path.join('.'));
     return compileNode(ctx, model, alias, parseDomain(await field.search(ctx.env, op, value)));
   }
   if ((!field.stored && field.type !== 'one2many' && field.type !== 'many2many') || (field.compute && !field.store)) {
-    throw new ValidationError(`Field '${field.name}' of model '${model._meta.name}' is not stored and cannot be searched`);
+    throw err(ValidationError, "Field '%s' of model '%s' is not stored and cannot be searched", field.name, model._meta.name);
   }
   const registry = model._registry;
   if (rest.length) {
-    if (!field.comodel) throw new ValidationError(`Field '${field.name}' of '${model._meta.name}' is not relational: cannot follow '${path.join('.')}'`);
+    if (!field.comodel) throw err(ValidationError, "Field '%s' of '%s' is not relational: cannot follow '%s'", field.name, model._meta.name, path.join('.'));
     const comodel = registry.get(field.comodel)!;
     const sub = await ctx.subSearch(comodel, { kind: 'leaf', path: rest, operator: op as any, value });
     return relationalIn(model, alias, field, sub, false);
   }
   if (op === 'any' || op === 'not any') {
-    if (!field.comodel) throw new ValidationError(`Operator '${op}' needs a relational field, '${field.name}' is ${field.type}`);
+    if (!field.comodel) throw err(ValidationError, "Operator '%s' needs a relational field, '%s' is %s", op, field.name, field.type);
     const sub = await ctx.subSearch(registry.get(field.comodel)!, value as DomainNode);
     return relationalIn(model, alias, field, sub, op === 'not any');
   }
@@ -96,7 +96,7 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
     return { sql: `${alias}.id IN (${sub.sql})`, bindings: sub.bindings };
   }
   const type = FIELD_TYPES[field.type];
-  if (!type.operators.has(op)) throw new ValidationError(`Operator '${op}' is not supported on field '${field.name}' (${field.type})`);
+  if (!type.operators.has(op)) throw err(ValidationError, "Operator '%s' is not supported on field '%s' (%s)", op, field.name, field.type);
 
   switch (field.type) {
     case 'many2one': return many2oneLeaf(ctx, model, alias, field, op, value);
@@ -113,7 +113,7 @@ function convertValue(field: Field, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => convertValue(field, v));
   if ((field.type === 'integer' || field.type === 'float') && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
   if ((field.type === 'integer' || field.type === 'float') && typeof value !== 'number') {
-    throw new ValidationError(`Invalid value ${JSON.stringify(value)} for ${field.type} field '${field.name}' in domain`);
+    throw err(ValidationError, "Invalid value %s for %s field '%s' in domain", JSON.stringify(value), field.type, field.name);
   }
   return value;
 }
@@ -141,7 +141,7 @@ export function scalarLeaf(alias: string, field: Field, op: string, value: unkno
   const values = op === 'in' || op === 'not in' ? (Array.isArray(value) ? value : [value]) : [value];
   for (const v of values) {
     if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-      throw new ValidationError(`Invalid value ${JSON.stringify(value)} for operator '${op}' on field '${field.name}' in domain`);
+      throw err(ValidationError, "Invalid value %s for operator '%s' on field '%s' in domain", JSON.stringify(value), op, field.name);
     }
   }
   const c = expr ?? col(alias, field.name);
@@ -182,7 +182,7 @@ export function scalarLeaf(alias: string, field: Field, op: string, value: unkno
     case '=like': case '=ilike':
       return { sql: `${cast} ${op.slice(1).toUpperCase()} ?`, bindings: [value ?? ''] };
   }
-  throw new ValidationError(`Operator '${op}' is not supported on field '${field.name}'`);
+  throw err(ValidationError, "Operator '%s' is not supported on field '%s'", op, field.name);
 }
 
 function booleanLeaf(alias: string, field: Field, op: string, value: unknown): Sql {
@@ -244,7 +244,7 @@ function convertIds(field: Field, value: unknown): unknown {
     if (v === false || v === null) return null;
     if (Array.isArray(v) && typeof v[0] === 'number') return v[0];
     if (typeof v === 'number' && Number.isInteger(v)) return v;
-    throw new ValidationError(`Invalid value ${JSON.stringify(v)} for many2one field '${field.name}' in domain: expected a record id`);
+    throw err(ValidationError, "Invalid value %s for many2one field '%s' in domain: expected a record id", JSON.stringify(v), field.name);
   };
   return Array.isArray(value) && !(value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') ? value.map(one) : one(value);
 }
@@ -266,7 +266,7 @@ async function x2manyLeaf(ctx: CompileContext, model: ModelClass, alias: string,
     sub = await ctx.subSearch(comodel, { kind: 'leaf', path: [comodel._meta.recName ?? 'id'], operator: positiveOp as any, value });
   } else {
     const ids = (Array.isArray(value) ? value : [value]).map((v) => Number(v));
-    if (ids.some((v) => !Number.isInteger(v))) throw new ValidationError(`Invalid value for ${field.type} field '${field.name}' in domain: expected record ids`);
+    if (ids.some((v) => !Number.isInteger(v))) throw err(ValidationError, "Invalid value for %s field '%s' in domain: expected record ids", field.type, field.name);
     if (!ids.length) return negative ? TRUE_SQL : FALSE_SQL;
     sub = inList(ids);
   }

@@ -6,7 +6,7 @@
  *   normalizeDomain([A, B, '|', C, D])  →  ['&', '&', A, B, '|', C, D]
  *   andDomains([A], [B, C])             →  ['&', A, '&', B, C]
  */
-import { ValidationError } from '../../errors.ts';
+import { ValidationError, err } from '../../errors.ts';
 import { FALSE_LEAF, LOGICAL_ARITY, TRUE_LEAF, type DomainNode } from './parse.ts';
 
 type Constant = typeof TRUE_LEAF | typeof FALSE_LEAF;
@@ -17,7 +17,7 @@ type Constant = typeof TRUE_LEAF | typeof FALSE_LEAF;
  * @throws ValidationError when a prefix operator lacks operands.
  */
 export function normalizeDomain(domain: unknown[]): unknown[] {
-  if (!Array.isArray(domain)) throw new ValidationError(`Invalid domain: expected a list, got ${domain === null ? 'null' : typeof domain}`);
+  if (!Array.isArray(domain)) throw err(ValidationError, 'Invalid domain: expected a list, got %s', domain === null ? 'null' : typeof domain);
   if (domain.length === 0) return [[...TRUE_LEAF]];
   const result: unknown[] = [];
   let expected = 1; // terms still needed to complete the expression read so far
@@ -31,7 +31,7 @@ export function normalizeDomain(domain: unknown[]): unknown[] {
     result.push(token);
   }
   if (expected !== 0) {
-    throw new ValidationError(`Invalid domain: ${JSON.stringify(domain)} is missing ${expected} operand${expected > 1 ? 's' : ''}`);
+    throw err(ValidationError, 'Invalid domain: %s is missing %s operand%s', JSON.stringify(domain), expected, expected > 1 ? 's' : '');
   }
   return result;
 }

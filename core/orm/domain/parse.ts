@@ -10,7 +10,7 @@
  *   ['|', A, B, C]    push C, push B, push A, '|' pops A and B → stack [C, A|B]
  *                     leftovers are AND-ed in source order      → (A | B) & C
  */
-import { ValidationError } from '../../errors.ts';
+import { ValidationError, err } from '../../errors.ts';
 
 /** Leaf operators after normalisation (`<>` is accepted on input and becomes `!=`). */
 export const OPERATORS = [
@@ -90,7 +90,7 @@ function parseLeaf(item: unknown[], index: number, where: string): DomainNode {
 function parsePath(path: string, index: number, where: string): string[] {
   const parts = path.split('.');
   if (!parts.every((part) => FIELD_NAME_RE.test(part))) {
-    throw new ValidationError(`Invalid field name ${JSON.stringify(path)} in leaf #${index}${where}`);
+    throw err(ValidationError, 'Invalid field name %s in leaf #%s%s', JSON.stringify(path), index, where);
   }
   return parts;
 }
@@ -114,7 +114,7 @@ function parseValue(operator: Operator, value: unknown, index: number, label: st
 }
 
 function invalid(message: string, where: string): ValidationError {
-  return new ValidationError(`Invalid domain: ${message}${where}`);
+  return err(ValidationError, 'Invalid domain: %s%s', message, where);
 }
 
 function typeName(value: unknown): string {
