@@ -24,6 +24,6 @@ export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail
 export { parseAliasDefaults } from './models/mail_alias.ts';
 export { MAX_SEND_ATTEMPTS } from './models/mail_mail.ts';
 export { setMailTransport, getMailTransport, type MailTransport, type OutgoingMail, type OutgoingAttachment } from './transport.ts';
-export { _t, mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
+export { mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
 export { startMailGateway, type MailGateway, type MailGatewayOptions } from './gateway/service.ts';
 export { parseInbound, type ParsedInbound } from './gateway/parse.ts';

@@ -1,16 +1,10 @@
 /**
  * Small helpers shared by the mail models (and by addons built on mail): the mail domain,
- * Message-ID generation, e-mail address parsing/formatting, partner lookup by address and
- * translated messages with `%s` placeholders.
+ * Message-ID generation, e-mail address parsing/formatting, partner lookup by address.
+ * Messages are translated with the core's `_t` (core/i18n).
  */
 import { randomUUID } from 'node:crypto';
 import type { Environment } from '../../core/orm/index.ts';
-
-/** Translates `text` into the user's language, then fills `%s` placeholders in order. */
-export function _t(env: Environment, text: string, ...args: Array<string | number>): string {
-  let i = 0;
-  return env.registry.translate(env.lang, text).replace(/%s/g, () => String(args[i++] ?? ''));
-}
 
 const configuredDomains = new WeakMap<object, string>();
 

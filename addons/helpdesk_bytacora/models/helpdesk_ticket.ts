@@ -15,7 +15,8 @@
  */
 import { AccessError, fields, formatDatetime, model, UserError, ValidationError, type ComputeFn, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, type InboundMail } from '../../mail/index.ts';
-import { _t, escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
 export const TICKET_RATINGS = [['0', 'Not rated'], ['1', 'Very poor'], ['2', 'Poor'], ['3', 'Fair'], ['4', 'Good'], ['5', 'Excellent']] as const;
@@ -240,7 +241,10 @@ export const HelpdeskTicket = model((Base) => {
     if (techPartner && technician !== env.uid) {
       const tenv = await this._partnerEnv(techPartner);
       const body = `<p>${escapeHtml(_t(tenv, 'New ticket %s assigned to you: %s', t.number, t.subject))}</p>`;
-      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true });
+      // An internal note: staff who filed the ticket sign it; a reporter (who may not even see
+      // notes) did not assign anyone, the category did, so the system signs it.
+      const author = isStaff(await helpdeskRole(env)) ? false : root;
+      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true, authorId: author || undefined });
     }
   }
 
@@ -404,7 +408,8 @@ export const HelpdeskTicket = model((Base) => {
     for (const t of tickets) {
       if (m2oId(t.user_id) === uid) throw new UserError(_t(this.env, 'Ticket %s is already assigned to %s.', t.number, user.name));
     }
-    await this.sudo().write({ user_id: uid });
+    // The note below says who had it and who has it now: no second, tracked note for the same change.
+    await this.sudo().withContext({ mail_notrack: true }).write({ user_id: uid });
     await (this.sudo() as any).message_subscribe([Number(user.partner_id)]);
     for (const t of tickets) {
       const previous = Array.isArray(t.user_id) ? t.user_id[1] : _t(this.env, 'nobody');

@@ -1,7 +1,7 @@
 import { fields, model, UserError } from '../../../core/orm/index.ts';
 import { reprocessRaw } from '../gateway/route.ts';
 import { gatewaySettings } from '../gateway/settings.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const GATEWAY_STATES = [
   ['routed', 'Routed'],

@@ -1,6 +1,6 @@
 import { fields, formatDatetime, model, rowsOf, UserError, type Model } from '../../../core/orm/index.ts';
 import { getMailTransport, type MailTransport, type OutgoingMail } from '../transport.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /** Failed sends are retried by the queue cron this many times before the mail is an exception. */
 export const MAX_SEND_ATTEMPTS = 5;

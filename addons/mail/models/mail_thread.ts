@@ -10,9 +10,8 @@
  *   message_new(mail) ──▶ create ──▶ message_post(type 'email')   message_update(mail) ──▶ message_post
  */
 import { AccessError, fields, model, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
-import {
-  _t, findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText,
-} from '../tools.ts';
+import { findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 import { MESSAGE_TYPES } from './mail_message.ts';
 
 /** An inbound e-mail as the gateway hands it to `message_new` / `message_update`. */
