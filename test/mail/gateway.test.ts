@@ -178,8 +178,8 @@ test.serial('reply to a closed ticket: reopened by default, a linked new ticket 
   t.is((await knex()('helpdesk_ticket').where({ id: ticket.id }).first('state')).state, 'open');
 
   const other = await newTicket();
-  const category = await knex()('helpdesk_ticket_category').insert({ name: `Strict ${uid()}`, reopen_policy: 'new', reopen_days: 0, active: true, sequence: 1 }).returning('id');
-  await knex()('helpdesk_ticket').where({ id: other.ticket.id }).update({ state: 'closed', close_date: new Date(), category_id: category[0].id ?? category[0] });
+  const category = await su(async (env) => (await env.model('helpdesk.ticket.category').create({ name: `Strict ${uid()}`, reopen_policy: 'new', reopen_days: 0 })).ids[0]);
+  await knex()('helpdesk_ticket').where({ id: other.ticket.id }).update({ state: 'closed', close_date: new Date(), category_id: category });
   const reply = await mail({ from: 'hd.user@example.com', subject: 'new problem', inReplyTo: other.ack.message_id });
   const log = await logOf(reply.messageId);
   t.is(log.reason, 'closed_followup');
