@@ -202,7 +202,7 @@ export class Model {
   }
 
   async read(fields?: string[] | null): Promise<WireRecord[]> {
-    if (fields !== undefined && fields !== null && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
+    if (fields !== undefined && fields !== null && fields !== false as unknown && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
       throw new ValidationError(`read() expects a list of field names, got ${JSON.stringify(fields)}`);
     }
     await this.check_access_rights('read');

@@ -84,8 +84,12 @@ export function mapDbError(err: any, model: string): Error {
     case '23505': return new ValidationError(`Duplicate value on ${model}: ${err.detail ?? err.constraint ?? 'a unique constraint is violated'}`);
     case '23502': return new ValidationError(`Missing required value on ${model}: column '${err.column}' cannot be empty`);
     case '23001': case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
-    case '22P02': case '22003': case '22007': case '22008': return new ValidationError(`Invalid value on ${model}: ${err.message}`);
-    default: return err;
+    // Too deeply nested (a domain of thousands of levels): the caller's input, not a crash.
+    case '54001': return new ValidationError(`The request on ${model} is too complex: ${err.message}`);
+    default:
+      // Class 22 is PostgreSQL's "data exception": a value the column cannot take.
+      if (typeof err?.code === 'string' && err.code.startsWith('22')) return new ValidationError(`Invalid value on ${model}: ${err.message}`);
+      return err;
   }
 }
 

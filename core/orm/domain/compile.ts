@@ -134,6 +134,14 @@ function inCondition(c: string, field: Field, values: unknown[], negate = false)
 }
 
 export function scalarLeaf(alias: string, field: Field, op: string, value: unknown): Sql {
+  // Odoo: ('f', '=', [a, b]) means 'in' (and '!=' 'not in'); other operators take one value.
+  if (Array.isArray(value) && (op === '=' || op === '!=')) op = op === '=' ? 'in' : 'not in';
+  const values = op === 'in' || op === 'not in' ? (Array.isArray(value) ? value : [value]) : [value];
+  for (const v of values) {
+    if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+      throw new ValidationError(`Invalid value ${JSON.stringify(value)} for operator '${op}' on field '${field.name}' in domain`);
+    }
+  }
   const c = col(alias, field.name);
   const cast = field.type === 'date' || field.type === 'datetime' ? `${c}::text` : c;
   switch (op) {
