@@ -3,6 +3,7 @@
  * a database `erp_bench` on postgres://postgres@127.0.0.1:5432) and prints one table with
  * the floor or ceiling measured beside each number in the same run.
  *   npm run bench -- --rows 1000000 --only orm,http
+ *   npm run bench -- --only zammad --rows 100000 --json
  *   npm run bench -- --only helpdesk,http,start --json   (one JSON line per figure)
  *   npm run bench -- --only helpdesk --seed 2            (another generated data set)
  */
@@ -41,6 +42,8 @@ const BENCHES: Array<{ key: string; file: string; fn: string; opts: Record<strin
   { key: 'http', file: 'http.ts', fn: 'benchHttp', opts: { rows } },
   { key: 'web', file: 'web.ts', fn: 'benchWeb', opts: {} },
   { key: 'dbsource', file: 'dbsource.ts', fn: 'benchDbsource', opts: { rows } },
+  { key: 'mail', file: 'mail.ts', fn: 'benchMail', opts: { messages: Number(arg('messages', '500')) } },
+  { key: 'zammad', file: 'zammad.ts', fn: 'benchZammad', opts: { rows } },
   // Embedded PGlite in temporary data directories: no server database.
   { key: 'start', file: 'start.ts', fn: 'benchStart', opts: {}, embedded: true },
 ];

@@ -16,6 +16,7 @@ import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { ModelClass } from './model.ts';
+import { isTranslated, langOf, SOURCE_LANG, translatedSql } from './translated-values.ts';
 
 export interface SearchOptions {
   offset?: number;
@@ -193,17 +194,21 @@ function explicitOrder(model: ModelClass, order: unknown): string {
   return order.trim();
 }
 
-/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
-export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+/**
+ * Validates an `order` string ("name desc, id") and returns SQL for alias `alias`;
+ * translated values sort in `lang`.
+ */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string, lang: string = SOURCE_LANG): string {
   const spec = explicitOrder(model, order) || model._meta.order;
   const terms: string[] = [];
   for (const { field, dir, nulls } of parseOrder(model, spec)) {
-    let expr = `${alias}.${q(field.name)}`;
+    let expr = isTranslated(field) ? translatedSql(`${alias}.${q(field.name)}`, lang) : `${alias}.${q(field.name)}`;
     if (field.type === 'many2one') {
       const comodel = model._registry.get(field.comodel!)!;
       const rec = comodel._meta.recName ? comodel._meta.fields.get(comodel._meta.recName) : undefined;
       if (rec?.stored && comodel._meta.name !== model._meta.name) {
-        expr = `(SELECT o.${q(rec.name)} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
+        const value = isTranslated(rec) ? translatedSql(`o.${q(rec.name)}`, lang) : `o.${q(rec.name)}`;
+        expr = `(SELECT ${value} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
       }
     }
     terms.push(`${expr} ${dir}${nulls}`);
@@ -228,7 +233,7 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   const explicit = explicitOrder(model, opts.order);
   if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
   const parts = await whereParts(env, model, domain, alias, { rules: opts.rules });
-  const order = orderBy(model, opts.order, alias);
+  const order = orderBy(model, opts.order, alias, langOf(env));
   const select = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${table} ${alias}`;
   let sql: string;
   const bindings: unknown[] = [];

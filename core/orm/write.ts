@@ -9,6 +9,7 @@ import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
 import type { Model, Vals } from './model.ts';
 import { recomputeDependents, recomputeStored } from './recompute.ts';
+import { createValue, isTranslated, langOf, writeValue } from './translated-values.ts';
 
 export { recomputeStored } from './recompute.ts';
 
@@ -42,7 +43,9 @@ function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { column
     if (field.required && (converted === null || converted === '') && field.type !== 'boolean') {
       throw err(ValidationError, "Missing required value for field '%s' (%s.%s)", field.string ?? field.name, field.modelName, field.name);
     }
-    columns[name] = converted;
+    columns[name] = isTranslated(field)
+      ? (mode === 'create' ? createValue(converted as string | null, langOf(records.env)) : writeValue(records.env.cr, name, converted as string | null, langOf(records.env)))
+      : converted;
   }
   return { columns, x2many, related };
 }

@@ -3,7 +3,7 @@ import { extractStrings, missingTranslations } from '../../core/i18n/extract.ts'
 import { makeTestApp } from '../helpers/app.ts';
 
 /** Addons whose every user-visible string must have a Spanish translation. */
-const ADDONS = ['base'];
+const ADDONS = ['base', 'base_external_import_zammad'];
 
 for (const addon of ADDONS) {
   test(`every user-visible string of ${addon} has a Spanish translation`, async (t) => {

@@ -19,7 +19,8 @@
  * know the columns.
  */
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
-import { _t, helpdeskRole, isStaff } from '../tools.ts';
+import { helpdeskRole, isStaff } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
 const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;

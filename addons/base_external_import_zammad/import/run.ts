@@ -1,0 +1,339 @@
+/**
+ * One run of an import task, start to log:
+ *
+ *   lock the task (pg advisory lock: one run per task, across workers and machines)
+ *     └─ count the query's rows (the progress bar's total)
+ *        └─ stream the query in batches ─▶ map each row ─▶ fetch the batch's articles and
+ *           attachments ─▶ write the batch and move last_sync, in ONE transaction per batch
+ *     └─ log record + the task's counters and last_log; unlock
+ *
+ * Where transactions come from:
+ *  - PostgreSQL server: the run opens its own small pool on the same database, so each batch
+ *    commits on its own — a run killed midway keeps the batches done, and its last_sync says
+ *    where the next run starts (rows are keyed on (source, zammad_id): nothing twice).
+ *  - embedded PGlite (one connection): the run happens inside the caller's transaction, each
+ *    batch in a savepoint; a crash undoes the whole run and the next one does it again.
+ * A source that cannot be reached or a query with a syntax error ends the run as "failed"
+ * with the database's message in the log: the caller never sees an exception.
+ */
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { reportProgress } from '../../../core/http/index.ts';
+import { Environment, SUPERUSER_ID, rowsOf } from '../../../core/orm/index.ts';
+import { mailDomain } from '../../mail/index.ts';
+import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
+import { References } from './references.ts';
+import { executeQuery, streamQuery, type QueryResult } from './source.ts';
+import { describeDbError, writeBatch, type ArticleRow, type AttachmentRow } from './writer.ts';
+
+export const BATCH_SIZE = 1000;
+const LOCK_CLASS = 0x5a4d; // "ZM": the first key of the advisory lock, the task id the second
+const MAX_LOG_LINES = 2000;
+const EPOCH = '1970-01-01 00:00:00';
+
+export type RunStatus = 'done' | 'failed' | 'busy';
+export interface RunOutcome {
+  status: RunStatus;
+  logId: number | null;
+  imported: number;
+  errors: number;
+  warnings: number;
+  created: number;
+  updated: number;
+  messages: number;
+  attachments: number;
+}
+
+type Level = 'INFO' | 'WARNING' | 'ERROR';
+class RunLog {
+  lines: string[] = [];
+  errors = 0;
+  warnings = 0;
+  private dropped = 0;
+  add(level: Level, zammadId: number | null, message: string): void {
+    if (level === 'ERROR') this.errors++;
+    if (level === 'WARNING') this.warnings++;
+    if (this.lines.length >= MAX_LOG_LINES) {
+      this.dropped++;
+      return;
+    }
+    this.lines.push(`${new Date().toISOString().slice(0, 19).replace('T', ' ')} ${level}${zammadId ? ` Zammad ticket ${zammadId}` : ''}: ${message}`);
+  }
+  text(): string {
+    return this.lines.join('\n') + (this.dropped ? `\n… ${this.dropped} more lines not kept` : '');
+  }
+}
+
+// ── where transactions come from ────────────────────────────────────────────────────
+const pools = new Map<string, Knex>();
+
+/** A small pool on the ERP's own PostgreSQL server, or null on embedded PGlite. */
+function ownPool(env: Environment): Knex | null {
+  const config = (env.cr as any).client?.config;
+  if (config?.client !== 'pg') return null;
+  const key = JSON.stringify(config.connection);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = knexFactory({ client: 'pg', connection: config.connection, pool: { min: 0, max: 3, idleTimeoutMillis: 5000 } });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes the importer's pools (server shutdown, end of tests). */
+export async function closeImportPools(): Promise<void> {
+  const list = [...pools.values()];
+  pools.clear();
+  await Promise.all(list.map((p) => p.destroy()));
+}
+
+interface Tx {
+  /** Runs `fn` in a unit that commits (server) or a savepoint (PGlite). */
+  unit<T>(fn: (env: Environment) => Promise<T>): Promise<T>;
+  /** An environment for reads outside the batches (the source record, the task). */
+  env: Environment;
+  /** Takes the task's lock; false when another run holds it. */
+  lock(taskId: number): Promise<boolean>;
+  unlock(): Promise<void>;
+}
+
+function transactions(caller: Environment): Tx {
+  const registry = caller.registry;
+  const system = (cr: Knex | Knex.Transaction) => new Environment({ cr, uid: SUPERUSER_ID, registry, context: { lang: caller.lang } });
+  const pool = ownPool(caller);
+  if (!pool) {
+    const env = system(caller.cr);
+    return {
+      env,
+      async unit(fn) {
+        await env.cr.raw('SAVEPOINT zammad_unit');
+        try {
+          const out = await fn(env);
+          await env.cr.raw('RELEASE SAVEPOINT zammad_unit');
+          return out;
+        } catch (err) {
+          await env.cr.raw('ROLLBACK TO SAVEPOINT zammad_unit');
+          throw err;
+        }
+      },
+      async lock(taskId) {
+        return rowsOf(await env.cr.raw('SELECT pg_try_advisory_xact_lock(?, ?) AS ok', [LOCK_CLASS, taskId]))[0].ok;
+      },
+      async unlock() { /* released with the caller's transaction */ },
+    };
+  }
+  let lockClient: pg.Client | null = null;
+  const config = (caller.cr as any).client.config;
+  return {
+    env: system(pool),
+    unit: (fn) => pool.transaction((trx) => fn(system(trx))),
+    async lock(taskId) {
+      // A session lock on a connection of its own: held for the whole run, released by
+      // PostgreSQL if this process dies.
+      const client = new pg.Client(typeof config.connection === 'string' ? { connectionString: config.connection } : config.connection);
+      await client.connect();
+      const ok = (await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, taskId])).rows[0].ok;
+      if (!ok) {
+        await client.end();
+        return false;
+      }
+      lockClient = client;
+      return true;
+    },
+    async unlock() {
+      if (!lockClient) return;
+      const client = lockClient;
+      lockClient = null;
+      await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+// ── the run ─────────────────────────────────────────────────────────────────────────
+export interface TaskRow {
+  id: number;
+  name: string;
+  dbsource_id: number | null;
+  sql_source: string;
+  model_target: string;
+  last_sync: string | null;
+}
+
+/** The fields a column can be named after (target model's stored fields). */
+export function targetFields(env: Environment, model: string): Map<string, TargetField> {
+  const cls = env.registry.get(model);
+  const out = new Map<string, TargetField>();
+  if (!cls) return out;
+  for (const f of cls._meta.fields.values()) {
+    out.set(f.name, { name: f.name, type: f.type, stored: f.stored, readonly: !!f.readonly, required: !!f.required, selection: f.selection as any, string: f.string });
+  }
+  return out;
+}
+
+/** The query with its trailing semicolons removed (so it can be wrapped). */
+export const bareQuery = (sql: string) => sql.trim().replace(/;+\s*$/, '');
+
+/** Checks the values of columns written directly against their field (selection values, required). */
+function directErrors(plan: ColumnPlan, ticket: MappedTicket): string | null {
+  for (const d of plan.direct) {
+    const v = ticket.values.direct[d.field.name];
+    if ((v === null || v === undefined || v === '') && d.field.required) return `Missing required value for "${d.column}"`;
+    if (d.field.type === 'selection' && v !== null && v !== undefined && !(d.field.selection ?? []).some(([k]) => k === v)) {
+      return `Invalid value ${JSON.stringify(v)} for "${d.column}": expected one of ${(d.field.selection ?? []).map(([k]) => k).join(', ')}`;
+    }
+  }
+  return null;
+}
+
+export async function runImport(caller: Environment, taskId: number): Promise<RunOutcome> {
+  const tx = transactions(caller);
+  const log = new RunLog();
+  const outcome: RunOutcome = { status: 'done', logId: null, imported: 0, errors: 0, warnings: 0, created: 0, updated: 0, messages: 0, attachments: 0 };
+  if (!(await tx.lock(taskId))) return { ...outcome, status: 'busy' };
+  const started = utcText(new Date())!;
+  try {
+    let task: TaskRow | undefined;
+    try {
+      task = await tx.unit(async (env) => {
+        const row = await env.cr('base_external_import_task').where({ id: taskId }).first('id', 'name', 'dbsource_id', 'sql_source', 'model_target', 'last_sync');
+        if (row) await env.cr('base_external_import_task').where({ id: taskId }).update({ start_run: started });
+        return row;
+      });
+      if (!task) throw new Error(`Import task ${taskId} does not exist`);
+      await importRows(caller, tx, task, log, outcome);
+    } catch (err) {
+      outcome.status = 'failed';
+      log.add('ERROR', null, `The run failed: ${describeDbError(err)}`);
+    }
+    outcome.errors = log.errors;
+    outcome.warnings = log.warnings;
+    log.add('INFO', null, `${outcome.imported} tickets read and imported (${outcome.created} created, ${outcome.updated} changed), ${outcome.messages} messages, ${outcome.attachments} attachments; ${outcome.errors} errors, ${outcome.warnings} warnings.`);
+    outcome.logId = await tx.unit(async (env) => {
+      const ended = utcText(new Date());
+      const [row] = rowsOf(await env.cr.raw(
+        `INSERT INTO base_external_import_log (import_id, start_run, end_run, status, record_count, error_count, warn_count, log, create_uid, write_uid, create_date, write_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [taskId, started, ended, outcome.status, outcome.imported, outcome.errors, outcome.warnings, log.text(), caller.uid, caller.uid, ended, ended]));
+      await env.cr('base_external_import_task').where({ id: taskId }).update({
+        last_run: ended, last_record_count: outcome.imported, last_error_count: outcome.errors, last_warn_count: outcome.warnings, last_log: log.text(),
+      });
+      return Number(row.id);
+    });
+    return outcome;
+  } finally {
+    await tx.unlock();
+  }
+}
+
+async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLog, outcome: RunOutcome): Promise<void> {
+  if (!task.dbsource_id) throw new Error('The task has no database source');
+  if (task.model_target !== 'helpdesk.ticket') throw new Error(`Target model "${task.model_target}" is not supported: the Zammad import writes helpdesk.ticket`);
+  const sourceId = Number(task.dbsource_id);
+  const query = bareQuery(task.sql_source ?? '');
+  if (!query) throw new Error('The task has no query');
+  const params = { last_sync: task.last_sync ? utcText(task.last_sync)! : EPOCH };
+  const srcEnv = tx.env;
+  const countResult = await executeQuery(srcEnv, sourceId, `SELECT count(*) AS n FROM (${query}) AS zammad_rows`, params);
+  const total = Number(countResult.rows[0]?.[0] ?? 0);
+  await reportProgress(caller, 0, total, '');
+  const fields = targetFields(caller, 'helpdesk.ticket');
+  const refs = new References();
+  const subtypes = await tx.unit(async (env) => ({
+    comment: (await env.xmlidLookup('mail.mt_comment'))?.id ?? null,
+    note: (await env.xmlidLookup('mail.mt_note'))?.id ?? null,
+  }));
+  const domain = await tx.unit((env) => mailDomain(env));
+  let plan: ColumnPlan | null = null;
+  let lastSync = task.last_sync ? utcText(task.last_sync) : null;
+  let minFailed: string | null = null;
+  let maxDone: string | null = null;
+  let read = 0;
+  for await (const batch of streamQuery(srcEnv, sourceId, query, params, { batchSize: BATCH_SIZE })) {
+    if (!plan) {
+      plan = planColumns(batch.cols, fields);
+      if (plan.errors.length) throw new Error(plan.errors.join(' '));
+      for (const col of plan.unknown) log.add('WARNING', null, `Column "${col}" is neither a known Zammad column nor a field of helpdesk.ticket: ignored`);
+      if (plan.known.updated_at === undefined) log.add('WARNING', null, 'The query has no updated_at column: last sync cannot move, every run reads the same rows');
+    }
+    const updatedIdx = plan.known.updated_at;
+    const mapped: MappedTicket[] = [];
+    const updatedOf = new Map<number, string | null>();
+    const fail = (zid: number | null, updated: string | null, message: string) => {
+      log.add('ERROR', zid, message);
+      if (updated && (!minFailed || updated < minFailed)) minFailed = updated;
+    };
+    for (const row of batch.rows) {
+      const m = mapRow(plan, row);
+      const updated = updatedIdx === undefined ? null : utcText(row[updatedIdx]);
+      if ('error' in m) {
+        fail(m.zammadId, updated, m.error);
+        continue;
+      }
+      const bad = directErrors(plan, m);
+      if (bad) {
+        fail(m.zammadId, updated, bad);
+        continue;
+      }
+      for (const w of m.warnings) log.add('WARNING', m.zammadId, w);
+      updatedOf.set(m.zammadId, updated);
+      mapped.push(m);
+    }
+    const { articles, attachments } = await fetchArticles(srcEnv, sourceId, mapped.map((m) => m.zammadId));
+    try {
+      await tx.unit(async (env) => {
+        const res = await writeBatch(env, { sourceId, refs, subtypes, mailDomain: domain, warn: (zid, msg) => log.add('WARNING', zid, msg) }, { tickets: mapped, articles, attachments });
+        for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
+        for (const zid of res.done) {
+          const u = updatedOf.get(zid);
+          if (u && (!maxDone || u > maxDone)) maxDone = u;
+        }
+        // last_sync moves only past imported rows, never past a row that failed (the query
+        // reads `>= last_sync`, so the failed row is read again next time).
+        let next = maxDone;
+        if (next && minFailed && minFailed < next) next = minFailed;
+        if (next && (!lastSync || next > lastSync)) {
+          await env.cr('base_external_import_task').where({ id: task.id }).update({ last_sync: next });
+          lastSync = next;
+        }
+        outcome.imported += res.done.length;
+        outcome.created += res.created;
+        outcome.updated += res.updated;
+        outcome.messages += res.messages;
+        outcome.attachments += res.attachments;
+      });
+    } catch (err) {
+      // The batch's transaction is gone: so are the partners, users and categories it created.
+      refs.clear();
+      throw err;
+    }
+    read += batch.rows.length;
+    await reportProgress(caller, read, Math.max(total, read), `${read} / ${Math.max(total, read)}`);
+  }
+}
+
+/** The articles (in Zammad's order) and attachments of some tickets, grouped for the writer. */
+async function fetchArticles(env: Environment, sourceId: number, ticketIds: number[]): Promise<{ articles: Map<number, ArticleRow[]>; attachments: Map<string, AttachmentRow[]> }> {
+  const articles = new Map<number, ArticleRow[]>();
+  const attachments = new Map<string, AttachmentRow[]>();
+  if (!ticketIds.length) return { articles, attachments };
+  const a = objects<ArticleRow>(await executeQuery(env, sourceId, ARTICLES_QUERY, [ticketIds]));
+  for (const row of a) {
+    const list = articles.get(Number(row.ticket_id)) ?? [];
+    list.push(row);
+    articles.set(Number(row.ticket_id), list);
+  }
+  if (a.length) {
+    const s = objects<AttachmentRow>(await executeQuery(env, sourceId, ATTACHMENTS_QUERY, [a.map((r) => String(r.id))]));
+    for (const row of s) {
+      const list = attachments.get(String(row.article_id)) ?? [];
+      list.push(row);
+      attachments.set(String(row.article_id), list);
+    }
+  }
+  return { articles, attachments };
+}
+
+function objects<T>(result: QueryResult): T[] {
+  return result.rows.map((r) => Object.fromEntries(result.cols.map((c, i) => [c, r[i]])) as T);
+}

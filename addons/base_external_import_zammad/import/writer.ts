@@ -1,0 +1,297 @@
+/**
+ * Writes one batch of mapped Zammad tickets with a handful of set-based statements:
+ *
+ *   references (partners, technicians, categories: found or created in sets)
+ *   SAVEPOINT ─▶ existing tickets of the batch (one SELECT on (zammad_source_id, zammad_id))
+ *             ─▶ INSERT new tickets (numbers reserved from the sequence in one UPDATE)
+ *             ─▶ UPDATE changed tickets only (IS DISTINCT FROM: unchanged rows keep write_date)
+ *             ─▶ followers (reporter, technician) of new and changed tickets
+ *             ─▶ articles upserted as messages on their Message-Id `<zammad.S.A@…>` (dedupe;
+ *                a moved article — Zammad merges — follows its new ticket)
+ *             ─▶ attachments of newly inserted messages, bytes as read from Zammad
+ *   a failing statement ─▶ ROLLBACK TO SAVEPOINT, then ticket by ticket, each in its own
+ *                          savepoint, so one bad row is logged and the others are written.
+ *
+ * What the ORM would do on create and stays true here: the ticket number from its sequence,
+ * `priority_level` (stored computed) from the priority, `is_internal` of messages from their
+ * subtype, the group-count tables and the search vector (database triggers / generated
+ * column), sanitised HTML. Access: the run is started by a Settings user and writes as the
+ * system, as SPEC 6 says.
+ */
+import { createHash } from 'node:crypto';
+import { sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
+import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
+import type { References } from './references.ts';
+import { insertMany, reserveIds, updateChanged } from './sql.ts';
+
+export interface ArticleRow {
+  id: number;
+  ticket_id: number;
+  subject: string | null;
+  body: string | null;
+  content_type: string | null;
+  internal: boolean;
+  email_from: string | null;
+  sender: string | null;
+  article_type: string | null;
+  created_at: unknown;
+  author_email: string | null;
+  author_firstname: string | null;
+  author_lastname: string | null;
+  author_phone: string | null;
+}
+
+export interface AttachmentRow {
+  id: number;
+  article_id: string;
+  filename: string | null;
+  size: string | null;
+  preferences: string | null;
+  sha: string | null;
+  provider: string | null;
+  data: Buffer | null;
+}
+
+export interface BatchInput {
+  tickets: MappedTicket[];
+  articles: Map<number, ArticleRow[]>;
+  attachments: Map<string, AttachmentRow[]>;
+}
+
+export interface WriterContext {
+  sourceId: number;
+  refs: References;
+  subtypes: { comment: number | null; note: number | null };
+  mailDomain: string;
+  /** Where an attachment's bytes are not in the database (provider File): a warning each. */
+  warn: (zammadId: number | null, message: string) => void;
+}
+
+export interface BatchResult {
+  /** Zammad ids written (or found unchanged). */
+  done: number[];
+  failed: Array<{ zammadId: number; message: string }>;
+  created: number;
+  updated: number;
+  messages: number;
+  attachments: number;
+}
+
+const TICKET = 'helpdesk.ticket';
+const SQL_NOW = `(now() AT TIME ZONE 'UTC')`;
+const nowUtc = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
+
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** An article body as chatter HTML: HTML is sanitised (Zammad's may hold scripts), plain text escaped. */
+export function articleHtml(body: string | null, contentType: string | null): string {
+  const text = body ?? '';
+  if ((contentType ?? '').toLowerCase().includes('html')) return sanitizeHtmlValue(text);
+  return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
+}
+
+/** The Message-Id that makes an imported article unique (per source and Zammad article id). */
+export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
+
+/** Writes the batch; never throws for a bad row (it lands in `failed`), only for a broken database. */
+export async function writeBatch(env: Environment, ctx: WriterContext, input: BatchInput): Promise<BatchResult> {
+  await resolveReferences(env, ctx, input);
+  const result: BatchResult = { done: [], failed: [], created: 0, updated: 0, messages: 0, attachments: 0 };
+  try {
+    await inSavepoint(env, () => writeTickets(env, ctx, input.tickets, input, result));
+    result.done.push(...input.tickets.map((t) => t.zammadId));
+    return result;
+  } catch {
+    // One row broke a constraint: the same work, ticket by ticket, isolates it.
+    const partial: BatchResult = { done: [], failed: [], created: 0, updated: 0, messages: 0, attachments: 0 };
+    for (const ticket of input.tickets) {
+      const one: BatchResult = { done: [], failed: [], created: 0, updated: 0, messages: 0, attachments: 0 };
+      try {
+        await inSavepoint(env, () => writeTickets(env, ctx, [ticket], input, one));
+        partial.done.push(ticket.zammadId);
+        partial.created += one.created; partial.updated += one.updated; partial.messages += one.messages; partial.attachments += one.attachments;
+      } catch (err) {
+        partial.failed.push({ zammadId: ticket.zammadId, message: describeDbError(err) });
+      }
+    }
+    return partial;
+  }
+}
+
+async function inSavepoint(env: Environment, fn: () => Promise<void>): Promise<void> {
+  await env.cr.raw('SAVEPOINT zammad_batch');
+  try {
+    await fn();
+    await env.cr.raw('RELEASE SAVEPOINT zammad_batch');
+  } catch (err) {
+    await env.cr.raw('ROLLBACK TO SAVEPOINT zammad_batch');
+    throw err;
+  }
+}
+
+/** A database error in the words of the log: PostgreSQL's message and detail, without the SQL text. */
+export function describeDbError(err: any): string {
+  let message = String(err?.message ?? err);
+  // knex prefixes the statement: "INSERT INTO … - duplicate key value violates …"
+  const cut = message.lastIndexOf(' - ');
+  if (cut >= 0 && /^\s*(insert|update|with|select|delete)\b/i.test(message)) message = message.slice(cut + 3);
+  return err?.detail ? `${message} (${err.detail})` : message;
+}
+
+function authorOf(a: ArticleRow): Person | null {
+  if (!a.author_email && !a.author_firstname && !a.author_lastname) return null;
+  const name = [a.author_firstname, a.author_lastname].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
+  return { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
+}
+
+async function resolveReferences(env: Environment, ctx: WriterContext, input: BatchInput): Promise<void> {
+  const people: Person[] = [];
+  for (const t of input.tickets) if (t.customer) people.push(t.customer);
+  for (const list of input.articles.values()) for (const a of list) {
+    const p = authorOf(a);
+    if (p && p.name) people.push(p);
+  }
+  await ctx.refs.userIds(env, input.tickets.map((t) => t.owner).filter((o): o is Person => !!o));
+  await ctx.refs.partnerIds(env, people);
+  await ctx.refs.categoryIds(env, input.tickets.map((t) => t.group).filter((g): g is string => !!g));
+  await ctx.refs.loadPriorities(env);
+}
+
+/** `n` ticket numbers from the helpdesk sequence, taken with one UPDATE (the row lock serialises takers). */
+async function reserveNumbers(env: Environment, n: number): Promise<string[]> {
+  if (!n) return [];
+  const row = rowsOf(await env.cr.raw(
+    `UPDATE ir_sequence SET number_next = number_next + number_increment * ?
+      WHERE id = (SELECT id FROM ir_sequence WHERE code = ? AND active ORDER BY id LIMIT 1)
+      RETURNING number_next - number_increment * ? AS first, number_increment AS step, prefix, suffix, padding`, [n, TICKET, n]))[0];
+  if (!row) return Array.from({ length: n }, () => '');
+  const now = new Date();
+  const vars: Record<string, string> = {
+    year: String(now.getUTCFullYear()), y: String(now.getUTCFullYear()).slice(2),
+    month: String(now.getUTCMonth() + 1).padStart(2, '0'), day: String(now.getUTCDate()).padStart(2, '0'),
+  };
+  const fill = (s: string | null) => (s ?? '').replace(/%\((\w+)\)s/g, (_m, k: string) => vars[k] ?? '');
+  return Array.from({ length: n }, (_x, i) => `${fill(row.prefix)}${String(Number(row.first) + i * Number(row.step)).padStart(Number(row.padding) || 0, '0')}${fill(row.suffix)}`);
+}
+
+async function writeTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[], input: BatchInput, result: BatchResult): Promise<void> {
+  const cr = env.cr;
+  const refs = ctx.refs;
+  const existing = new Map<number, any>(rowsOf(await cr.raw(
+    `SELECT id, zammad_id, number, state, close_date, date_pending FROM helpdesk_ticket WHERE zammad_source_id = ? AND zammad_id = ANY(?)`,
+    [ctx.sourceId, tickets.map((t) => t.zammadId)])).map((r: any) => [Number(r.zammad_id), r]));
+  const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
+  const common = (t: MappedTicket) => {
+    const first = input.articles.get(t.zammadId)?.[0];
+    const description = first && !first.internal && (first.body ?? '').trim() ? articleHtml(first.body, first.content_type) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const prio = refs.priorityFor(t.values.priorityLevel);
+    const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
+    return {
+      subject: t.values.subject, description, state: t.values.state, priority_id: prio.id, priority_level: prio.level,
+      category_id: t.group ? refs.categories.get(t.group.toLowerCase()) ?? null : null,
+      user_id: userId, partner_id: refs.partnerOf(t.customer), zammad_number: t.values.zammadNumber,
+      ...t.values.direct,
+    };
+  };
+  const fresh = tickets.filter((t) => !existing.has(t.zammadId));
+  const numbers = await reserveNumbers(env, fresh.length);
+  const now = nowUtc();
+  const inserted = await insertMany(cr, 'helpdesk_ticket', fresh.map((t, i) => ({
+    ...common(t), number: numbers[i] || null, zammad_source_id: ctx.sourceId, zammad_id: t.zammadId, origin: 'zammad', rating: '0',
+    close_date: t.values.closeDate, date_pending: t.values.state === 'pending' ? (t.updatedAt ?? now) : null,
+    create_date: t.values.createDate ?? now, write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID,
+  })), { returning: 'id, zammad_id, number' });
+  const ticketIds = new Map<number, { id: number; number: string }>();
+  for (const r of inserted) ticketIds.set(Number(r.zammad_id), { id: Number(r.id), number: r.number });
+  result.created += inserted.length;
+
+  const updates = tickets.filter((t) => existing.has(t.zammadId)).map((t) => {
+    const old = existing.get(t.zammadId);
+    ticketIds.set(t.zammadId, { id: Number(old.id), number: old.number });
+    const closed = t.values.state === 'closed';
+    return {
+      id: Number(old.id), ...common(t),
+      close_date: closed ? (old.state === 'closed' && old.close_date ? old.close_date : t.values.closeDate) : null,
+      date_pending: t.values.state === 'pending' ? (old.state === 'pending' && old.date_pending ? old.date_pending : (t.updatedAt ?? now)) : null,
+    };
+  });
+  const cols = ['subject', 'description', 'state', 'priority_id', 'priority_level', 'category_id', 'user_id', 'partner_id', 'zammad_number', 'close_date', 'date_pending', ...directCols];
+  const changed = await updateChanged(cr, 'helpdesk_ticket', updates, cols, { write_date: SQL_NOW, write_uid: String(SUPERUSER_ID) });
+  result.updated += changed.length;
+
+  // Reporter and technician follow new and changed tickets (as the ORM's create does).
+  const touched = new Set([...inserted.map((r) => Number(r.id)), ...changed]);
+  const followers: Array<Record<string, unknown>> = [];
+  for (const t of tickets) {
+    const id = ticketIds.get(t.zammadId)!.id;
+    if (!touched.has(id)) continue;
+    const reporter = refs.partnerOf(t.customer);
+    const tech = t.owner?.email ? refs.users.get(t.owner.email) : false;
+    for (const p of [reporter, tech ? refs.userPartners.get(tech) : null]) if (p) followers.push({ res_model: TICKET, res_id: id, partner_id: p, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now });
+  }
+  await insertMany(cr, 'mail_followers', followers, { onConflict: 'ON CONFLICT (res_model, res_id, partner_id) DO NOTHING' });
+
+  await writeArticles(env, ctx, tickets, ticketIds, input, result);
+}
+
+async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult): Promise<void> {
+  const cr = env.cr;
+  const now = nowUtc();
+  const rows: Array<Record<string, unknown>> = [];
+  const articleOf = new Map<string, ArticleRow>();
+  for (const t of tickets) {
+    const ticket = ticketIds.get(t.zammadId)!;
+    for (const a of input.articles.get(t.zammadId) ?? []) {
+      const messageId = articleMessageId(ctx.sourceId, Number(a.id), ctx.mailDomain);
+      articleOf.set(messageId, a);
+      const author = authorOf(a);
+      rows.push({
+        message_id: messageId, model: TICKET, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
+        subject: a.subject, body: articleHtml(a.body, a.content_type), date: utcText(a.created_at) ?? now,
+        message_type: a.article_type === 'email' ? 'email' : 'comment',
+        subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
+        email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
+        create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now,
+      });
+    }
+  }
+  const written = await insertMany(cr, 'mail_message', rows, {
+    onConflict: `ON CONFLICT (message_id) DO UPDATE SET res_id = EXCLUDED.res_id, record_name = EXCLUDED.record_name, subtype_id = EXCLUDED.subtype_id,
+      is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
+      WHERE (mail_message.res_id, mail_message.subtype_id, mail_message.is_internal) IS DISTINCT FROM (EXCLUDED.res_id, EXCLUDED.subtype_id, EXCLUDED.is_internal)`,
+    returning: 'id, message_id, res_id, (xmax = 0) AS inserted',
+  });
+  result.messages += written.filter((w) => w.inserted).length;
+  const moved = written.filter((w) => !w.inserted).map((w) => Number(w.id));
+  if (moved.length) {
+    await cr.raw(`UPDATE ir_attachment a SET res_id = m.res_id, write_date = ${SQL_NOW} FROM message_attachment_rel r JOIN mail_message m ON m.id = r.message_id
+      WHERE r.attachment_id = a.id AND m.id = ANY(?) AND a.res_id IS DISTINCT FROM m.res_id`, [moved]);
+  }
+  const files: Array<{ row: Record<string, unknown>; messageId: number }> = [];
+  for (const w of written) {
+    if (!w.inserted) continue;
+    const article = articleOf.get(w.message_id)!;
+    for (const s of input.attachments.get(String(article.id)) ?? []) {
+      if (!s.data) {
+        ctx.warn(article.ticket_id, `Attachment "${s.filename}" of article ${article.id}: its bytes are not in the Zammad database (storage provider ${s.provider ?? '?'}); not imported`);
+        continue;
+      }
+      const data = Buffer.from(s.data);
+      files.push({
+        messageId: Number(w.id),
+        row: {
+          name: s.filename || `attachment-${s.id}`, res_model: TICKET, res_id: Number(w.res_id), type: 'binary', datas: data,
+          mimetype: mimeFromPreferences(s.preferences) ?? 'application/octet-stream', file_size: data.length,
+          checksum: createHash('sha1').update(data).digest('hex'), public: false,
+          create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now,
+        },
+      });
+    }
+  }
+  if (!files.length) return;
+  // Ids taken first, so each file's id is known without relying on RETURNING order.
+  const ids = await reserveIds(cr, 'ir_attachment', files.length);
+  await insertMany(cr, 'ir_attachment', files.map((f, i) => ({ id: ids[i], ...f.row })));
+  await insertMany(cr, 'message_attachment_rel', files.map((f, i) => ({ message_id: f.messageId, attachment_id: ids[i] })));
+  result.attachments += files.length;
+}

@@ -1,0 +1,142 @@
+import test from 'ava';
+import type { App } from '../../../core/app.ts';
+import { closeImportPools } from '../../../addons/base_external_import_zammad/index.ts';
+import { closeAllPools } from '../../../addons/base_external_dbsource/index.ts';
+import { createTask, makeImportApp, makeZammad, rows, runTask, type ZammadSource } from './helpers.ts';
+
+const TICKETS = 250;
+let app: App;
+let zammad: ZammadSource;
+let taskId: number;
+let sourceId: number;
+
+test.before(async () => {
+  [app, zammad] = await Promise.all([makeImportApp(), makeZammad(TICKETS)]);
+  ({ taskId, sourceId } = await createTask(app, zammad));
+  await runTask(app, taskId);
+});
+
+test.after.always(async () => {
+  await closeImportPools();
+  await closeAllPools?.();
+  await app?.close();
+  await zammad?.drop();
+});
+
+const STATE: Record<string, string> = { new: 'new', open: 'open', 'pending reminder': 'pending', 'pending action': 'pending', closed: 'closed', merged: 'closed', removed: 'closed' };
+
+test.serial('every Zammad ticket is imported once, with its state by type, priority, reporter, technician and category', async (t) => {
+  const source = await zammad.sql(`
+    SELECT t.id, t.title, t.number, stt.name AS state_type, p.name AS priority, g.name AS group_name,
+           NULLIF(lower(btrim(c.email)), '') AS customer_email, c.firstname, c.lastname,
+           CASE WHEN t.owner_id = 1 THEN NULL ELSE lower(btrim(o.email)) END AS owner_email
+      FROM tickets t JOIN ticket_states st ON st.id = t.state_id JOIN ticket_state_types stt ON stt.id = st.state_type_id
+      JOIN ticket_priorities p ON p.id = t.priority_id JOIN groups g ON g.id = t.group_id
+      JOIN users c ON c.id = t.customer_id JOIN users o ON o.id = t.owner_id ORDER BY t.id`);
+  const imported = await rows(app, `
+    SELECT t.zammad_id, t.subject, t.zammad_number, t.state, t.number, pr.level, pr.id AS priority_id, t.priority_level, cat.name AS category,
+           rp.email AS reporter_email, rp.name AS reporter_name, u.login AS tech_login, t.origin
+      FROM helpdesk_ticket t LEFT JOIN helpdesk_ticket_priority pr ON pr.id = t.priority_id
+      LEFT JOIN helpdesk_ticket_category cat ON cat.id = t.category_id
+      LEFT JOIN res_partner rp ON rp.id = t.partner_id LEFT JOIN res_users u ON u.id = t.user_id
+     WHERE t.zammad_source_id = ? ORDER BY t.zammad_id`, [sourceId]);
+  t.is(imported.length, TICKETS);
+  t.is(new Set(imported.map((r) => r.number)).size, TICKETS, 'each ticket got its own helpdesk number');
+  const byId = new Map(imported.map((r) => [Number(r.zammad_id), r]));
+  for (const s of source) {
+    const i = byId.get(Number(s.id));
+    t.truthy(i, `ticket ${s.id} imported`);
+    t.is(i.subject, s.title);
+    t.is(i.zammad_number, s.number);
+    t.is(i.state, STATE[s.state_type], `state of ${s.id}`);
+    t.is(Number(i.level), Number(String(s.priority)[0]), `priority of ${s.id}`);
+    t.is(Number(i.priority_level), Number(i.level), 'the stored computed priority level follows the priority');
+    t.is(i.category, s.group_name);
+    t.is(i.origin, 'zammad');
+    if (s.customer_email) t.is(i.reporter_email.trim().toLowerCase(), s.customer_email, `reporter of ${s.id}`);
+    else t.is(i.reporter_name, [s.firstname, s.lastname].filter(Boolean).join(' '), `reporter without email of ${s.id}`);
+    t.is(i.tech_login ?? null, s.owner_email, `technician of ${s.id}`);
+  }
+});
+
+test.serial('reporters are not duplicated: one partner per customer email, whatever its case', async (t) => {
+  const dup = await rows(app, `SELECT lower(btrim(email)) AS e, count(*) AS n FROM res_partner WHERE email IS NOT NULL AND email <> '' GROUP BY 1 HAVING count(*) > 1`);
+  t.deepEqual(dup, []);
+});
+
+test.serial('articles become chatter messages: counts, internal notes, order and escaped or sanitised bodies', async (t) => {
+  const source = await zammad.sql(`SELECT ticket_id, count(*) AS n, count(*) FILTER (WHERE internal) AS internal FROM ticket_articles GROUP BY ticket_id`);
+  const msgs = await rows(app, `
+    SELECT t.zammad_id, count(m.id) AS n, count(m.id) FILTER (WHERE m.is_internal) AS internal,
+           count(m.id) FILTER (WHERE m.is_internal AND s.internal) AS notes
+      FROM helpdesk_ticket t JOIN mail_message m ON m.model = 'helpdesk.ticket' AND m.res_id = t.id AND m.message_id LIKE '<zammad.%'
+      LEFT JOIN mail_message_subtype s ON s.id = m.subtype_id
+     WHERE t.zammad_source_id = ? GROUP BY t.zammad_id`, [sourceId]);
+  const byId = new Map(msgs.map((r) => [Number(r.zammad_id), r]));
+  t.is(source.length, TICKETS);
+  for (const s of source) {
+    const m = byId.get(Number(s.ticket_id));
+    t.is(Number(m?.n), Number(s.n), `article count of ${s.ticket_id}`);
+    t.is(Number(m?.internal), Number(s.internal), `internal notes of ${s.ticket_id}`);
+    t.is(Number(m?.notes), Number(s.internal), 'internal articles are notes (internal subtype)');
+  }
+  const scripts = await rows(app, `SELECT count(*) AS n FROM mail_message WHERE body ILIKE '%<script%'`);
+  t.is(Number(scripts[0].n), 0);
+});
+
+test.serial('attachments are imported byte for byte, on the ticket and its message', async (t) => {
+  const source = await zammad.sql(`
+    SELECT a.ticket_id, s.filename, encode(sha256(d.data), 'hex') AS sha, length(d.data) AS size
+      FROM stores s JOIN store_objects so ON so.id = s.store_object_id AND so.name = 'Ticket::Article'
+      JOIN ticket_articles a ON s.o_id = a.id::text JOIN store_files f ON f.id = s.store_file_id
+      JOIN store_provider_dbs d ON d.sha = f.sha ORDER BY a.ticket_id, s.filename`);
+  t.true(source.length > 10, 'the generated data has attachments');
+  const imported = await rows(app, `
+    SELECT t.zammad_id AS ticket_id, a.name AS filename, encode(sha256(a.datas), 'hex') AS sha, a.file_size AS size
+      FROM ir_attachment a JOIN helpdesk_ticket t ON a.res_model = 'helpdesk.ticket' AND a.res_id = t.id
+      JOIN message_attachment_rel r ON r.attachment_id = a.id JOIN mail_message m ON m.id = r.message_id AND m.res_id = t.id
+     WHERE t.zammad_source_id = ? ORDER BY t.zammad_id, a.name`, [sourceId]);
+  t.deepEqual(imported.map((r) => [Number(r.ticket_id), r.filename, r.sha, Number(r.size)]), source.map((r) => [Number(r.ticket_id), r.filename, r.sha, Number(r.size)]));
+});
+
+test.serial('the run is logged and the task keeps its counters and last sync', async (t) => {
+  const [task] = await rows(app, 'SELECT last_sync, last_record_count, last_error_count, last_run FROM base_external_import_task WHERE id = ?', [taskId]);
+  const [max] = await zammad.sql(`SELECT to_char(max(updated_at), 'YYYY-MM-DD HH24:MI:SS.MS') AS m FROM tickets`);
+  t.is(Number(task.last_record_count), TICKETS);
+  t.is(Number(task.last_error_count), 0);
+  t.true(String(task.last_sync).startsWith(max.m.slice(0, 19)), `last sync ${task.last_sync} is the newest updated_at ${max.m}`);
+  const logs = await rows(app, 'SELECT status, record_count FROM base_external_import_log WHERE import_id = ?', [taskId]);
+  t.deepEqual(logs.map((l) => [l.status, Number(l.record_count)]), [['done', TICKETS]]);
+});
+
+test.serial('a second run with nothing changed in Zammad writes nothing', async (t) => {
+  const before = await rows(app, `SELECT (SELECT max(write_date)::text FROM helpdesk_ticket) AS t, (SELECT count(*) FROM mail_message) AS m,
+    (SELECT max(write_date)::text FROM mail_message) AS mw, (SELECT count(*) FROM ir_attachment) AS a, (SELECT count(*) FROM res_partner) AS p, (SELECT count(*) FROM mail_followers) AS f`);
+  const result = await runTask(app, taskId);
+  t.is(result.params.type, 'success');
+  const after = await rows(app, `SELECT (SELECT max(write_date)::text FROM helpdesk_ticket) AS t, (SELECT count(*) FROM mail_message) AS m,
+    (SELECT max(write_date)::text FROM mail_message) AS mw, (SELECT count(*) FROM ir_attachment) AS a, (SELECT count(*) FROM res_partner) AS p, (SELECT count(*) FROM mail_followers) AS f`);
+  t.deepEqual(after, before);
+});
+
+test.serial('changes in Zammad are picked up: state, title, owner and a new article', async (t) => {
+  const [tk] = await zammad.sql(`SELECT t.id FROM tickets t JOIN ticket_states s ON s.id = t.state_id WHERE s.state_type_id = 2 ORDER BY t.id LIMIT 1`);
+  const [agent] = await zammad.sql(`SELECT u.id, lower(u.email) AS email FROM users u JOIN roles_users r ON r.user_id = u.id AND r.role_id = 2 JOIN tickets t ON t.id = $1 WHERE u.id <> t.owner_id ORDER BY u.id LIMIT 1`, [tk.id]);
+  await zammad.sql(`UPDATE tickets SET state_id = 4, title = 'Changed in Zammad', owner_id = $2, close_at = now(), updated_at = now() AT TIME ZONE 'UTC' + interval '1 second' WHERE id = $1`, [tk.id, agent.id]);
+  await zammad.sql(`INSERT INTO ticket_articles (ticket_id, type_id, sender_id, "from", subject, body, content_type, internal, updated_by_id, created_by_id, created_at, updated_at)
+    VALUES ($1, 10, 1, 'Agent', 'note', 'A new <b>internal</b> note & more', 'text/plain', true, $2, $2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')`, [tk.id, agent.id]);
+  await runTask(app, taskId);
+  const [i] = await rows(app, `SELECT t.state, t.subject, u.login, t.close_date IS NOT NULL AS closed,
+      (SELECT count(*) FROM mail_message m WHERE m.model = 'helpdesk.ticket' AND m.res_id = t.id AND m.message_id LIKE '<zammad.%') AS n,
+      (SELECT body FROM mail_message m WHERE m.model = 'helpdesk.ticket' AND m.res_id = t.id AND m.is_internal ORDER BY m.id DESC LIMIT 1) AS note
+    FROM helpdesk_ticket t LEFT JOIN res_users u ON u.id = t.user_id WHERE t.zammad_id = ? AND t.zammad_source_id = ?`, [tk.id, sourceId]);
+  const [src] = await zammad.sql('SELECT count(*) AS n FROM ticket_articles WHERE ticket_id = $1', [tk.id]);
+  t.is(i.state, 'closed');
+  t.true(i.closed);
+  t.is(i.subject, 'Changed in Zammad');
+  t.is(i.login, agent.email);
+  t.is(Number(i.n), Number(src.n));
+  t.is(i.note, '<p>A new &lt;b&gt;internal&lt;/b&gt; note &amp; more</p>', 'plain text is escaped, never interpreted');
+  const [task] = await rows(app, 'SELECT last_record_count FROM base_external_import_task WHERE id = ?', [taskId]);
+  t.true(Number(task.last_record_count) <= 2, 'only the changed ticket (and the one at the last sync instant) was read again');
+});

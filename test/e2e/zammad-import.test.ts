@@ -1,0 +1,85 @@
+/**
+ * The Zammad import task in a real browser: "Preview" shows the mapped first rows in a dialog
+ * without importing, and "Run import" shows a progress bar that follows the run (its counter
+ * moves through the batches) until the notification and the form's counters.
+ */
+import test from 'ava';
+import type { Page } from 'playwright-core';
+import { closeImportPools } from '../../addons/base_external_import_zammad/index.ts';
+import { closeAllPools } from '../../addons/base_external_dbsource/index.ts';
+import { launchBrowser, login, newPage, shot, type TestBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { createTask, makeZammad, rows, type ZammadSource } from '../addons/base_external_import_zammad/helpers.ts';
+
+const TICKETS = 2500;
+let srv: TestServer;
+let browser: TestBrowser;
+let zammad: ZammadSource;
+let taskId: number;
+let sourceId: number;
+let page: Page & { errors: string[] };
+
+test.before(async () => {
+  [srv, zammad] = await Promise.all([startTestServer({ addons: ['base_external_import_zammad'] }), makeZammad(TICKETS)]);
+  ({ taskId, sourceId } = await createTask(srv.app, zammad));
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await login(page, srv.url, 'admin', 'admin');
+});
+test.after.always(async () => {
+  await browser?.close();
+  await closeImportPools();
+  await closeAllPools();
+  await srv?.close();
+  await zammad?.drop();
+});
+
+async function openTask(p: Page): Promise<void> {
+  await p.goto(`${srv.url}/web#action=base_external_import_zammad.action_base_external_import_task&view_type=form&id=${taskId}`);
+  await p.waitForURL(/[#&]action=\d+/);
+  await p.getByRole('button', { name: 'Run import', exact: true }).waitFor();
+}
+
+test.serial('Preview shows the column mapping, the first tickets translated and the warnings, and imports nothing', async (t) => {
+  await openTask(page);
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  const dialog = page.locator('erp-dialog');
+  await dialog.locator('table').first().waitFor({ timeout: 60_000 });
+  // The dialog's form lives in shadow roots: read the rendered fields through locators.
+  const tables = (await dialog.locator('table').allInnerTexts()).join('\n');
+  const text = [tables, ...(await dialog.locator('.o_field[data-field="warnings"]').allInnerTexts())].join('\n');
+  const [first] = await zammad.sql('SELECT id, title FROM tickets ORDER BY updated_at, id LIMIT 1');
+  t.true(text.includes('state_type'), 'the columns are listed');
+  t.true(text.includes('Technician'), 'with the field each goes to');
+  t.true(text.includes(first.title), 'the first ticket is shown');
+  t.regex(text, /new: /, 'reporters still to be created are announced');
+  const [preview] = await rows(srv.app, 'SELECT row_count FROM base_external_import_preview ORDER BY id DESC LIMIT 1');
+  t.is(Number(preview.row_count), TICKETS, 'the number of rows to import');
+  await shot(page, 'zammad-preview');
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  t.is(Number((await rows(srv.app, 'SELECT count(*) AS n FROM helpdesk_ticket WHERE zammad_source_id = ?', [sourceId]))[0].n), 0);
+  t.deepEqual(page.errors, []);
+});
+
+test.serial('Run import shows a progress bar that follows the run, then the counters', async (t) => {
+  t.timeout(10 * 60_000);
+  await openTask(page);
+  await page.getByRole('button', { name: 'Run import', exact: true }).click();
+  const bar = page.locator('erp-progress-bar');
+  await bar.waitFor({ timeout: 60_000 });
+  const seen = new Set<string>();
+  while (await bar.count()) {
+    const counter = await bar.locator('.muted').innerText().catch(() => '');
+    if (counter) seen.add(counter);
+    if (seen.size === 1 && counter) await shot(page, 'zammad-progress');
+    await page.waitForTimeout(100);
+  }
+  const counts = [...seen].map((s) => Number(/^(\d+) \//.exec(s)?.[1])).filter((n) => Number.isFinite(n));
+  t.true(counts.some((n) => n > 0 && n < TICKETS), `the bar showed the run in the middle: ${[...seen].join(', ')}`);
+  t.true([...seen].every((s) => s.includes(`/ ${TICKETS}`)), 'out of the rows to import');
+  await page.locator('erp-notifications .toast', { hasText: 'Import finished' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Last Run' }).click().catch(() => page.getByText('Last Run', { exact: true }).click());
+  await page.locator('.o_field[data-field="last_record_count"]', { hasText: /2,?500/ }).waitFor({ timeout: 30_000 });
+  t.is(Number((await rows(srv.app, 'SELECT count(*) AS n FROM helpdesk_ticket WHERE zammad_source_id = ?', [sourceId]))[0].n), TICKETS);
+  t.deepEqual(page.errors, []);
+});
