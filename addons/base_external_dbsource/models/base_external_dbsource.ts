@@ -141,7 +141,8 @@ export const BaseExternalDbsource = model((Base) => class extends Base {
       await pingSource(this.env, this.ids[0]);
       return notification('success', _t(this.env, 'Connection Test Succeeded!'), _t(this.env, 'Everything seems properly set up!'), false);
     } catch (e) {
-      const message = e instanceof UserError ? e.localized((t) => _t(this.env, t)) : driverMessage(e);
+      // localized() fills the %s itself: translate the template only (_t would format it empty).
+      const message = e instanceof UserError ? e.localized((t) => this.env.registry.translate(this.env.lang, t)) : driverMessage(e);
       return notification('danger', _t(this.env, 'Connection Test Failed! (%s)', rec.name), message, true);
     }
   }

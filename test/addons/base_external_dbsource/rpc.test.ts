@@ -100,8 +100,7 @@ test('JSON-RPC and the web client: administrators query, internal users are refu
   t.false(JSON.stringify(fail).includes('    at '), 'no stack trace');
 });
 
-// The list view's CSV export is built in the browser from search_read (erp-list-view.ts), checked here.
-test('the password is in no answer: read, search_read (the export\'s source), fields_get, read_group', async (t) => {
+test('the password is in no answer: read, search_read, fields_get, read_group, export_data', async (t) => {
   const admin = await webLogin(srv.url, 'admin', 'admin');
   const answers = [
     await callKwHttp(srv.url, admin, 'base.external.dbsource', 'read', [[sourceId]]),
@@ -109,7 +108,9 @@ test('the password is in no answer: read, search_read (the export\'s source), fi
     await callKwHttp(srv.url, admin, 'base.external.dbsource', 'search_read', [[], ['password', 'password_set']]),
     await callKwHttp(srv.url, admin, 'base.external.dbsource', 'fields_get', []),
     await callKwHttp(srv.url, admin, 'base.external.dbsource', 'read_group', [[], ['connector'], ['connector']]),
+    await callKwHttp(srv.url, admin, 'base.external.dbsource', 'export_data', [[sourceId], ['name', 'password', 'password_set', 'conn_string']]),
   ];
+  t.deepEqual(answers[5].result.datas[0].slice(0, 3), ['Remote', false, true]);
   for (const a of answers) {
     t.falsy(a.error);
     const text = JSON.stringify(a.result);
