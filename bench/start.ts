@@ -9,7 +9,7 @@
  *    PGlite's initdb runs, as on the very first start of a fresh clone).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,19 +51,34 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Seconds from spawning `npm start` on `dataDir` to a 200 from /web/health; then stops it. */
-async function timeStart(dataDir: string, env: Record<string, string> = {}): Promise<number> {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere.
+ * On a shared machine the wall time depends on the neighbours, the CPU time much less.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+export interface StartTiming { wall: number; cpu: number }
+
+/** Seconds from spawning `npm start` on `dataDir` to a 200 from /web/health (and the CPU it used); then stops it. */
+export async function timeStart(dataDir: string, env: Record<string, string> = {}, root = PROJECT_ROOT): Promise<StartTiming> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'core', 'cli.ts'), 'start', '--data-dir', dataDir, '--http-port', String(port), '--http-interface', '127.0.0.1'],
-    { cwd: PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'core', 'cli.ts'), 'start', '--data-dir', dataDir, '--http-port', String(port), '--http-interface', '127.0.0.1', '--smtp-port', '0'],
+    { cwd: root, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${stderr}`);
-      if (await healthy(port)) return (performance.now() - t0) / 1000;
-      if (performance.now() - t0 > 300_000) throw new Error(`npm start did not answer /web/health within 300 s:\n${stderr}`);
+      if (await healthy(port)) return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds(child.pid!) };
+      if (performance.now() - t0 > 900_000) throw new Error(`npm start did not answer /web/health within 900 s:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
@@ -77,10 +92,11 @@ export async function benchStart(): Promise<Row[]> {
     const noCache = await timeStart(dirs[0], { ERP_PGLITE_CACHE: 'off' });
     const first = await timeStart(dirs[1]);
     const restart = await timeStart(dirs[1]);
+    const cpu = (t: StartTiming) => `, ${round(t.cpu, 1)} s of CPU`;
     return [
-      { key: 'start.first_s', name: 'npm start, fresh data directory (install with demo data) → /web/health', value: round(first, 2), unit: 's', reference: `goal < 10 s; with PGlite's initdb (no cluster cache, a fresh clone's very first start) ${round(noCache, 2)} s` },
-      { key: 'start.first_nocache_s', name: 'npm start, fresh data directory, cluster cache off (initdb) → /web/health', value: round(noCache, 2), unit: 's' },
-      { key: 'start.restart_s', name: 'npm start, restart on that data directory → /web/health', value: round(restart, 2), unit: 's', reference: 'goal < 4 s' },
+      { key: 'start.first_s', name: 'npm start, fresh data directory (install with demo data) → /web/health', value: round(first.wall, 2), unit: 's', reference: `goal < 10 s${cpu(first)}; with PGlite's initdb (no cluster cache, a fresh clone's very first start) ${round(noCache.wall, 2)} s${cpu(noCache)}` },
+      { key: 'start.first_nocache_s', name: 'npm start, fresh data directory, cluster cache off (initdb) → /web/health', value: round(noCache.wall, 2), unit: 's' },
+      { key: 'start.restart_s', name: 'npm start, restart on that data directory → /web/health', value: round(restart.wall, 2), unit: 's', reference: `goal < 4 s${cpu(restart)}` },
     ];
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

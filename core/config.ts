@@ -20,6 +20,8 @@ export interface Config {
   smtp_port: number;
   mail_domain: string;
   smtp_relay: string;
+  mail_from: string;
+  mail_max_size_mb: number;
   addons: string[];
   server_wide_modules: string[];
   addons_path: string[];
@@ -37,7 +39,7 @@ export interface Config {
 type Kind = 'string' | 'int' | 'bool' | 'list';
 const KINDS: Record<keyof Config, Kind> = {
   db_url: 'string', data_dir: 'string', db_name: 'string', http_port: 'int', http_interface: 'string', smtp_port: 'int',
-  mail_domain: 'string', smtp_relay: 'string', addons: 'list', server_wide_modules: 'list', addons_path: 'list', demo: 'bool', log_level: 'string',
+  mail_domain: 'string', smtp_relay: 'string', mail_from: 'string', mail_max_size_mb: 'int', addons: 'list', server_wide_modules: 'list', addons_path: 'list', demo: 'bool', log_level: 'string',
   workers: 'int', admin_password: 'string', secret_key: 'string', limit_request_mb: 'int', cron: 'bool', db_maxconn: 'int',
   db_maxconn_readonly: 'int',
 };

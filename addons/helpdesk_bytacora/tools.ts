@@ -1,6 +1,7 @@
 /**
- * Small helpers shared by the helpdesk models: the caller's helpdesk role, translated
- * messages with `%s` placeholders, and the empty-HTML test used for required texts.
+ * Small helpers shared by the helpdesk models: the caller's helpdesk role, field labels in
+ * the user's language and the empty-HTML test used for required texts. Messages are
+ * translated with the core's `_t` (core/i18n).
  */
 import type { Environment } from '../../core/orm/index.ts';
 
@@ -20,12 +21,6 @@ export async function helpdeskRole(env: Environment): Promise<HelpdeskRole> {
 }
 
 export const isStaff = (role: HelpdeskRole): boolean => role === 'system' || role === 'admin' || role === 'technician';
-
-/** Translates `text` into the environment's language, then fills its `%s` placeholders in order. */
-export function _t(env: Environment, text: string, ...args: unknown[]): string {
-  let i = 0;
-  return env.registry.translate(env.lang, text).replace(/%s/g, () => String(args[i++] ?? ''));
-}
 
 /** The label of a field in the environment's language. */
 export function fieldLabel(env: Environment, model: string, name: string): string {

@@ -2,13 +2,18 @@
 import type { Environment } from '../../core/orm/index.ts';
 import { MailAlias } from './models/mail_alias.ts';
 import { MailFollowers } from './models/mail_followers.ts';
+import { MailGatewayMessage } from './models/mail_gateway_message.ts';
 import { MailMail } from './models/mail_mail.ts';
 import { MailMessage } from './models/mail_message.ts';
 import { MailMessageSubtype } from './models/mail_message_subtype.ts';
 import { MailThread } from './models/mail_thread.ts';
 import { MailTrackingValue } from './models/mail_tracking_value.ts';
+import { mailGatewayService } from './gateway/service.ts';
 
-export const models = [MailMessageSubtype, MailMessage, MailTrackingValue, MailFollowers, MailMail, MailAlias, MailThread];
+export const models = [MailMessageSubtype, MailMessage, MailTrackingValue, MailFollowers, MailMail, MailAlias, MailThread, MailGatewayMessage];
+
+/** Started with the server in every serving process: the SMTP listener and the outgoing relay. */
+export const services = [mailGatewayService];
 
 /** One follower row per document and partner (a constraint over three columns). */
 export async function onInstall(env: Environment): Promise<void> {
@@ -19,4 +24,6 @@ export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail
 export { parseAliasDefaults } from './models/mail_alias.ts';
 export { MAX_SEND_ATTEMPTS } from './models/mail_mail.ts';
 export { setMailTransport, getMailTransport, type MailTransport, type OutgoingMail, type OutgoingAttachment } from './transport.ts';
-export { _t, mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
+export { mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
+export { startMailGateway, type MailGateway, type MailGatewayOptions } from './gateway/service.ts';
+export { parseInbound, type ParsedInbound } from './gateway/parse.ts';

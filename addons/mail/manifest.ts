@@ -11,6 +11,7 @@ export default defineAddon({
     'data/mail_data.xml',
     'views/mail_menus.xml',
     'views/mail_mail_views.xml',
+    'views/mail_gateway_message_views.xml',
     'views/mail_message_views.xml',
     'views/mail_alias_views.xml',
     'views/mail_message_subtype_views.xml',

@@ -1,19 +1,27 @@
 /**
  * Small helpers shared by the mail models (and by addons built on mail): the mail domain,
- * Message-ID generation, e-mail address parsing/formatting, partner lookup by address and
- * translated messages with `%s` placeholders.
+ * Message-ID generation, e-mail address parsing/formatting, partner lookup by address.
+ * Messages are translated with the core's `_t` (core/i18n).
  */
 import { randomUUID } from 'node:crypto';
 import type { Environment } from '../../core/orm/index.ts';
 
-/** Translates `text` into the user's language, then fills `%s` placeholders in order. */
-export function _t(env: Environment, text: string, ...args: Array<string | number>): string {
-  let i = 0;
-  return env.registry.translate(env.lang, text).replace(/%s/g, () => String(args[i++] ?? ''));
+const configuredDomains = new WeakMap<object, string>();
+
+/** Registers the domain the running mail gateway accepts (config `mail_domain`), or removes it with null. */
+export function setConfiguredMailDomain(registry: object, domain: string | null): void {
+  if (domain) configuredDomains.set(registry, domain);
+  else configuredDomains.delete(registry);
 }
 
-/** The domain of generated Message-IDs and alias addresses: ir.config_parameter `mail.catchall.domain`, else 'localhost'. */
+/**
+ * The domain of generated Message-IDs and alias addresses: the first `mail_domain` of the
+ * running mail gateway (replies must reach it), else ir.config_parameter
+ * `mail.catchall.domain`, else 'localhost'.
+ */
 export async function mailDomain(env: Environment): Promise<string> {
+  const configured = configuredDomains.get(env.registry);
+  if (configured) return configured;
   const row = await env.cr('ir_config_parameter').where({ key: 'mail.catchall.domain' }).first('value');
   const value = typeof row?.value === 'string' ? row.value.trim() : '';
   return value || 'localhost';
@@ -24,31 +32,53 @@ export async function generateMessageId(env: Environment): Promise<string> {
   return `<${randomUUID()}@${await mailDomain(env)}>`;
 }
 
-/** Splits `"Name" <addr@x>` / `Name <addr@x>` / `addr@x` into its name and lower-cased address. */
+/** Splits `"Name" <addr@x>` / `Name <addr@x>` / `addr@x` into its name and lower-cased address (quoted names may contain `\"`). */
 export function parseEmailAddress(value: string | false | null | undefined): { name: string; email: string } | null {
   if (!value || typeof value !== 'string') return null;
-  const angle = /^\s*(?:"?([^"<]*?)"?\s*)?<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value);
-  if (angle) return { name: (angle[1] ?? '').trim(), email: angle[2].toLowerCase() };
+  const quoted = /^\s*"((?:[^"\\]|\\.)*)"\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value);
+  if (quoted) return { name: quoted[1].replace(/\\(.)/g, '$1').trim(), email: quoted[2].toLowerCase() };
+  const angle = /^\s*([^<]*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$/.exec(value);
+  if (angle) return { name: angle[1].replace(/^"|"$/g, '').trim(), email: angle[2].toLowerCase() };
   const bare = /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(value);
   return bare ? { name: '', email: bare[1].toLowerCase() } : null;
+}
+
+/** Splits an address list on commas/semicolons outside quoted names and angle brackets. */
+function splitAddressList(value: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angle = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted && c === '\\' && i + 1 < value.length) { current += c + value[++i]; continue; }
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '<') angle = true;
+    else if (!quoted && c === '>') angle = false;
+    if (!quoted && !angle && (c === ',' || c === ';')) { parts.push(current); current = ''; continue; }
+    current += c;
+  }
+  parts.push(current);
+  return parts;
 }
 
 /** Every address in a comma/semicolon separated header value (To, Cc, References-like lists). */
 export function parseEmailList(value: string | false | null | undefined): Array<{ name: string; email: string }> {
   if (!value) return [];
   const out: Array<{ name: string; email: string }> = [];
-  for (const part of String(value).split(/[,;](?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
+  for (const part of splitAddressList(String(value))) {
     const parsed = parseEmailAddress(part);
     if (parsed) out.push(parsed);
   }
   return out;
 }
 
-/** `"Name" <addr>` (quotes only when needed), or the bare address without a name. */
+/** `"Name" <addr>` (quoted, with `\` and `"` escaped, only when needed), or the bare address without a name. */
 export function formatEmailAddress(name: string | false | null | undefined, email: string): string {
   if (!name) return email;
-  const clean = String(name).replace(/[\r\n]+/g, ' ').replace(/"/g, "'").trim();
-  return /[(),.:;<>@[\]\\]/.test(clean) ? `"${clean}" <${email}>` : `${clean} <${email}>`;
+  const clean = String(name).replace(/[\r\n]+/g, ' ').trim();
+  if (!clean) return email;
+  return /[(),.:;<>@[\]\\"]/.test(clean) ? `"${clean.replace(/(["\\])/g, '\\$1')}" <${email}>` : `${clean} <${email}>`;
 }
 
 /** The id of the partner whose e-mail matches `address` (case-insensitive), or false. Searches as superuser. */

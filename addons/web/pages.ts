@@ -3,27 +3,11 @@
  * (`/web`: `<erp-app>` + the bundle from `/web/static/dist/`) and the login page
  * (`/web/login`: a plain form posting `login`, `password`, `csrf_token`, `redirect` back to
  * `/web/login`; it works without JavaScript, a one-line script only keeps a deep link's
- * `#fragment`). Strings are translated from `i18n/<lang>.po`.
+ * `#fragment`). Strings are translated by the caller's `translate` (the registry's
+ * catalogue, filled from every addon's `i18n/<lang>.po`).
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { parsePo } from './po.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const catalogues = new Map<string, Record<string, string>>();
-
-/** The web addon's translations for `lang` (`es_ES` → `i18n/es_ES.po` or `i18n/es.po`). */
-function catalogue(lang: string): Record<string, string> {
-  let found = catalogues.get(lang);
-  if (!found) {
-    const candidates = [lang, lang.split('_')[0]].map((l) => path.join(here, 'i18n', `${l}.po`));
-    const file = candidates.find((f) => existsSync(f));
-    found = file ? parsePo(readFileSync(file, 'utf8')) : {};
-    catalogues.set(lang, found);
-  }
-  return found;
-}
+/** Translates a msgid into the page's language (the registry's catalogue, see core/i18n). */
+export type Translate = (text: string) => string;
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -41,6 +25,7 @@ function htmlLang(lang: string): string {
 export interface WebClientPageOptions {
   title: string;
   lang: string;
+  translate: Translate;
   csrfToken: string;
   /** Appended to the asset URLs (`?v=…`) to defeat stale caches after a rebuild. */
   assetVersion?: string;
@@ -66,7 +51,7 @@ ${body}
 
 export function renderWebClientPage(opts: WebClientPageOptions): string {
   const v = opts.assetVersion ? `?v=${encodeURIComponent(opts.assetVersion)}` : '';
-  const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
+  const t = (s: string) => escapeHtml(opts.translate(s));
   return pageShell(opts.lang, opts.title, `<meta name="csrf-token" content="${escapeHtml(opts.csrfToken)}">
 <link rel="stylesheet" href="/web/static/dist/main.css${v}">
 <script type="module" src="/web/static/dist/main.js${v}"></script>`, `<erp-app></erp-app>
@@ -76,6 +61,7 @@ export function renderWebClientPage(opts: WebClientPageOptions): string {
 export interface LoginPageOptions {
   error?: string;
   lang: string;
+  translate: Translate;
   csrfToken: string;
   db: string;
   /** Where to go after logging in (a same-site path); `/web` by default. */
@@ -107,8 +93,8 @@ button:hover{background:#5e3e56}
 const KEEP_HASH_JS = `(function(){var r=document.querySelector('form input[name=redirect]');if(r&&location.hash&&r.value.indexOf('#')===-1)r.value+=location.hash;})();`;
 
 export function renderLoginPage(opts: LoginPageOptions): string {
-  const t = (s: string) => escapeHtml(catalogue(opts.lang)[s] || s);
-  return pageShell(opts.lang, opts.title ?? catalogue(opts.lang)['Log in'] ?? 'Log in', `<style>${LOGIN_CSS}</style>`, `<main>
+  const t = (s: string) => escapeHtml(opts.translate(s));
+  return pageShell(opts.lang, opts.title ?? opts.translate('Log in'), `<style>${LOGIN_CSS}</style>`, `<main>
 <h1>${t('Log in')}</h1>
 <p class="db">${t('Database')}: ${escapeHtml(opts.db)}</p>
 ${opts.error ? `<p class="error" role="alert">${escapeHtml(opts.error)}</p>` : ''}

@@ -28,6 +28,7 @@ import { Environment, rowsOf } from '../orm/environment.ts';
 import { formatDatetime, parseDatetime } from '../orm/fields/index.ts';
 import type { ModelClass } from '../orm/model.ts';
 import type { Registry } from '../orm/registry.ts';
+import { SOURCE_LANG, translatedSql } from '../orm/translated-values.ts';
 
 export type IntervalType = 'minutes' | 'hours' | 'days' | 'weeks' | 'months';
 const UNIT_MS: Record<Exclude<IntervalType, 'months'>, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 7 * 86_400_000 };
@@ -111,7 +112,7 @@ function dbStamp(v: unknown): string | null {
   return v instanceof Date ? formatDatetime(v) : String(v).slice(0, 19).replace('T', ' ');
 }
 
-const JOB_COLUMNS = `c.id, c.name, c.method, c.args, c.user_id, c.interval_number, c.interval_type, c.nextcall, c.lastcall,
+const JOB_COLUMNS = `c.id, ${translatedSql('c.name', SOURCE_LANG)} AS name, c.method, c.args, c.user_id, c.interval_number, c.interval_type, c.nextcall, c.lastcall,
   COALESCE(c.numbercall, -1) AS numbercall, COALESCE(c.doall, FALSE) AS doall, COALESCE(c.failure_count, 0) AS failure_count, m.model`;
 
 function toJob(r: any): CronJob {

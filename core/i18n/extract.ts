@@ -7,6 +7,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import type { Knex } from 'knex';
 import type { Registry } from '../orm/registry.ts';
+import { isTranslated } from '../orm/translated-values.ts';
 
 const ATTRS = ['string', 'help', 'placeholder', 'confirm', 'sum', 'title'];
 
@@ -55,7 +56,9 @@ export async function extractStrings(knex: Knex, registry: Registry, modules?: s
     const ids = await owned(model);
     const exists = (await knex.raw('SELECT to_regclass(?) AS t', [table])).rows[0].t;
     if (!exists) continue;
-    for (const r of await knex(table).select('id', col)) if (keep(ids, r.id)) add(r[col], `${model} ${r.id}`);
+    // Translated values (jsonb): their English source is the msgid.
+    const value = isTranslated(registry.get(model)?._meta.fields.get(col)) ? knex.raw(`?? ->> 'en_US' AS ??`, [col, col]) : col;
+    for (const r of await knex(table).select('id', value)) if (keep(ids, r.id)) add(r[col], `${model} ${r.id}`);
   }
   const seen = new Set<string>();
   return out.filter((m) => (seen.has(m.text) ? false : (seen.add(m.text), true)));

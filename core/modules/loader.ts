@@ -16,6 +16,7 @@ import { AddonError } from '../errors.ts';
 import { auditColumns, Environment, SUPERUSER_ID, rowsOf } from '../orm/environment.ts';
 import { Registry, type ModelDefinition } from '../orm/registry.ts';
 import { syncSchema } from '../schema/sync.ts';
+import { loadModelTerms, poLanguage } from '../i18n/model-terms.ts';
 import { loadOrder } from './graph.ts';
 import type { Manifest } from './manifest.ts';
 import { logger } from '../logger.ts';
@@ -98,14 +99,17 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
     addons.push({ manifest, path, module });
   }
   registry.build();
+  let migratedColumns: string[] = [];
   await knex.transaction(async (trx) => {
     // Several processes booting together on one server take turns (schema DDL would deadlock).
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [SCHEMA_LOCK]);
-    await syncSchema(trx, registry);
+    migratedColumns = await syncSchema(trx, registry);
     await bootstrapBase(trx);
     await syncIrModel(trx, registry);
   });
   const newlyInstalled: string[] = [];
+  /** Addons whose data was (re)loaded: their records get the translations of their .po files. */
+  const loaded = new Set<string>();
   const upgrade = new Set(opts.upgrade ?? []);
   for (const addon of addons) {
     const name = addon.manifest.name;
@@ -130,6 +134,7 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       }).onConflict('name').merge(['state', 'latest_version', 'summary', 'write_date']);
     });
     if (isNew) newlyInstalled.push(name);
+    loaded.add(name);
   }
   for (const addon of addons) {
     const i18n = join(addon.path, 'i18n');
@@ -139,6 +144,7 @@ export async function loadRegistry(knex: Knex, opts: LoadOptions): Promise<Loade
       const entries = await readPo(join(i18n, file));
       registry.addTranslations(lang, entries);
       if (lang.length === 2) registry.addTranslations(`${lang}_${lang.toUpperCase()}`, entries);
+      if (loaded.has(addon.manifest.name) || migratedColumns.length) await loadModelTerms(knex, registry, addon.manifest.name, poLanguage(lang), new Map(entries));
     }
   }
   return { registry, addons, installed: order, newlyInstalled };
@@ -180,10 +186,12 @@ async function syncIrModel(trx: Knex.Transaction, registry: Registry): Promise<v
     const meta = model._meta;
     if (existing.has(meta.name)) {
       // Only descriptions that changed are written: a restart sends no update.
-      if (existing.get(meta.name) !== meta.description) await trx('ir_model').where({ model: meta.name }).update({ name: meta.description });
+      const current = existing.get(meta.name);
+      const english = current && typeof current === 'object' ? (current as Record<string, string>).en_US : current;
+      if (english !== meta.description) await trx('ir_model').where({ model: meta.name }).update({ name: trx.raw(`COALESCE(name, '{}'::jsonb) || jsonb_build_object('en_US', ?::text)`, [meta.description]) });
       continue;
     }
-    const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: meta.description, transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');
+    const [{ id }] = await trx('ir_model').insert({ model: meta.name, name: JSON.stringify({ en_US: meta.description }), transient: meta.transient, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID }).returning('id');
     await trx('ir_model_data').insert({ module: meta.module, name: `model_${meta.name.replace(/\./g, '_')}`, model: 'ir.model', res_id: id, noupdate: false, ...auditColumns(SUPERUSER_ID) });
   }
 }

@@ -7,14 +7,12 @@
  * The counted fields keep their column names in the counts table, so the same domain
  * compiler produces the condition for either table.
  */
-import { rawStatement } from '../db/index.ts';
 import { countsTable } from '../schema/group-counts.ts';
 import { q, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
-import { rowsOf } from './environment.ts';
 import type { ModelClass } from './model.ts';
-import { ruleDomainFor, whereClause } from './search.ts';
+import { ruleDomainFor, runQuery, whereClause } from './search.ts';
 
 /** The counts table and the condition on it, or null when the table cannot answer. */
 export async function countsSource(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<{ table: string; where: Sql } | null> {
@@ -35,7 +33,7 @@ export async function countsSource(env: Environment, model: ModelClass, domain: 
 export async function countFromCounts(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number | null> {
   const source = await countsSource(env, model, domain, opts);
   if (!source) return null;
-  const rows = rowsOf(await rawStatement(env.cr, `SELECT COALESCE(sum(t0.n), 0) AS n FROM ${source.table} t0 WHERE ${source.where.sql}`, source.where.bindings));
+  const rows = await runQuery(env, model, `SELECT COALESCE(sum(t0.n), 0) AS n FROM ${source.table} t0 WHERE ${source.where.sql}`, source.where.bindings);
   return Number(rows[0].n);
 }
 

@@ -7,3 +7,4 @@ export { andDomains, orDomains, normalizeDomain, parseDomain } from './domain/in
 export { invalidateAccessCache } from './access-cache.ts';
 export { invalidateRulesCache } from './search.ts';
 export { AccessError, AccessDenied, MissingError, UserError, ValidationError } from '../errors.ts';
+export { isTranslated, langOf, pickTranslation, translatedSql } from './translated-values.ts';

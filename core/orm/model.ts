@@ -25,6 +25,7 @@ import { accessLines } from './access-cache.ts';
 import { checkFieldAccess, visibleFields, type FieldUse } from './field-access.ts';
 import { exportRows } from './export.ts';
 import { findDependents, recomputeFound } from './recompute.ts';
+import { isTranslated, langOf, pickTranslation } from './translated-values.ts';
 
 /** How a method is reached over RPC: on the model (no ids) or on records (ids first). */
 export type RpcKind = 'model' | 'records' | {
@@ -202,7 +203,7 @@ export class Model {
   }
 
   async read(fields?: string[] | null): Promise<WireRecord[]> {
-    if (fields !== undefined && fields !== null && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
+    if (fields !== undefined && fields !== null && fields !== false as unknown && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
       throw new ValidationError(`read() expects a list of field names, got ${JSON.stringify(fields)}`);
     }
     await this.check_access_rights('read');
@@ -294,7 +295,8 @@ export class Model {
       return out;
     }
     const rows = await this.env.cr(this._meta.table).whereIn('id', this.ids).select('id', rec);
-    for (const r of rows) out.set(Number(r.id), r[rec] ?? '');
+    const translated = isTranslated(this._meta.fields.get(rec));
+    for (const r of rows) out.set(Number(r.id), (translated ? pickTranslation(r[rec], langOf(this.env)) : r[rec]) ?? '');
     return out;
   }
   async name_search(name = '', args: unknown[] | null = null, operator = 'ilike', limit: number | null = 100): Promise<Array<[number, string]>> {

@@ -4,15 +4,13 @@
  * one dict per group with the group value ([id, name] for many2one, a label for dates),
  * `<groupby>_count` (lazy) or `__count`, `__domain` to open the group, and aggregates.
  */
-import { rawStatement } from '../db/index.ts';
 import { ValidationError } from '../errors.ts';
 import { q } from './domain/compile.ts';
 import { andDomains } from './domain/index.ts';
-import { rowsOf } from './environment.ts';
 import { FIELD_TYPES, type Field } from './fields/index.ts';
 import type { Model, ModelClass } from './model.ts';
 import { countsSource } from './group-counts.ts';
-import { whereClause } from './search.ts';
+import { runQuery, whereClause } from './search.ts';
 import { checkFieldAccess } from './field-access.ts';
 
 export interface ReadGroupOptions {
@@ -90,7 +88,7 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   }
   if (opts.limit) { sql += ' LIMIT ?'; bindings.push(opts.limit); }
   if (opts.offset) { sql += ' OFFSET ?'; bindings.push(opts.offset); }
-  const rows = rowsOf(await rawStatement(records.env.cr, sql, bindings));
+  const rows = await runQuery(records.env, model, sql, bindings);
 
   const names = new Map<string, Map<number, string>>();
   for (const [i, g] of specs.entries()) {

@@ -8,6 +8,7 @@ import { q } from './domain/compile.ts';
 import { rowsOf } from './environment.ts';
 import { Model } from './model.ts';
 import { searchIds } from './search.ts';
+import { isTranslated, langOf, pickTranslation, translatedSql } from './translated-values.ts';
 
 export type WireRecord = Record<string, unknown> & { id: number };
 
@@ -23,7 +24,8 @@ export function inlineNameSelects(records: Model, names: string[]): string[] {
     const co = records.env.registry.get(f.comodel!)!;
     const rec = co._meta.recName ? co._meta.fields.get(co._meta.recName) : undefined;
     if (!rec?.stored || co.prototype._displayNames !== Model.prototype._displayNames) continue;
-    out.push(`(SELECT o.${q(rec.name)} FROM ${q(co._meta.table)} o WHERE o.id = t0.${q(f.name)}) AS ${q(`${f.name}__display`)}`);
+    const value = isTranslated(rec) ? translatedSql(`o.${q(rec.name)}`, langOf(records.env)) : `o.${q(rec.name)}`;
+    out.push(`(SELECT ${value} FROM ${q(co._meta.table)} o WHERE o.id = t0.${q(f.name)}) AS ${q(`${f.name}__display`)}`);
   }
   return out;
 }
@@ -47,9 +49,10 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
   const rows = prefetched ?? rowsOf(await records.env.cr.raw(
     `SELECT id${stored.map((f) => `, ${q(f.name)}`).join('')} FROM ${q(meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
   const byId = new Map<number, WireRecord>();
+  const lang = langOf(records.env);
   for (const row of rows) {
     const rec: WireRecord = { id: Number(row.id) };
-    for (const f of stored) rec[f.name] = FIELD_TYPES[f.type].toWire(row[f.name], f);
+    for (const f of stored) rec[f.name] = FIELD_TYPES[f.type].toWire(isTranslated(f) ? pickTranslation(row[f.name], lang) : row[f.name], f);
     byId.set(rec.id, rec);
   }
   const present = ids.filter((id) => byId.has(id));

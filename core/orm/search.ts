@@ -9,12 +9,14 @@ import { ValidationError } from '../errors.ts';
 import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess } from './field-access.ts';
+import { mapDbError } from './write.ts';
 import type { Field } from './fields/index.ts';
 import { compileNode, q, type CompileContext, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { ModelClass } from './model.ts';
+import { isTranslated, langOf, SOURCE_LANG, translatedSql } from './translated-values.ts';
 
 export interface SearchOptions {
   offset?: number;
@@ -192,17 +194,21 @@ function explicitOrder(model: ModelClass, order: unknown): string {
   return order.trim();
 }
 
-/** Validates an `order` string ("name desc, id") and returns SQL for alias `alias`. */
-export function orderBy(model: ModelClass, order: string | null | undefined, alias: string): string {
+/**
+ * Validates an `order` string ("name desc, id") and returns SQL for alias `alias`;
+ * translated values sort in `lang`.
+ */
+export function orderBy(model: ModelClass, order: string | null | undefined, alias: string, lang: string = SOURCE_LANG): string {
   const spec = explicitOrder(model, order) || model._meta.order;
   const terms: string[] = [];
   for (const { field, dir, nulls } of parseOrder(model, spec)) {
-    let expr = `${alias}.${q(field.name)}`;
+    let expr = isTranslated(field) ? translatedSql(`${alias}.${q(field.name)}`, lang) : `${alias}.${q(field.name)}`;
     if (field.type === 'many2one') {
       const comodel = model._registry.get(field.comodel!)!;
       const rec = comodel._meta.recName ? comodel._meta.fields.get(comodel._meta.recName) : undefined;
       if (rec?.stored && comodel._meta.name !== model._meta.name) {
-        expr = `(SELECT o.${q(rec.name)} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
+        const value = isTranslated(rec) ? translatedSql(`o.${q(rec.name)}`, lang) : `o.${q(rec.name)}`;
+        expr = `(SELECT ${value} FROM ${q(comodel._meta.table)} o WHERE o.id = ${alias}.${q(field.name)})`;
       }
     }
     terms.push(`${expr} ${dir}${nulls}`);
@@ -219,15 +225,15 @@ export async function searchIds(env: Environment, model: ModelClass, domain: unk
 /** Like searchIds, but also selects the given stored columns (search_read in one query). */
 export async function searchRows(env: Environment, model: ModelClass, domain: unknown[], opts: SearchOptions, columns: string[], extra: string[] = []): Promise<any[]> {
   const alias = 't0';
-  // The caller's order goes through field access like a domain (the model's own does not).
-  const explicit = explicitOrder(model, opts.order);
-  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
   const table = q(model._meta.table);
   const hasLimit = opts.limit !== undefined && opts.limit !== null && opts.limit !== false as unknown;
   if (hasLimit && (!Number.isInteger(opts.limit) || (opts.limit as number) < 0)) throw new ValidationError(`Invalid limit ${JSON.stringify(opts.limit)}: expected a non-negative integer`);
   if (opts.offset && (!Number.isInteger(opts.offset) || opts.offset < 0)) throw new ValidationError(`Invalid offset ${JSON.stringify(opts.offset)}: expected a non-negative integer`);
+  // The caller's order goes through field access like a domain (the model's own does not).
+  const explicit = explicitOrder(model, opts.order);
+  if (explicit) await checkFieldAccess(env, model, parseOrder(model, explicit).map((t) => t.field.name), 'order');
   const parts = await whereParts(env, model, domain, alias, { rules: opts.rules });
-  const order = orderBy(model, opts.order, alias);
+  const order = orderBy(model, opts.order, alias, langOf(env));
   const select = `SELECT ${alias}.id${columns.map((c) => `, ${alias}.${q(c)}`).join('')}${extra.map((e) => `, ${e}`).join('')} FROM ${table} ${alias}`;
   let sql: string;
   const bindings: unknown[] = [];
@@ -248,8 +254,21 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   // Per-branch searches run unnamed, so PostgreSQL plans them with the values: a generic plan
   // only knows averages (e.g. that nearly every ticket has create_uid = 1) and may choose to
   // walk the whole table for a user whose id is rare.
-  if (perBranch) return rowsOf(await env.cr.raw(sql, bindings as any[]));
-  return rowsOf(await rawStatement(env.cr, sql, bindings));
+  return runQuery(env, model, sql, bindings, { named: !perBranch });
+}
+
+/**
+ * Runs a search's statement (a named prepared statement unless `named` is false). A value the
+ * column type cannot take (a date that is no date, an empty list compared with a number) is
+ * PostgreSQL's data exception: the caller's bad input, reported as a ValidationError naming
+ * the model — never an internal error.
+ */
+export async function runQuery(env: Environment, model: ModelClass, sql: string, bindings: unknown[], opts: { named?: boolean } = {}): Promise<any[]> {
+  try {
+    return rowsOf(opts.named === false ? await env.cr.raw(sql, bindings as any[]) : await rawStatement(env.cr, sql, bindings));
+  } catch (e) {
+    throw mapDbError(e, model._meta.name);
+  }
 }
 
 /**
@@ -275,6 +294,6 @@ function perBranchTop(main: Sql, branches: Sql[], table: string, order: string, 
 
 export async function searchCount(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<number> {
   const cond = await whereClause(env, model, domain, 't0', opts);
-  const rows = rowsOf(await rawStatement(env.cr, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings));
+  const rows = await runQuery(env, model, `SELECT count(*) AS n FROM ${q(model._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings);
   return Number(rows[0].n);
 }

@@ -9,6 +9,7 @@ import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
 import type { Model, Vals } from './model.ts';
 import { recomputeDependents, recomputeStored } from './recompute.ts';
+import { createValue, isTranslated, langOf, writeValue } from './translated-values.ts';
 
 export { recomputeStored } from './recompute.ts';
 
@@ -42,7 +43,9 @@ function prepare(records: Model, vals: Vals, mode: 'create' | 'write'): { column
     if (field.required && (converted === null || converted === '') && field.type !== 'boolean') {
       throw err(ValidationError, "Missing required value for field '%s' (%s.%s)", field.string ?? field.name, field.modelName, field.name);
     }
-    columns[name] = converted;
+    columns[name] = isTranslated(field)
+      ? (mode === 'create' ? createValue(converted as string | null, langOf(records.env)) : writeValue(records.env.cr, name, converted as string | null, langOf(records.env)))
+      : converted;
   }
   return { columns, x2many, related };
 }
@@ -84,8 +87,12 @@ export function mapDbError(err: any, model: string): Error {
     case '23505': return new ValidationError(`Duplicate value on ${model}: ${err.detail ?? err.constraint ?? 'a unique constraint is violated'}`);
     case '23502': return new ValidationError(`Missing required value on ${model}: column '${err.column}' cannot be empty`);
     case '23001': case '23503': return new ValidationError(`Invalid reference on ${model}: ${err.detail ?? 'the referenced record does not exist'}`);
-    case '22P02': case '22003': case '22007': case '22008': return new ValidationError(`Invalid value on ${model}: ${err.message}`);
-    default: return err;
+    // Too deeply nested (a domain of thousands of levels): the caller's input, not a crash.
+    case '54001': return new ValidationError(`The request on ${model} is too complex: ${err.message}`);
+    default:
+      // Class 22 is PostgreSQL's "data exception": a value the column cannot take.
+      if (typeof err?.code === 'string' && err.code.startsWith('22')) return new ValidationError(`Invalid value on ${model}: ${err.message}`);
+      return err;
   }
 }
 

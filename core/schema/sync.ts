@@ -9,30 +9,53 @@ import type { ModelClass } from '../orm/model.ts';
 import { rowsOf } from '../orm/environment.ts';
 import type { Registry } from '../orm/registry.ts';
 import { countsTable, syncGroupCounts } from './group-counts.ts';
+import { isTranslated } from '../orm/translated-values.ts';
 
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** Creates or upgrades the tables of `models` (all registry models when omitted). */
-export async function syncSchema(cr: Knex | Knex.Transaction, registry: Registry, models?: ModelClass[]): Promise<void> {
+/**
+ * Creates or upgrades the tables of `models` (all registry models when omitted). Returns the
+ * `table.column`s turned into translatable jsonb (their records' translations are then loaded).
+ */
+export async function syncSchema(cr: Knex | Knex.Transaction, registry: Registry, models?: ModelClass[]): Promise<string[]> {
   const list = (models ?? registry.all()).filter((m) => !m._meta.abstract);
   // The catalog is read once up front: a restart with nothing to change sends a handful of
   // queries instead of one "IF NOT EXISTS" statement per index and constraint.
   const existing = await tableColumns(cr);
+  migrated.length = 0;
   const catalog = await catalogNames(cr);
   for (const model of list) await syncTable(cr, model, existing, catalog.indexes);
   for (const model of list) await syncForeignKeys(cr, registry, model, catalog.foreignKeys);
   for (const model of list) await syncRelations(cr, registry, model, existing);
   for (const model of list) if (model._meta.groupCounts.length || existing.has(countsTable(model))) await syncGroupCounts(cr, model);
+  return [...migrated];
 }
+const migrated: string[] = [];
 
+/** Column names per table, and the SQL type of each `table.column`. */
 async function tableColumns(cr: Knex | Knex.Transaction): Promise<Map<string, Set<string>>> {
-  const rows = rowsOf(await cr.raw(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`));
+  const rows = rowsOf(await cr.raw(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()`));
   const out = new Map<string, Set<string>>();
+  columnTypes.clear();
   for (const r of rows) {
     if (!out.has(r.table_name)) out.set(r.table_name, new Set());
     out.get(r.table_name)!.add(r.column_name);
+    columnTypes.set(`${r.table_name}.${r.column_name}`, r.data_type);
   }
   return out;
+}
+const columnTypes = new Map<string, string>();
+
+/**
+ * A field that became translatable keeps its text: the varchar/text column turns into jsonb
+ * with the old value as the English source (`{"en_US": old}`), as Odoo 16 migrates.
+ */
+async function migrateToTranslated(cr: Knex | Knex.Transaction, table: string, field: Field): Promise<void> {
+  const type = columnTypes.get(`${table}.${field.name}`);
+  if (!type || type === 'jsonb' || !isTranslated(field)) return;
+  await cr.raw(`ALTER TABLE ${q(table)} ALTER COLUMN ${q(field.name)} TYPE jsonb USING CASE WHEN ${q(field.name)} IS NULL THEN NULL ELSE jsonb_build_object('en_US', ${q(field.name)}::text) END`);
+  columnTypes.set(`${table}.${field.name}`, 'jsonb');
+  migrated.push(`${table}.${field.name}`);
 }
 
 /** Names of the indexes and foreign-key constraints of the current schema. */
@@ -49,6 +72,7 @@ async function catalogNames(cr: Knex | Knex.Transaction): Promise<{ indexes: Set
 }
 
 function columnDdl(field: Field): string | null {
+  if (isTranslated(field)) return 'jsonb';
   return FIELD_TYPES[field.type].columnType(field);
 }
 
@@ -61,7 +85,10 @@ async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existin
   }
   const have = existing.get(table)!;
   for (const field of columns) {
-    if (have.has(field.name)) continue;
+    if (have.has(field.name)) {
+      await migrateToTranslated(cr, table, field);
+      continue;
+    }
     const ddl = columnDdl(field);
     if (!ddl) continue;
     await cr.raw(`ALTER TABLE ${q(table)} ADD COLUMN ${q(field.name)} ${ddl}`);

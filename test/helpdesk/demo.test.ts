@@ -63,14 +63,16 @@ test('demo: categories have technicians; projects and departments exist', async 
   t.true(projects >= 3 && departments >= 3);
 });
 
-test('data: four priorities with levels 1..4 and the general category "Soporte técnico"', async (t) => {
+test('data: four priorities with levels 1..4 and the general category "Technical Support" ("Soporte técnico")', async (t) => {
   const { levels, general } = await su(async (env) => {
     const found: number[] = [];
     for (const p of ['low', 'normal', 'high', 'urgent']) found.push((await (await env.ref(`helpdesk_bytacora.priority_${p}`)).read(['level']))[0].level);
     return { levels: found, general: (await (await env.ref('helpdesk_bytacora.category_general')).read(['name']))[0].name };
   });
   t.deepEqual(levels, [1, 2, 3, 4]);
-  t.is(general, 'Soporte técnico');
+  t.is(general, 'Technical Support');
+  const spanish = await app.withEnv(SUPERUSER_ID, async (env) => (await (await env.ref('helpdesk_bytacora.category_general')).read(['name']))[0].name, { lang: 'es_ES' });
+  t.is(spanish, 'Soporte técnico');
 });
 
 test('data: the sequence helpdesk.ticket has prefix T- and padding 5', async (t) => {

@@ -313,7 +313,7 @@ test('note: a user logging a note via message_type "notification" is refused too
 test('categories and priorities: users read them but only admins edit them', async (t: ExecutionContext) => {
   await rollback(fx.app, async (env) => {
     const catId = await env.refId('helpdesk_bytacora.category_general');
-    t.is((await as(env, fx.uid.user, 'helpdesk.ticket.category').browse([catId]).read(['name']))[0].name, 'Soporte técnico');
+    t.is((await as(env, fx.uid.user, 'helpdesk.ticket.category').browse([catId]).read(['name']))[0].name, 'Technical Support');
     await rejects(t, as(env, fx.uid.technician, 'helpdesk.ticket.category').browse([catId]).write({ name: 'x' }), 'AccessError');
     await rejects(t, as(env, fx.uid.user, 'helpdesk.ticket.priority').create({ name: 'Meh', level: 2 }), 'AccessError');
     await as(env, fx.uid.admin, 'helpdesk.ticket.category').browse([catId]).write({ name: 'Soporte' });

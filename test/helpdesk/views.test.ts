@@ -103,11 +103,22 @@ test('list: number, subject, category, state with decorations by state and prior
   });
 });
 
-test('kanban: columns by state; cards show number, subject, priority and technician', async (t) => {
+test('kanban: columns by state; cards show number, subject, tags, priority stars, SLA and technician', async (t) => {
   await rollback(fx.app, async (env) => {
     const doc = await arch(env, 'technician', 'kanban');
     t.is(doc.documentElement.getAttribute('default_group_by'), 'state');
-    for (const f of ['number', 'subject', 'priority_id', 'user_id']) t.true(names(doc, 'field').includes(f), f);
+    for (const f of ['number', 'subject', 'tag_ids', 'priority_level', 'sla_status', 'user_id']) t.true(names(doc, 'field').includes(f), f);
+  });
+});
+
+test('kanban: a drop runs the workflow action of the target column, none leads to Unseen', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const doc = await arch(env, 'technician', 'kanban');
+    const onDrop = evaluate(doc.documentElement.getAttribute('on_drop')!, {}) as Record<string, Record<string, string>>;
+    t.deepEqual(onDrop.open, { new: 'action_open', pending: 'action_open', closed: 'action_reopen' });
+    t.deepEqual(onDrop.pending, { open: 'action_wait' });
+    t.is(onDrop.closed.open, 'action_solve_wizard');
+    t.false('new' in onDrop);
   });
 });
 
@@ -154,7 +165,7 @@ test('menus: a user sees Helpdesk > My Tickets only', async (t) => {
 test('menus: a technician also sees Assigned to me, All Tickets and the Dashboard', async (t) => {
   await rollback(fx.app, async (env) => {
     t.deepEqual(await helpdeskMenus(env, 'technician'), [
-      'My Tickets', 'Assigned to me', 'All Tickets', 'Dashboard', 'Dashboard > Tickets by status', 'Dashboard > Tickets by category',
+      'Assigned to me', 'My Tickets', 'All Tickets', 'Dashboard', 'Dashboard > Tickets by status', 'Dashboard > Tickets by category',
       'Dashboard > Tickets by priority', 'Dashboard > Tickets by technician', 'Dashboard > Tickets over time',
     ]);
   });

@@ -354,6 +354,40 @@ test('action_reassign: the reassignment is logged as an internal note the report
   });
 });
 
+test('action_reassign: one note per reassignment, signed by the technician who reassigned', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', {}, 'open');
+    const before = (await messages(env, id)).length;
+    await as(env, fx.uid.technician).browse([id]).action_reassign(fx.uid.technician2);
+    const added = (await messages(env, id)).slice(before);
+    t.is(added.length, 1, JSON.stringify(added.map((m: any) => m.body)));
+    t.regex(added[0].body, /reassigned/);
+    t.is(added[0].author_id[0], fx.partner.technician);
+  });
+});
+
+test('create: the "assigned to you" note of a ticket filed by a reporter is signed by the system, not by her', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const general = await env.ref('helpdesk_bytacora.category_general');
+    await general.write({ technician_id: fx.uid.technician });
+    const id = await ticketOf(fx, env, 'user');
+    const note = (await messages(env, id)).find((m: any) => /assigned to you/.test(m.body));
+    t.truthy(note);
+    t.not(note.author_id[0], fx.partner.user);
+    t.is(note.author_id[0], await env.refId('base.partner_root'));
+  });
+});
+
+test('create: a technician filing a ticket for a colleague signs the "assigned to you" note', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const general = await env.ref('helpdesk_bytacora.category_general');
+    await general.write({ technician_id: fx.uid.technician2 });
+    const id = await ticketOf(fx, env, 'technician');
+    const note = (await messages(env, id)).find((m: any) => /assigned to you/.test(m.body));
+    t.is(note.author_id[0], fx.partner.technician);
+  });
+});
+
 test('action_reassign: an admin is a valid target (admin implies technician)', async (t) => {
   await rollback(fx.app, async (env) => {
     const id = await ticketOf(fx, env, 'user', {}, 'open');
@@ -395,6 +429,7 @@ test('reassign wizard: offers technicians and admins only', async (t) => {
     const offered = technician_ids[0][2] as number[];
     for (const role of ['technician', 'technician2', 'admin'] as const) t.true(offered.includes(fx.uid[role]), role);
     for (const role of ['user', 'other', 'employee'] as const) t.false(offered.includes(fx.uid[role]), role);
+    t.false(offered.includes(await env.refId('base.user_admin')), 'the base administrator is not part of the team');
   });
 });
 

@@ -27,6 +27,8 @@ function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ERP_')) env[k] = v;
   env.ERP_LOG_LEVEL = 'warn';
+  // the mail gateway's SMTP listener: a free port, never the default one other tests may hold
+  env.ERP_SMTP_PORT = '0';
   return env;
 }
 

@@ -22,7 +22,7 @@ import { makeDate, relativedelta, timedelta, dateScope } from '../../addons/web/
 import { normalizeFields } from '../../addons/web/static/src/fields.ts';
 import { actionRef } from '../../addons/web/static/src/actions.ts';
 import { setTranslations, _t } from '../../addons/web/static/src/i18n.ts';
-import { parsePo } from '../../addons/web/po.ts';
+import { parsePo } from '../../core/i18n/index.ts';
 import { renderLoginPage, renderWebClientPage, safeRedirect } from '../../addons/web/pages.ts';
 import type { FieldsInfo } from '../../addons/web/static/src/types.ts';
 
@@ -123,6 +123,17 @@ test('an arch readonly/required overrides the field flag; locked forces read-onl
   t.true(fieldNodeState({ name: 'subject' }, FIELDS.subject, scope).required);
   t.true(fieldNodeState({ name: 'subject' }, FIELDS.subject, scope, true).readonly);
   t.deepEqual(fieldNodeState({ name: 'user_id', domain: "[('id', '!=', uid)]" }, FIELDS.user_id, scope).domain, [['id', '!=', 7]]);
+});
+
+test("without write access only fields the arch's readonly modifier makes editable stay editable", (t) => {
+  const closed = scopeOf({ state: 'closed' });
+  const open = scopeOf({ state: 'open' });
+  const rating = { name: 'subject', readonly: "state != 'closed'" };
+  t.false(fieldNodeState(rating, FIELDS.subject, closed, 'unless-granted').readonly, 'granted by the modifier for this record');
+  t.true(fieldNodeState(rating, FIELDS.subject, open, 'unless-granted').readonly, 'the same modifier says readonly here');
+  t.true(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'unless-granted').readonly, 'no modifier: the model right decides');
+  t.true(fieldNodeState(rating, FIELDS.subject, closed, 'all').readonly);
+  t.false(fieldNodeState({ name: 'subject' }, FIELDS.subject, closed, 'none').readonly);
 });
 
 test('action domains and contexts evaluate with uid, context and date helpers', (t) => {
@@ -455,7 +466,7 @@ const WEB = path.join(import.meta.dirname, '../../addons/web');
 
 test('parsePo reads msgid/msgstr, multi-line strings and skips fuzzy entries', (t) => {
   const po = 'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "Save"\nmsgstr "Guardar"\n\n#, fuzzy\nmsgid "Old"\nmsgstr "Viejo"\n\nmsgid "Two "\n"lines"\nmsgstr "Dos "\n"líneas \\"x\\""\n';
-  t.deepEqual(parsePo(po), { Save: 'Guardar', 'Two lines': 'Dos líneas "x"' });
+  t.deepEqual(Object.fromEntries(parsePo(po)), { Save: 'Guardar', 'Two lines': 'Dos líneas "x"' });
 });
 
 function sourceFiles(dir: string): string[] {
@@ -466,7 +477,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 test('every _t() string of the web client has a Spanish translation in i18n/es.po', (t) => {
-  const catalogue = parsePo(readFileSync(path.join(WEB, 'i18n/es.po'), 'utf8'));
+  const catalogue = Object.fromEntries(parsePo(readFileSync(path.join(WEB, 'i18n/es.po'), 'utf8')));
   const missing = new Set<string>();
   for (const file of [...sourceFiles(path.join(WEB, 'static/src')), path.join(WEB, 'pages.ts')]) {
     const src = readFileSync(file, 'utf8');
@@ -477,7 +488,7 @@ test('every _t() string of the web client has a Spanish translation in i18n/es.p
 });
 
 test('the login page posts login, password, csrf_token and redirect, escaped', (t) => {
-  const page = renderLoginPage({ lang: 'en_US', csrfToken: 'tok"en', db: 'helpdesk', redirect: '/web#action=3', error: '<b>Wrong login/password</b>', login: 'admin' });
+  const page = renderLoginPage({ lang: 'en_US', translate: (s) => s, csrfToken: 'tok"en', db: 'helpdesk', redirect: '/web#action=3', error: '<b>Wrong login/password</b>', login: 'admin' });
   t.regex(page, /<form method="post" action="\/web\/login">/);
   for (const name of ['login', 'password', 'csrf_token', 'redirect']) t.regex(page, new RegExp(`name="${name}"`));
   t.regex(page, /value="tok&quot;en"/);
@@ -487,8 +498,10 @@ test('the login page posts login, password, csrf_token and redirect, escaped', (
   t.deepEqual(page.match(/<script[^>]*>[^<]*<\/script>/g)?.map((m) => m.includes('location.hash') && !m.includes('admin')), [true]);
 });
 
+const spanish = new Map(parsePo(readFileSync(path.join(WEB, 'i18n/es.po'), 'utf8')));
+
 test('the login page speaks the user language and refuses foreign redirects', (t) => {
-  const page = renderLoginPage({ lang: 'es_ES', csrfToken: 'x', db: 'helpdesk', redirect: '//evil.example/' });
+  const page = renderLoginPage({ lang: 'es_ES', translate: (s) => spanish.get(s) ?? s, csrfToken: 'x', db: 'helpdesk', redirect: '//evil.example/' });
   t.regex(page, /<html lang="es-ES">/);
   t.regex(page, /Contraseña/);
   t.regex(page, /name="redirect" value="\/web"/);
@@ -498,10 +511,22 @@ test('the login page speaks the user language and refuses foreign redirects', (t
 });
 
 test('the web client page loads the bundle and carries the CSRF token', (t) => {
-  const page = renderWebClientPage({ title: 'Helpdesk <ERP>', lang: 'en_US', csrfToken: 'abc', assetVersion: '42' });
+  const page = renderWebClientPage({ title: 'Helpdesk <ERP>', lang: 'en_US', translate: (s) => s, csrfToken: 'abc', assetVersion: '42' });
   t.regex(page, /<erp-app><\/erp-app>/);
   t.regex(page, /<script type="module" src="\/web\/static\/dist\/main\.js\?v=42"><\/script>/);
   t.regex(page, /<link rel="stylesheet" href="\/web\/static\/dist\/main\.css\?v=42">/);
   t.regex(page, /<meta name="csrf-token" content="abc">/);
   t.regex(page, /<title>Helpdesk &lt;ERP&gt;<\/title>/);
+});
+
+test('kanban on_drop: the target column names a method, or one per source column; elsewhere no action', async (t) => {
+  const { parseDropActions, dropMethod } = await import('../../addons/web/static/src/kanban-drop.ts');
+  const actions = parseDropActions("{'open': {'new': 'action_open', 'closed': 'action_reopen'}, 'closed': 'action_solve_wizard'}")!;
+  t.is(dropMethod(actions, 'new', 'open'), 'action_open');
+  t.is(dropMethod(actions, 'closed', 'open'), 'action_reopen');
+  t.is(dropMethod(actions, 'pending', 'open'), null, 'no method from that column');
+  t.is(dropMethod(actions, 'open', 'closed'), 'action_solve_wizard');
+  t.is(dropMethod(actions, 'open', 'new'), null, 'no entry for the target');
+  t.is(parseDropActions(undefined), null);
+  t.is(parseDropActions("['not', 'a', 'dict']"), null);
 });

@@ -9,7 +9,7 @@ export const IrModel = model((Base) => class extends Base {
   static _rec_name = 'name';
   static _rec_names_search = ['name', 'model'];
   static fields = {
-    name: fields.char({ string: 'Model Description', required: true }),
+    name: fields.char({ string: 'Model Description', required: true, translate: true }),
     model: fields.char({ string: 'Model', required: true, unique: true }),
     transient: fields.boolean({ string: 'Transient Model' }),
     access_ids: fields.one2many('ir.model.access', 'model_id', { string: 'Access' }),

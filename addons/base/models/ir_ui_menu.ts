@@ -1,4 +1,4 @@
-import { fields, model } from '../../../core/orm/index.ts';
+import { fields, langOf, model, translatedSql } from '../../../core/orm/index.ts';
 import { hasModelAccess } from '../../../core/security/index.ts';
 import { accessLines } from '../../../core/orm/access-cache.ts';
 
@@ -36,7 +36,9 @@ export const IrUiMenu = model((Base) => class extends Base {
     const env = this.env;
     const cr = env.cr;
     const groups = await env.groupIds();
-    const menus = await cr('ir_ui_menu').where({ active: true }).orderBy([{ column: 'sequence' }, { column: 'id' }]).select('id', 'name', 'parent_id', 'sequence', 'action', 'web_icon');
+    // Menu names are translated values (jsonb): read in the user's language.
+    const menus = await cr('ir_ui_menu').where({ active: true }).orderBy([{ column: 'sequence' }, { column: 'id' }])
+      .select('id', cr.raw(`${translatedSql('name', langOf(env))} AS name`), 'parent_id', 'sequence', 'action', 'web_icon');
     const menuGroups = await cr('ir_ui_menu_group_rel').select('menu_id', 'gid');
     const xmlids = await cr('ir_model_data').where({ model: 'ir.ui.menu' }).select('module', 'name', 'res_id');
     const lines = await accessLines(env);
@@ -60,7 +62,6 @@ export const IrUiMenu = model((Base) => class extends Base {
       if (!m) return false;
       return m.parent_id === null || shown(Number(m.parent_id));
     };
-    const t = (s: string) => env.registry.translate(env.lang, s);
     const out: Record<string, MenuNode> = {};
     const children = new Map<number | 'root', number[]>([['root', []]]);
     for (const [id, m] of visible) {
@@ -70,7 +71,7 @@ export const IrUiMenu = model((Base) => class extends Base {
       children.get(parent)!.push(id);
       const x = xmlids.find((r: any) => Number(r.res_id) === id);
       const [actionModel, actionId] = m.action ? String(m.action).split(',') : [false, false];
-      out[id] = { id, name: t(m.name), children: [], action_id: actionId ? Number(actionId) : false, action_model: (actionModel as string) || false, xmlid: x ? `${x.module}.${x.name}` : '', sequence: m.sequence, web_icon: m.web_icon ?? false };
+      out[id] = { id, name: m.name ?? '', children: [], action_id: actionId ? Number(actionId) : false, action_model: (actionModel as string) || false, xmlid: x ? `${x.module}.${x.name}` : '', sequence: m.sequence, web_icon: m.web_icon ?? false };
     }
     for (const [parent, ids] of children) if (parent !== 'root' && out[parent]) out[parent].children = ids;
     // Folders without any action below them are hidden.

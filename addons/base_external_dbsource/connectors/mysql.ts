@@ -3,8 +3,8 @@
  * statements (`execute`, values never spliced), inside `START TRANSACTION READ ONLY`, with
  * the statement timeout set per query (MariaDB's max_statement_time, MySQL's
  * max_execution_time) and a client-side timeout behind it. Streaming reads the result as it
- * arrives, pausing the socket while a batch waits for its consumer; stopping early destroys
- * the connection (the protocol has no cursor to close), which ends the query on the server.
+ * arrives, pausing the socket while a batch waits for its consumer; stopping early kills the
+ * query on the server (KILL QUERY: the protocol has no cursor to close) and drops the connection.
  *
  * Values: DATETIME and TIMESTAMP are read as UTC (session time_zone +00:00), DATE stays
  * 'YYYY-MM-DD', BIGINT is a number (a string beyond 2^53), DECIMAL a string, BLOB a Buffer.
@@ -124,9 +124,9 @@ class MysqlPool implements ConnectorPool {
     const values = bindable(params);
     const conn = await this.connection();
     let finished = false;
+    const cancel = () => new Promise((resolve) => this.pool.query(`KILL QUERY ${Number(conn.threadId)}`, resolve));
     try {
       await this.begin(conn, 0);
-      const cancel = () => new Promise((resolve) => this.pool.query(`KILL QUERY ${Number(conn.threadId)}`, resolve));
       let cols: string[] = [];
       let batch: unknown[][] = [];
       let done = false;
@@ -135,20 +135,22 @@ class MysqlPool implements ConnectorPool {
       const signal = () => { const w = wake; wake = undefined; w?.(); };
       const cmd = conn.execute({ sql, values, rowsAsArray: true } as any) as any;
       cmd.on('fields', (fields: any[]) => { cols = fields.map((f) => f.name); });
+      // Rows keep coming while the consumer works on a batch; the socket pauses only when two
+      // batches wait (memory stays bounded, the server rarely stalls).
+      const highWater = opts.batchSize * 2;
       cmd.on('result', (row: unknown[]) => {
         batch.push(row);
-        if (batch.length >= opts.batchSize) {
-          conn.pause();
-          signal();
-        }
+        if (batch.length === opts.batchSize) signal();
+        if (batch.length >= highWater) conn.pause();
       });
       cmd.on('error', (e: unknown) => { failure = e; done = true; signal(); });
       cmd.on('end', () => { done = true; signal(); });
       for (;;) {
         if (failure) throw failure;
         if (batch.length >= opts.batchSize || (done && batch.length)) {
-          const out = batch;
-          batch = [];
+          const out = batch.length > opts.batchSize ? batch.splice(0, opts.batchSize) : batch;
+          if (out === batch) batch = [];
+          if (!done) conn.resume();
           yield { cols, rows: out };
           continue;
         }
@@ -163,9 +165,13 @@ class MysqlPool implements ConnectorPool {
       await this.rollback(conn).catch(() => undefined);
       throw e;
     } finally {
-      // Stopped early or failed: the rows still coming cannot be cancelled, only cut off.
+      // Stopped early or failed: the protocol has no cursor to close; stop the query on the
+      // server, then drop the connection (rows may still be in flight on it).
       if (finished) conn.release();
-      else conn.destroy();
+      else {
+        await cancel();
+        conn.destroy();
+      }
     }
   }
 

@@ -23,7 +23,10 @@ const KEYS: Record<string, string> = {
 const OID = { int8: 20, numeric: 1700, timestamp: 1114, date: 1082, int8Array: 1016, numericArray: 1231, timestampArray: 1115, dateArray: 1182, textArray: 1009 } as const;
 
 /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' (no zone) → the Date of that wall time in UTC. */
+const PLAIN_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,3})?$/;
 export function parseUtcTimestamp(text: string): Date | string {
+  // The common case: ISO text the engine parses quickly; other years, BC and µs go the long way.
+  if (PLAIN_TIMESTAMP.test(text) && text[0] !== '0') return new Date(`${text.slice(0, 10)}T${text.slice(11)}Z`);
   if (text === 'infinity' || text === '-infinity') return text;
   const bc = text.endsWith(' BC');
   const m = /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?/.exec(text);
@@ -131,18 +134,30 @@ class PostgresPool implements ConnectorPool {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     let cursor: Cursor | undefined;
+    let inFlight: Promise<unknown> | undefined;
+    let prefetchFailed = false;
     try {
       await this.begin(client, 0);
       cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: TYPES }));
       const pid = (client as unknown as { processID: number }).processID;
       const cancel = () => this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
       let cols: string[] | undefined;
+      const fetch = (c: Cursor) => withBatchTimeout(readBatch(c, opts.batchSize), this.settings.timeoutMs, cancel, 'PostgreSQL');
+      let next: ReturnType<typeof fetch> | undefined = fetch(cursor);
       for (;;) {
-        const { rows, fields } = await withBatchTimeout(readBatch(cursor, opts.batchSize), this.settings.timeoutMs, cancel, 'PostgreSQL');
+        const { rows, fields } = await next;
+        next = undefined;
         cols ??= fieldNames(fields);
         if (!rows.length) break;
+        // Ask for the next batch before handing this one over: the server and the network
+        // work while the consumer does (at most two batches in memory).
+        if (rows.length === opts.batchSize) {
+          next = fetch(cursor);
+          next.catch(() => { prefetchFailed = true; }); // awaited in the loop, or abandoned by an early stop
+        }
+        inFlight = next;
         yield { cols, rows };
-        if (rows.length < opts.batchSize) break;
+        if (!next) break;
       }
       await cursor.close();
       cursor = undefined;
@@ -155,8 +170,13 @@ class PostgresPool implements ConnectorPool {
       // Reached by break/return of the consumer as well: close the portal, end the transaction.
       if (cursor && !broken) {
         try {
-          await cursor.close();
-          await client.query('ROLLBACK');
+          await inFlight?.catch(() => undefined); // a prefetch still running: let it land first
+          // A failed prefetch ended the portal (closing it would wait forever): drop the connection.
+          if (prefetchFailed) broken = new Error('the stream stopped after a failed fetch');
+          else {
+            await cursor.close();
+            await client.query('ROLLBACK');
+          }
         } catch (e) {
           broken = e as Error;
         }

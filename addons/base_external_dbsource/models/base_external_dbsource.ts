@@ -6,6 +6,7 @@ import { driverMessage } from '../errors.ts';
 import { closeSourcePools } from '../pools.ts';
 import { checkSourceAccess, executeQuery, PASSWORD_COLUMN, pingSource, SOURCE_TABLE } from '../query.ts';
 import { encryptSecret, secretKeyFor } from '../secret.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 const TLS_MODES = [
   ['disable', 'Disabled'],
@@ -18,10 +19,6 @@ const MAX_TIMEOUT_S = 3600;
 
 /** Settings that change how the source is reached: writing one of them closes the pool. */
 const CONNECTION_FIELDS = ['connector', 'conn_string', 'password', 'tls_mode', 'tls_ca', 'timeout'];
-
-function translate(env: Environment, text: string): string {
-  return env.registry.translate(env.lang, text);
-}
 
 /** Whether each source has a stored password (the password itself never leaves the server). */
 async function computePasswordSet(records: { env: Environment; ids: number[] }): Promise<Map<number, unknown>> {
@@ -142,10 +139,10 @@ export const BaseExternalDbsource = model((Base) => class extends Base {
     const [rec] = await this.read(['name']);
     try {
       await pingSource(this.env, this.ids[0]);
-      return notification('success', translate(this.env, 'Connection Test Succeeded!'), translate(this.env, 'Everything seems properly set up!'), false);
+      return notification('success', _t(this.env, 'Connection Test Succeeded!'), _t(this.env, 'Everything seems properly set up!'), false);
     } catch (e) {
-      const message = e instanceof UserError ? e.localized((t) => translate(this.env, t)) : driverMessage(e);
-      return notification('danger', `${translate(this.env, 'Connection Test Failed!')} (${rec.name})`, message, true);
+      const message = e instanceof UserError ? e.localized((t) => _t(this.env, t)) : driverMessage(e);
+      return notification('danger', _t(this.env, 'Connection Test Failed! (%s)', rec.name), message, true);
     }
   }
 

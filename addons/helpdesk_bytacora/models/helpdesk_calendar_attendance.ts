@@ -1,5 +1,5 @@
 import { fields, model, ValidationError, type Vals } from '../../../core/orm/index.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const WEEKDAYS = [['0', 'Monday'], ['1', 'Tuesday'], ['2', 'Wednesday'], ['3', 'Thursday'], ['4', 'Friday'], ['5', 'Saturday'], ['6', 'Sunday']] as const;
 

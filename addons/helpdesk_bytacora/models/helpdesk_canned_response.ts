@@ -1,5 +1,6 @@
 import { fields, model, UserError, ValidationError } from '../../../core/orm/index.ts';
-import { _t, escapeHtml } from '../tools.ts';
+import { escapeHtml } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 const PLACEHOLDER = /\{\{\s*(ticket|user)\.([a-z_][a-z0-9_]*)\s*\}\}/g;
 

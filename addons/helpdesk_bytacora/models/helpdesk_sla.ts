@@ -9,7 +9,7 @@ export const HelpdeskSla = model((Base) => class extends Base {
   static _description = 'SLA Policy';
   static _order = 'priority_id, id';
   static fields = {
-    name: fields.char({ string: 'Name', required: true }),
+    name: fields.char({ string: 'Name', required: true, translate: true }),
     priority_id: fields.many2one('helpdesk.ticket.priority', { string: 'Priority', required: true, ondelete: 'cascade', index: true }),
     calendar_id: fields.many2one('helpdesk.calendar', { string: 'Working Hours', required: true, ondelete: 'restrict' }),
     first_response_hours: fields.float({ string: 'First response within (working hours)', default: 8 }),

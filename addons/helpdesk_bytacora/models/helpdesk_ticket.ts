@@ -15,7 +15,8 @@
  */
 import { AccessError, fields, formatDatetime, model, UserError, ValidationError, type ComputeFn, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, type InboundMail } from '../../mail/index.ts';
-import { _t, escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { escapeHtml, fieldLabel, helpdeskRole, isEmptyHtml, isStaff, m2oId, userPartnerId, GROUP_TECHNICIAN, type HelpdeskRole } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
 export const TICKET_RATINGS = [['0', 'Not rated'], ['1', 'Very poor'], ['2', 'Poor'], ['3', 'Fair'], ['4', 'Good'], ['5', 'Excellent']] as const;
@@ -240,7 +241,10 @@ export const HelpdeskTicket = model((Base) => {
     if (techPartner && technician !== env.uid) {
       const tenv = await this._partnerEnv(techPartner);
       const body = `<p>${escapeHtml(_t(tenv, 'New ticket %s assigned to you: %s', t.number, t.subject))}</p>`;
-      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true });
+      // An internal note: staff who filed the ticket sign it; a reporter (who may not even see
+      // notes) did not assign anyone, the category did, so the system signs it.
+      const author = isStaff(await helpdeskRole(env)) ? false : root;
+      await this._notify(body, { subject: `[${t.number}] ${_t(tenv, 'Assigned to you')}: ${t.subject}`, partnerIds: [techPartner], note: true, log: true, authorId: author || undefined });
     }
   }
 
@@ -404,7 +408,8 @@ export const HelpdeskTicket = model((Base) => {
     for (const t of tickets) {
       if (m2oId(t.user_id) === uid) throw new UserError(_t(this.env, 'Ticket %s is already assigned to %s.', t.number, user.name));
     }
-    await this.sudo().write({ user_id: uid });
+    // The note below says who had it and who has it now: no second, tracked note for the same change.
+    await this.sudo().withContext({ mail_notrack: true }).write({ user_id: uid });
     await (this.sudo() as any).message_subscribe([Number(user.partner_id)]);
     for (const t of tickets) {
       const previous = Array.isArray(t.user_id) ? t.user_id[1] : _t(this.env, 'nobody');
@@ -622,6 +627,11 @@ export const HelpdeskTicket = model((Base) => {
     const body = typeof msg.body === 'string' && !isEmptyHtml(msg.body) ? plaintextToHtml(msg.body) : `<p>${escapeHtml(subject)}</p>`;
     const vals: Vals = { subject, description: body, origin: 'email', ...(author ? { partner_id: author } : {}), ...(customValues ?? {}) };
     const record = await thread.message_new.call(sudo, msg, vals);
+    if (/cid:/i.test(body) && (msg.attachments ?? []).some((a) => a.cid)) {
+      // Inline images: the posted message already points its cid: links at the stored files.
+      const posted = await this.env.cr('mail_message').where({ model: MODEL, res_id: record.ids[0], message_type: 'email' }).orderBy('id', 'desc').first('body');
+      if (posted?.body) await record.sudo().write({ description: posted.body });
+    }
     const ccPartners: number[] = [];
     const own = new Set([...parseEmailList(msg.to || ''), ...parseEmailList(msg.email_from || '')].map((a) => a.email));
     for (const cc of parseEmailList(msg.cc || '')) {
@@ -644,12 +654,14 @@ export const HelpdeskTicket = model((Base) => {
     const author = m2oId(msgDict?.author_id ?? false) || (await findPartnerByEmail(this.env, msgDict?.email_from));
     const [t] = await sudo.read(['number', 'state', 'partner_id', 'category_id', 'close_date']);
     if (!(await this._mayReplyByEmail(author, m2oId(t.partner_id)))) {
+      if (msgDict) msgDict.route_reason = 'sender_not_allowed';
       const fresh = await (this.browse([]) as any).message_new(msgDict, {});
       const [n] = await fresh.sudo().read(['number']);
       await this._notify(`<p>${escapeHtml(_t(this.env, 'A reply from %s was filed as the new ticket %s: only the reporter, the followers and the technicians can reply to a ticket.', msgDict?.email_from || '?', n.number))}</p>`, { note: true, log: true });
       return lastInboundMessage(this.env, fresh.ids[0]);
     }
     if (t.state === 'closed' && (await this._replyOpensNewTicket(m2oId(t.category_id), t.close_date))) {
+      if (msgDict) msgDict.route_reason = 'closed_followup';
       const fresh = await (this.browse([]) as any).message_new(msgDict, { parent_id: this.ids[0], category_id: m2oId(t.category_id) });
       const [n] = await fresh.sudo().read(['number']);
       await this._notify(`<p>${escapeHtml(_t(this.env, 'A reply arrived after this ticket was closed: it was filed as the new ticket %s.', n.number))}</p>`, { log: true });
@@ -661,6 +673,14 @@ export const HelpdeskTicket = model((Base) => {
       await this._notify(`<p>${escapeHtml(_t(this.env, 'Ticket reopened by a reply from %s.', msgDict?.email_from || '?'))}</p>`, { log: true });
     }
     return thread.message_update.call(sudo, { ...msgDict, author_id: author || msgDict?.author_id }, updateVals);
+  }
+
+  /** The mail gateway: a reply whose subject carries a ticket number in brackets (`Re: [T-00012] …`) belongs to that ticket. */
+  async _messageRouteFromSubject(subject: string): Promise<number | false> {
+    const tags = [...String(subject).matchAll(/\[([A-Za-z0-9][\w/-]{0,30})\]/g)].map((m) => m[1].toUpperCase());
+    if (!tags.length) return false;
+    const row = await this.env.cr('helpdesk_ticket').whereIn('number', tags).orderBy('id', 'desc').first('id');
+    return row ? Number(row.id) : false;
   }
 
   /** The reporter, a follower or a technician may add to a ticket by e-mail. */

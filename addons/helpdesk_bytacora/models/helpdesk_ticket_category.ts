@@ -6,7 +6,7 @@ export const HelpdeskTicketCategory = model((Base) => class extends Base {
   static _description = 'Ticket Category';
   static _order = 'sequence, name, id';
   static fields = {
-    name: fields.char({ string: 'Name', required: true }),
+    name: fields.char({ string: 'Name', required: true, translate: true }),
     sequence: fields.integer({ string: 'Sequence', default: 10 }),
     technician_id: fields.many2one('res.users', { string: 'Responsible Technician', help: 'New tickets of this category are assigned to this technician' }),
     description: fields.text({ string: 'Description' }),

@@ -2,15 +2,16 @@
  * Full-text search of tickets (SPEC 4.5): subject, description and messages, with Spanish
  * and English stemming, ranked (subject weighs most, then description, then messages).
  *
- *   websearch query ──▶ the newest CANDIDATES tickets whose `search_vector` matches
- *                     + the newest CANDIDATES messages whose `helpdesk_search_vector` matches
- *                   ──▶ rank = ts_rank of both, over those candidates only ──▶ record rules
+ *   websearch query ──▶ tickets whose `search_vector` matches
+ *                     + messages whose `helpdesk_search_vector` matches
+ *                   ──▶ rank = ts_rank of both ──▶ the caller's record rules
  *
- * Both vectors are stored generated columns with a GIN index, so PostgreSQL picks per query:
- * a rare word reads its few matches through the index (all of them are ranked: the exact
- * answer), a frequent one walks the newest rows and stops after CANDIDATES matches — the
- * first page comes fast and shows recent tickets, ranked, as search UIs do, instead of ranking
- * every one of tens of thousands of matches.
+ * Both vectors are stored generated columns with a GIN index. For each kind, PostgreSQL's
+ * estimate of the matches (EXPLAIN, no row read) decides: a rare word (up to FREQUENT
+ * matches) has all its matches ranked — the exact answer; a frequent one ranks only its
+ * CANDIDATES newest matches, read newest first, and stops — the first page comes in
+ * milliseconds and shows recent tickets, ranked, as search UIs do, instead of ranking tens of
+ * thousands of matches.
  *
  * Internal notes only count for technicians. A user (who sees only their own tickets) is
  * searched within those from the start, so their results never depend on other tickets.
@@ -18,15 +19,26 @@
  * know the columns.
  */
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
-import { _t, helpdeskRole, isStaff } from '../tools.ts';
+import { helpdeskRole, isStaff } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
 const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
 /** The message text as indexed: helpdesk messages only (other models' messages store NULL). */
 const MESSAGE_VECTOR = `CASE WHEN model = 'helpdesk.ticket' THEN to_tsvector('spanish', ${plain('body')}) || to_tsvector('english', ${plain('body')}) END`;
 
-/** How many of the newest matches of each kind (tickets, messages) are ranked. */
-export const CANDIDATES = 200;
+/** How many of the newest matches of each kind (tickets, messages) a frequent word ranks. */
+export const CANDIDATES = 100;
+/** Above this many estimated matches a word is frequent: only its newest matches are ranked. */
+const FREQUENT = 2000;
+
+/** PostgreSQL's estimate of the rows `sql` returns (EXPLAIN: planned, not run). */
+async function estimatedRows(env: Environment, sql: string, bindings: unknown[]): Promise<number> {
+  const plan = rowsOf(await env.cr.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings as any[]))[0];
+  const json = plan['QUERY PLAN'];
+  const parsed = typeof json === 'string' ? JSON.parse(json) : json;
+  return Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? 0);
+}
 
 export const SEARCH_DDL = [
   `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS (${both(`coalesce(subject, '')`, 'A')} || ${both(plain('description'), 'B')}) STORED`,
@@ -81,21 +93,30 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
     if (scope && !scope.length) return [];
     const within = (col: string) => (scope ? `AND ${col} = ANY(?::int[])` : '');
     const scopeArgs = scope ? [scope] : [];
+    // The words are written in place (not in a CTE) so that the planner sees them.
+    const tsq = `(websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?))`;
+    const q = [query, query];
+    const ticketMatch = `t.search_vector @@ ${tsq} ${within('t.id')}`;
+    const messageMatch = `m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ ${tsq} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}`;
+    const ticketArgs = [...q, ...scopeArgs];
+    const messageArgs = [...q, ...scopeArgs];
+    // Rare words: every match is ranked (the exact answer). Frequent ones: the newest
+    // CANDIDATES. Decided from PostgreSQL's own estimate, which costs no row read.
+    const newest = async (from: string, where: string, args: unknown[]) =>
+      (await estimatedRows(this.env, `SELECT 1 FROM ${from} WHERE ${where}`, args)) > FREQUENT ? `ORDER BY 1 DESC LIMIT ${CANDIDATES}` : '';
+    const ticketCap = await newest('helpdesk_ticket t', ticketMatch, ticketArgs);
+    const messageCap = await newest('mail_message m', messageMatch, messageArgs);
     const result = await this.env.cr.raw(
-      `WITH q AS (SELECT websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?) AS q),
-            tickets AS (
-              SELECT t.id, ts_rank(t.search_vector, q.q) AS r FROM helpdesk_ticket t, q
-               WHERE t.search_vector @@ q.q ${within('t.id')} ORDER BY t.id DESC LIMIT ${CANDIDATES}),
+      `WITH tickets AS (
+              SELECT t.id, ts_rank(t.search_vector, ${tsq}) AS r FROM helpdesk_ticket t WHERE ${ticketMatch} ${ticketCap}),
             messages AS (
-              SELECT m.res_id AS id, ts_rank(m.helpdesk_search_vector, q.q) AS r FROM mail_message m, q
-               WHERE m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}
-               ORDER BY m.id DESC LIMIT ${CANDIDATES}),
+              SELECT m.id, m.res_id, ts_rank(m.helpdesk_search_vector, ${tsq}) AS r FROM mail_message m WHERE ${messageMatch} ${messageCap}),
             hits AS (
               SELECT id, r FROM tickets
               UNION ALL
-              SELECT id, 0.4 * max(r) FROM messages GROUP BY id)
+              SELECT res_id, 0.4 * max(r) FROM messages GROUP BY res_id)
        SELECT id, sum(r) AS rank FROM hits GROUP BY id ORDER BY rank DESC, id DESC LIMIT ?`,
-      [query, query, ...scopeArgs, ...scopeArgs, max]);
+      [...q, ...ticketArgs, ...q, ...messageArgs, max]);
     const rows = (Array.isArray(result) ? result : result.rows) as Array<{ id: number; rank: number }>;
     if (!rows.length) return [];
     const visible = new Set((await this.search([['id', 'in', rows.map((r) => Number(r.id))]])).ids);

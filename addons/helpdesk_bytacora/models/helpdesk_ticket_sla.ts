@@ -14,7 +14,8 @@ import { AccessError, fields, formatDatetime, model, type Vals } from '../../../
 import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../sla.ts';
 import { loadWorkCalendar } from './helpdesk_calendar.ts';
 import { isTechnician } from './helpdesk_ticket.ts';
-import { _t, fieldLabel } from '../tools.ts';
+import { fieldLabel } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const SLA_STATUSES = [['on_time', 'On time'], ['at_risk', 'At risk'], ['failed', 'Missed']] as const;
 

@@ -1,5 +1,5 @@
 import { fields, model, UserError, type Vals } from '../../../core/orm/index.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /**
  * Files of a ticket cannot be changed or deleted by anyone but sudo (SPEC 4.3: attachments

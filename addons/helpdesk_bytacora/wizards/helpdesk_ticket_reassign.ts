@@ -15,6 +15,16 @@ async function technicianIds(env: any): Promise<number[]> {
 }
 
 /**
+ * The technicians the dialog offers: the base administrator and the superuser hold every
+ * group for setting the system up, they are not part of the team.
+ */
+async function offeredTechnicians(env: any): Promise<number[]> {
+  const system = await Promise.all(['base.user_admin', 'base.user_root'].map((x) => env.xmlidLookup(x)));
+  const excluded = new Set(system.filter(Boolean).map((r: any) => Number(r.id)));
+  return (await technicianIds(env)).filter((id) => !excluded.has(id));
+}
+
+/**
  * "Reassign" dialog. `user_id` is limited to technicians: the view's domain reads
  * `technician_ids`, filled by default with the current technicians; the ticket's
  * `action_reassign` checks it again on the server.
@@ -27,7 +37,7 @@ export const HelpdeskTicketReassign = model((Base) => class extends Base {
     ticket_ids: fields.many2many('helpdesk.ticket', { string: 'Tickets', relation: 'helpdesk_ticket_reassign_rel', column1: 'wizard_id', column2: 'ticket_id', default: defaultTicketIds }),
     technician_ids: fields.many2many('res.users', {
       string: 'Technicians', relation: 'helpdesk_ticket_reassign_users_rel', column1: 'wizard_id', column2: 'user_id',
-      default: async (env: any) => [[6, 0, await technicianIds(env)]],
+      default: async (env: any) => [[6, 0, await offeredTechnicians(env)]],
     }),
     user_id: fields.many2one('res.users', { string: 'Technician', required: true, ondelete: 'cascade' }),
   };

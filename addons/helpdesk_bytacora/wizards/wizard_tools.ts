@@ -1,6 +1,6 @@
 /** What the ticket wizards share: the tickets they act on, from the Odoo-style context. */
 import { UserError, type Environment, type Model } from '../../../core/orm/index.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /** The tickets of `active_ids` (or `active_id`) in the context; refuses other models and an empty selection. */
 export function activeTickets(env: Environment): Model {

@@ -1,4 +1,5 @@
 import { fields, model, ValidationError, type Vals } from '../../../core/orm/index.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /** A department of the organisation, possibly inside a parent department. */
 export const HrDepartment = model((Base) => class extends Base {
@@ -24,7 +25,7 @@ export const HrDepartment = model((Base) => class extends Base {
     const seen = new Set<number>();
     let current: number | null = parentId;
     while (current && !seen.has(current)) {
-      if (own.has(current)) throw new ValidationError(this.env.registry.translate(this.env.lang, 'You cannot create recursive departments.'));
+      if (own.has(current)) throw new ValidationError(_t(this.env, 'You cannot create recursive departments.'));
       seen.add(current);
       const row: { parent_id: number | null } | undefined = await this.env.cr('hr_department').where({ id: current }).first('parent_id');
       current = row?.parent_id ? Number(row.parent_id) : null;

@@ -1,6 +1,7 @@
 import { literalEval } from '../../../core/data/index.ts';
 import { fields, model, ValidationError, type Environment, type Vals } from '../../../core/orm/index.ts';
-import { _t, mailDomain } from '../tools.ts';
+import { mailDomain } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 export const ALIAS_CONTACTS = [
   ['everyone', 'Everyone'],

@@ -1,5 +1,5 @@
 import { fields, model, ValidationError, type Vals } from '../../../core/orm/index.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /**
  * Who follows which document: one row per (res_model, res_id, partner_id), unique (a

@@ -1,9 +1,26 @@
 import { fields, formatDatetime, model, rowsOf, UserError, type Model } from '../../../core/orm/index.ts';
 import { getMailTransport, type MailTransport, type OutgoingMail } from '../transport.ts';
-import { _t } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 
 /** Failed sends are retried by the queue cron this many times before the mail is an exception. */
 export const MAX_SEND_ATTEMPTS = 5;
+/** Minutes to wait before the next attempt after the 1st, 2nd, 3rd… failure (a relay that is down gets time to come back). */
+export const RETRY_BACKOFF_MINUTES = [1, 5, 15, 60];
+
+/** The relay's own words when it has any (`550 5.1.1 <x>: no such user`), else the error message. */
+function relayError(err: unknown): string {
+  const e = err as { response?: unknown; message?: unknown };
+  return String(typeof e?.response === 'string' && e.response ? e.response : e?.message ?? err).slice(0, 2000);
+}
+
+/** A permanent refusal by the relay (5xx): retrying the same mail cannot succeed. */
+function isPermanent(err: unknown): boolean {
+  const code = Number((err as { responseCode?: unknown })?.responseCode);
+  return code >= 500 && code < 600;
+}
+
+/** Mails handed to the transport at once (the relay transport keeps a pool of 4 connections). */
+export const SEND_CONCURRENCY = 4;
 /** Mails handed to the transport per queue run. */
 export const QUEUE_BATCH = 100;
 
@@ -43,6 +60,7 @@ export const MailMail = model((Base) => class extends Base {
     failure_reason: fields.text({ string: 'Failure Reason', readonly: true, copy: false }),
     retry_count: fields.integer({ string: 'Send Attempts', default: 0, readonly: true, copy: false }),
     sent_date: fields.datetime({ string: 'Sent On', readonly: true, copy: false }),
+    scheduled_date: fields.datetime({ string: 'Scheduled Send Date', copy: false, index: true, help: 'Not sent before this time (set after a failed attempt); empty = as soon as possible' }),
   };
   static _rpc = {
     process_email_queue: { kind: 'model' as const, params: [] },
@@ -63,7 +81,8 @@ export const MailMail = model((Base) => class extends Base {
     const transport = getMailTransport(this.env.registry);
     if (!transport) return 0;
     const rows = rowsOf(await this.env.cr.raw(
-      `SELECT id FROM mail_mail WHERE state = 'outgoing' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, [QUEUE_BATCH]));
+      `SELECT id FROM mail_mail WHERE state = 'outgoing' AND (scheduled_date IS NULL OR scheduled_date <= ?)
+        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, [formatDatetime(new Date()), QUEUE_BATCH]));
     if (!rows.length) return 0;
     return this.browse(rows.map((r: any) => Number(r.id)))._sendWith(transport);
   }
@@ -80,7 +99,7 @@ export const MailMail = model((Base) => class extends Base {
 
   /** "Retry": puts failed or cancelled mails back in the queue. */
   async mark_outgoing(): Promise<boolean> {
-    await this.write({ state: 'outgoing', failure_reason: false, retry_count: 0 });
+    await this.write({ state: 'outgoing', failure_reason: false, retry_count: 0, scheduled_date: false });
     return true;
   }
 
@@ -90,25 +109,49 @@ export const MailMail = model((Base) => class extends Base {
     return true;
   }
 
-  /** Hands each mail to `transport`; marks it sent, or counts the failure. Returns the number sent. */
+  /**
+   * Hands the mails to `transport`, SEND_CONCURRENCY at a time (the relay connections of a
+   * pooled transport work in parallel), then marks each sent, or counts its failure.
+   * Returns the number sent.
+   */
   async _sendWith(transport: MailTransport): Promise<number> {
     const su = this.sudo();
-    let sent = 0;
+    const pending: Array<{ mail: Record<string, any>; out: OutgoingMail }> = [];
     for (const mail of await su.read(['email_from', 'email_to', 'email_cc', 'reply_to', 'subject', 'body_html', 'references', 'headers', 'mail_message_id', 'retry_count', 'state'])) {
       if (mail.state === 'sent' || mail.state === 'cancel') continue;
+      pending.push({ mail, out: await this._outgoing(mail) });
+    }
+    const errors: unknown[] = new Array(pending.length).fill(null);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, pending.length) }, async () => {
+      while (next < pending.length) {
+        const i = next++;
+        try {
+          await transport.send(pending[i].out);
+        } catch (err) {
+          errors[i] = err ?? new Error('send failed');
+        }
+      }
+    }));
+    let sent = 0;
+    for (const [i, { mail }] of pending.entries()) {
       const one = su.browse([mail.id]);
-      try {
-        await transport.send(await this._outgoing(mail));
+      const err = errors[i];
+      if (!err) {
         await one.write({ state: 'sent', failure_reason: false, sent_date: formatDatetime(new Date()) });
         sent++;
-      } catch (err) {
-        const attempts = Number(mail.retry_count ?? 0) + 1;
-        await one.write({
-          retry_count: attempts,
-          state: attempts >= MAX_SEND_ATTEMPTS ? 'exception' : 'outgoing',
-          failure_reason: String((err as Error)?.message ?? err).slice(0, 2000),
-        });
+        continue;
       }
+      // Temporary failures (relay down, 4xx) wait and retry; a 5xx refusal or the last attempt is an exception.
+      const attempts = Number(mail.retry_count ?? 0) + 1;
+      const final = attempts >= MAX_SEND_ATTEMPTS || isPermanent(err);
+      const wait = RETRY_BACKOFF_MINUTES[Math.min(attempts, RETRY_BACKOFF_MINUTES.length) - 1];
+      await one.write({
+        retry_count: attempts,
+        state: final ? 'exception' : 'outgoing',
+        failure_reason: relayError(err),
+        scheduled_date: final ? false : formatDatetime(new Date(Date.now() + wait * 60_000)),
+      });
     }
     return sent;
   }

@@ -10,9 +10,8 @@
  *   message_new(mail) ──▶ create ──▶ message_post(type 'email')   message_update(mail) ──▶ message_post
  */
 import { AccessError, fields, model, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
-import {
-  _t, findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText,
-} from '../tools.ts';
+import { findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText } from '../tools.ts';
+import { _t } from '../../../core/i18n/index.ts';
 import { MESSAGE_TYPES } from './mail_message.ts';
 
 /** An inbound e-mail as the gateway hands it to `message_new` / `message_update`. */
@@ -31,12 +30,19 @@ export interface InboundMail {
   in_reply_to?: string | false;
   date?: string | Date | false;
   attachments?: InboundAttachment[];
+  /**
+   * Set by a `message_update` override that files the mail elsewhere than the record it
+   * was addressed to (e.g. 'sender_not_allowed'): the gateway records it as the reason.
+   */
+  route_reason?: string;
 }
 export interface InboundAttachment {
   filename: string;
   /** Raw bytes, or base64 text. */
   content: Buffer | Uint8Array | string;
   mimetype?: string;
+  /** Content-ID of an inline part: `cid:` links of the body are pointed at the stored file. */
+  cid?: string;
 }
 
 /** One tracked change, as logged in mail.tracking.value. */
@@ -452,6 +458,14 @@ export const MailThread = model((Base) => class extends Base {
     return this._postInbound(msgDict, author || false);
   }
 
+  /**
+   * Hook for the mail gateway: the id of the record of this model that a subject names
+   * (such as a `[T-00012]` tag), or false. Default: none.
+   */
+  async _messageRouteFromSubject(_subject: string): Promise<number | false> {
+    return false;
+  }
+
   async _postInbound(msgDict: InboundMail, author: number | false): Promise<number> {
     const env = this.env;
     const files = msgDict.attachments ?? [];
@@ -472,7 +486,12 @@ export const MailThread = model((Base) => class extends Base {
       const row = await env.cr('mail_message').whereIn('message_id', refs).where({ model: this._meta.name, res_id: this.ids[0] }).orderBy('id', 'desc').first('id');
       if (row) parent = Number(row.id);
     }
-    const body = msgDict.body || '';
+    let body = msgDict.body || '';
+    files.forEach((f, i) => {
+      if (!f.cid || !attIds[i]) return;
+      const cid = f.cid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      body = body.replace(new RegExp(`cid:${cid}(?=["'\\s>])`, 'g'), `/web/content/${attIds[i]}`);
+    });
     const messageId = await this.message_post(
       body, msgDict.subject || false, 'email', 'mail.mt_comment', attIds, [], author, msgDict.email_from || false, parent, msgDict.message_id || false,
     );

@@ -2,12 +2,8 @@
  * The web client's data routes: `call_kw` (the same dispatcher as the External API),
  * `/web/action/load`, menus, translations and `/web/progress`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { WEB_DIST_DIR } from '../build.ts';
-import { parsePo } from '../po.ts';
 import { AccessError, MissingError, ValidationError } from '../../../core/errors.ts';
 import type { Environment } from '../../../core/orm/index.ts';
 import { type HttpServices, callKw, finishProgress, isReadonlyCall, jsonRoute, readProgress } from '../../../core/http/index.ts';
@@ -45,26 +41,10 @@ export async function loadAction(env: Environment, actionId: unknown): Promise<R
   throw new ValidationError(`'${String(actionId)}' is not an action (it is a ${model} record)`);
 }
 
-/** msgid → msgstr of the web client's own catalogue (addons/web/i18n), read once. */
-const webCatalogues = new Map<string, Record<string, string>>();
-function webCatalogue(lang: string): Record<string, string> {
-  let found = webCatalogues.get(lang);
-  if (!found) {
-    const dir = join(dirname(dirname(WEB_DIST_DIR)), 'i18n');
-    found = {};
-    for (const name of [lang.split('_')[0], lang]) {
-      const file = join(dir, `${name}.po`);
-      if (existsSync(file)) Object.assign(found, parsePo(readFileSync(file, 'utf8')));
-    }
-    webCatalogues.set(lang, found);
-  }
-  return found;
-}
-
-/** Every translation for `lang`: the web client's catalogue and the installed addons'. */
+/** Every translation for `lang`: the installed addons' catalogues (web's included), from the registry. */
 export function translationsFor(http: HttpServices, lang: string): Record<string, string> {
   const registry = http.app.registry.translations;
-  const out: Record<string, string> = { ...webCatalogue(lang) };
+  const out: Record<string, string> = {};
   for (const key of [lang.slice(0, 2), lang]) for (const [k, v] of registry.get(key) ?? []) out[k] = v;
   return out;
 }

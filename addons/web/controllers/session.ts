@@ -100,5 +100,5 @@ async function renderLogin(ctx: Context, http: HttpServices, opts: { error?: str
   ctx.type = 'text/html';
   ctx.set('Cache-Control', 'no-store');
   ctx.set('X-Frame-Options', 'DENY');
-  ctx.body = renderLoginPage({ error: opts.error, lang, csrfToken: session.csrfToken, db: http.app.config.db_name, redirect: opts.redirect, login: opts.login });
+  ctx.body = renderLoginPage({ error: opts.error, lang, translate: (s) => http.app.registry.translate(lang, s), csrfToken: session.csrfToken, db: http.app.config.db_name, redirect: opts.redirect, login: opts.login });
 }

@@ -111,7 +111,7 @@ export async function webClientRoutes(router: Router, http: HttpServices): Promi
     ctx.type = 'text/html';
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Frame-Options', 'SAMEORIGIN');
-    ctx.body = renderWebClientPage({ title: 'Helpdesk', lang, csrfToken: session.csrfToken, assetVersion: assets?.version || undefined });
+    ctx.body = renderWebClientPage({ title: 'Helpdesk', lang, translate: (s) => http.app.registry.translate(lang, s), csrfToken: session.csrfToken, assetVersion: assets?.version || undefined });
   });
 
   router.get('/web/static/dist/*path', (ctx: Context) => {

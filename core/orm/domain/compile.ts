@@ -14,6 +14,7 @@ import { FIELD_TYPES, type Field } from '../fields/index.ts';
 import type { ModelClass } from '../model.ts';
 import type { Environment } from '../environment.ts';
 import { parseDomain, type DomainNode } from './parse.ts';
+import { isTranslated, langOf, translatedSql } from '../translated-values.ts';
 
 export interface Sql {
   sql: string;
@@ -102,7 +103,7 @@ async function compileLeaf(ctx: CompileContext, model: ModelClass, alias: string
     case 'one2many':
     case 'many2many': return x2manyLeaf(ctx, model, alias, field, op, value);
     case 'boolean': return booleanLeaf(alias, field, op, value);
-    default: return scalarLeaf(alias, field, op, convertValue(field, value));
+    default: return scalarLeaf(alias, field, op, convertValue(field, value), isTranslated(field) ? translatedSql(col(alias, field.name), langOf(ctx.env)) : undefined);
   }
 }
 
@@ -133,8 +134,17 @@ function inCondition(c: string, field: Field, values: unknown[], negate = false)
   return { sql: `${c} ${negate ? 'NOT IN' : 'IN'} (${l.sql})`, bindings: l.bindings };
 }
 
-export function scalarLeaf(alias: string, field: Field, op: string, value: unknown): Sql {
-  const c = col(alias, field.name);
+/** `expr` replaces the column (a translated value read in the user's language). */
+export function scalarLeaf(alias: string, field: Field, op: string, value: unknown, expr?: string): Sql {
+  // Odoo: ('f', '=', [a, b]) means 'in' (and '!=' 'not in'); other operators take one value.
+  if (Array.isArray(value) && (op === '=' || op === '!=')) op = op === '=' ? 'in' : 'not in';
+  const values = op === 'in' || op === 'not in' ? (Array.isArray(value) ? value : [value]) : [value];
+  for (const v of values) {
+    if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+      throw new ValidationError(`Invalid value ${JSON.stringify(value)} for operator '${op}' on field '${field.name}' in domain`);
+    }
+  }
+  const c = expr ?? col(alias, field.name);
   const cast = field.type === 'date' || field.type === 'datetime' ? `${c}::text` : c;
   switch (op) {
     case '=':

@@ -1,4 +1,5 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
+import './erp-canned-picker.ts';
 import { icon } from './icons.ts';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
@@ -38,7 +39,7 @@ const MESSAGE_FIELDS = ['body', 'author_id', 'date', 'message_type', 'is_interna
  */
 export class ErpChatter extends LitElement {
   static properties = {
-    model: {}, resId: { type: Number }, followerCount: { type: Number }, refreshKey: { type: Number }, internalNotes: { type: Boolean },
+    model: {}, resId: { type: Number }, followerCount: { type: Number }, refreshKey: { type: Number }, internalNotes: { type: Boolean }, cannedModel: {},
     messages: { state: true }, attachments: { state: true }, trackings: { state: true },
     mode: { state: true }, body: { state: true }, files: { state: true }, sending: { state: true },
   };
@@ -64,6 +65,8 @@ export class ErpChatter extends LitElement {
   declare model: string;
   /** Offer "Log note" (false for `<chatter internal_notes="0"/>`). */
   declare internalNotes: boolean;
+  /** A model of canned responses offered in the composer (`<chatter canned_responses="…"/>`), or ''. */
+  declare cannedModel: string;
   declare resId: number;
   declare followerCount: number;
   declare refreshKey: number;
@@ -81,6 +84,7 @@ export class ErpChatter extends LitElement {
     this.resId = 0;
     this.followerCount = 0;
     this.internalNotes = true;
+    this.cannedModel = '';
     this.refreshKey = 0;
     this.messages = [];
     this.attachments = new Map();
@@ -172,6 +176,9 @@ export class ErpChatter extends LitElement {
         <button class="btn btn-primary" ?disabled=${this.sending || (!this.body.trim() && !this.files.length)} @click=${this.send}>
           ${this.mode === 'note' ? _t('Log') : _t('Send')}</button>
         <label class="btn">${icon('clip')} ${_t('Attach files')}<input type="file" multiple class="sr-only" @change=${this.attach}></label>
+        ${this.cannedModel ? html`<erp-canned-picker .model=${this.cannedModel} .resId=${this.resId}
+          @canned-picked=${(e: CustomEvent<{ text: string }>) => (this.body = this.body.trim() ? `${this.body.trimEnd()}\n\n${e.detail.text}` : e.detail.text)}></erp-canned-picker>` : ''}
+        <span class="muted recipients">${this.mode === 'note' ? _t('Internal note: not sent to the followers') : _t('To: the %s followers', this.followerCount)}</span>
       </div></div>`;
   }
 

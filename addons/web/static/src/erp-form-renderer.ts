@@ -1,7 +1,7 @@
 import { LitElement, html, css, type TemplateResult } from 'lit';
 import { sharedStyles } from './styles.ts';
 import { boolAttr, findFirst, type ArchNode } from './arch.ts';
-import { evalBool, fieldNodeState, type Scope } from './modifiers.ts';
+import { evalBool, fieldNodeState, type FieldLock, type Scope } from './modifiers.ts';
 import { renderWidget, widgetFor } from './widget-map.ts';
 import type { ValueChangedDetail } from './widgets/field-widget.ts';
 import type { SubView } from './widgets/erp-field-one2many.ts';
@@ -46,7 +46,7 @@ export function isChatter(node: ArchNode): boolean {
 export class ErpFormRenderer extends LitElement {
   static properties = {
     arch: { attribute: false }, fields: { attribute: false }, data: { attribute: false }, scope: { attribute: false },
-    model: {}, locked: { type: Boolean }, busy: { type: Boolean }, errors: { attribute: false },
+    model: {}, lock: {}, busy: { type: Boolean }, errors: { attribute: false },
     subviews: { attribute: false }, inDialog: { type: Boolean, attribute: 'in-dialog', reflect: true }, chatterKey: { type: Number }, pages: { state: true },
   };
   static styles = [sharedStyles, css`
@@ -83,7 +83,7 @@ export class ErpFormRenderer extends LitElement {
   declare data: RecordValues;
   declare scope: Scope;
   declare model: string;
-  declare locked: boolean;
+  declare lock: FieldLock;
   declare busy: boolean;
   declare errors: Record<string, string>;
   declare subviews: Map<string, SubView>;
@@ -94,7 +94,7 @@ export class ErpFormRenderer extends LitElement {
 
   constructor() {
     super();
-    this.locked = false;
+    this.lock = 'none';
     this.busy = false;
     this.errors = {};
     this.subviews = new Map();
@@ -143,7 +143,7 @@ export class ErpFormRenderer extends LitElement {
     const name = node.attrs.name;
     const field = this.fields[name];
     if (!field) return { widget: '', label: '', full: false };
-    const state = fieldNodeState(node.attrs, field, this.scope, this.locked || this.busy);
+    const state = fieldNodeState(node.attrs, field, this.scope, this.busy ? 'all' : this.lock);
     if (state.invisible) return { widget: '', label: '', full: false };
     const error = this.errors[name];
     const widget = html`<div class="o_field" data-field=${name}>${renderWidget(widgetFor(field, node.attrs.widget), {
@@ -217,7 +217,7 @@ export class ErpFormRenderer extends LitElement {
     const id = this.data.id;
     const followers = this.data.message_follower_ids;
     return html`<erp-chatter .model=${this.model} .resId=${id ?? 0} .refreshKey=${this.chatterKey}
-      .internalNotes=${boolAttr(node.attrs.internal_notes, true)}
+      .internalNotes=${boolAttr(node.attrs.internal_notes, true)} .cannedModel=${node.attrs.canned_responses ?? ''}
       .followerCount=${Array.isArray(followers) ? followers.length : 0}></erp-chatter>`;
   }
 

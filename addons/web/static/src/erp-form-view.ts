@@ -2,13 +2,13 @@ import { html, css, type PropertyValues } from 'lit';
 import { icon } from './icons.ts';
 import { ViewBase } from './view-base.ts';
 import { findFirst, boolAttr, fieldNodes } from './arch.ts';
-import { baseScope, evalContext, fieldNodeState, recordScope } from './modifiers.ts';
+import { baseScope, evalContext, fieldNodeState, recordScope, type FieldLock } from './modifiers.ts';
 import { changedNames, fieldOfError, missingRequired, valuesToWrite } from './record.ts';
 import { defaultsToValues, formReadFields, loadSubviews, loadX2Many } from './form-data.ts';
 import { isChatter } from './erp-form-renderer.ts';
 import { callKw, canDo, randomUuid, RpcError } from './rpc.ts';
 import { actionRef, openAction } from './actions.ts';
-import { notify, notifyError } from './erp-notifications.ts';
+import { dismissNotification, notify, notifyError } from './erp-notifications.ts';
 import { confirmDialog } from './erp-dialog.ts';
 import { _t } from './i18n.ts';
 import type { SubView } from './widgets/erp-field-one2many.ts';
@@ -75,6 +75,8 @@ export class ErpFormView extends ViewBase {
   private defaultNames = new Set<string>();
   private origin: RecordValues = {};
   private seq = 0;
+  /** This form's save errors share one toast: replaced on each try, removed once saved. */
+  private readonly toastKey = `form-save-${randomUuid()}`;
   private readonly onBeforeUnload = (e: BeforeUnloadEvent) => {
     if (this.isDirty) e.preventDefault();
   };
@@ -120,9 +122,21 @@ export class ErpFormView extends ViewBase {
     return recordScope(this.data, this.fields, baseScope(this.context));
   }
 
+  /** Nothing is editable: a new record the user may not create, or a view that says `edit="0"`. */
   private get locked(): boolean {
     if (this.isNew) return !this.canCreate;
-    return !this.canWrite || !boolAttr(this.arch.attrs.edit, true);
+    return !boolAttr(this.arch.attrs.edit, true);
+  }
+
+  /** Offered only when the user may create and the view allows copies (`<form duplicate="0">`, as in Odoo). */
+  private get canDuplicate(): boolean {
+    return this.canCreate && boolAttr(this.arch.attrs.duplicate, true);
+  }
+
+  /** Readonly comes from the arch's modifiers; without write access only granted fields stay editable. */
+  private get lock(): FieldLock {
+    if (this.locked) return 'all';
+    return !this.isNew && !this.canWrite ? 'unless-granted' : 'none';
   }
 
   willUpdate(changed: PropertyValues<this>) {
@@ -194,7 +208,7 @@ export class ErpFormView extends ViewBase {
     }).map((n) => n.attrs.name);
     const missing = missingRequired(this.data, required, this.fields);
     this.errors = Object.fromEntries(missing.map((n) => [n, _t('This field is required')]));
-    if (missing.length) notify(missing.map((n) => this.fields[n].string).join(', '), { type: 'danger', title: _t('Invalid fields:') });
+    if (missing.length) notify(missing.map((n) => this.fields[n].string).join(', '), { type: 'danger', title: _t('Invalid fields:'), key: this.toastKey });
     return !missing.length;
   }
 
@@ -220,13 +234,14 @@ export class ErpFormView extends ViewBase {
         await callKw(this.model, 'write', [[this.resId], valuesToWrite(this.data, names, this.fields, models)], { context: this.context });
         await this.load();
       }
+      dismissNotification(this.toastKey);
       return true;
     } catch (err) {
       if (err instanceof RpcError && err.isValidation) {
         const field = fieldOfError(err.message, Object.keys(this.data), this.fields);
         if (field) this.errors = { ...this.errors, [field]: err.message };
       }
-      notifyError(err);
+      notifyError(err, this.toastKey);
       return false;
     } finally {
       this.busy = false;
@@ -239,6 +254,7 @@ export class ErpFormView extends ViewBase {
   }
 
   private async discard() {
+    dismissNotification(this.toastKey);
     if (this.inDialog) return this.fire('dialog-close', {});
     if (this.isNew) {
       this.fire('discard-new', {});
@@ -267,7 +283,10 @@ export class ErpFormView extends ViewBase {
     this.menu = false;
     if (!(await this.beforeLeave())) return;
     try {
-      const id = await callKw<number>(this.model, 'copy', [this.resId], { context: this.context });
+      // Odoo answers the new id; a server that answers the new record as a list of ids is read the same way.
+      const answer = await callKw<number | number[]>(this.model, 'copy', [[this.resId]], { context: this.context });
+      const id = Array.isArray(answer) ? answer[0] : answer;
+      if (typeof id !== 'number') throw new Error(_t('The copy did not answer the new record.'));
       this.resIds = [...this.resIds, id];
       this.resId = id;
     } catch (err) {
@@ -327,20 +346,21 @@ export class ErpFormView extends ViewBase {
   }
 
   private renderActions() {
-    if (this.inDialog || this.isNew) return '';
+    if (this.inDialog || this.isNew || !(this.canDuplicate || this.canDelete)) return '';
     return html`<div class="dropdown">
       <button class="btn btn-icon" aria-label=${_t('Actions')} aria-expanded=${String(this.menu)} @click=${() => (this.menu = !this.menu)}>${icon('gear')}</button>
       ${this.menu ? html`<div class="dropdown-menu">
-        ${this.canCreate ? html`<button class="dropdown-item" @click=${this.duplicate}>${_t('Duplicate')}</button>` : ''}
+        ${this.canDuplicate ? html`<button class="dropdown-item" @click=${this.duplicate}>${_t('Duplicate')}</button>` : ''}
         ${this.canDelete ? html`<button class="dropdown-item text-danger" @click=${this.deleteRecord}>${_t('Delete')}</button>` : ''}
       </div>` : ''}</div>`;
   }
 
   private renderDialogFooter() {
     if (findFirst(this.arch, (n) => n.tag === 'footer')) return '';
+    const viewOnly = this.lock === 'all' || (this.lock === 'unless-granted' && !this.isDirty);
     return html`<div class="footer">
-      ${this.locked ? '' : html`<button class="btn btn-primary" ?disabled=${this.busy} @click=${() => this.runButton({ special: 'save' })}>${_t('Save & Close')}</button>`}
-      <button class="btn" @click=${() => this.fire('dialog-close', {})}>${this.locked ? _t('Close') : _t('Discard')}</button></div>`;
+      ${viewOnly ? '' : html`<button class="btn btn-primary" ?disabled=${this.busy} @click=${() => this.runButton({ special: 'save' })}>${_t('Save & Close')}</button>`}
+      <button class="btn" @click=${() => this.fire('dialog-close', {})}>${viewOnly ? _t('Close') : _t('Discard')}</button></div>`;
   }
 
   render() {
@@ -355,7 +375,7 @@ export class ErpFormView extends ViewBase {
         ${this.loadFailed && (this.data.id ?? null) !== this.resId ? html`<p class="failed">${_t('The record could not be loaded.')}
           <button class="btn" @click=${() => this.load()}>${_t('Retry')}</button></p>` : ''}
         ${(this.loading && !this.data.id && !this.isNew) || (this.loadFailed && (this.data.id ?? null) !== this.resId) ? '' : html`<erp-form-renderer .arch=${this.arch} .fields=${this.fields} .data=${this.data}
-          .scope=${this.scope} .model=${this.model} ?locked=${this.locked} ?busy=${this.busy || this.loading} .errors=${this.errors}
+          .scope=${this.scope} .model=${this.model} .lock=${this.lock} ?busy=${this.busy || this.loading} .errors=${this.errors}
           .subviews=${this.subviews} .inDialog=${this.inDialog} .chatterKey=${this.chatterKey}
           @field-change=${this.onFieldChange} @button-click=${(e: CustomEvent<{ attrs: Record<string, string> }>) => this.runButton(e.detail.attrs)}
         ></erp-form-renderer>`}

@@ -4,13 +4,16 @@ import { ViewBase } from './view-base.ts';
 import { fieldNodes, fieldsToRead, findFirst, boolAttr, type ArchNode } from './arch.ts';
 import { andDomains } from '../../../../core/orm/domain/index.ts';
 import { groupCount, groupField, groupKey, groupLabel, groupValue } from './groups.ts';
-import { formatValue, selectionLabel } from './format.ts';
+import { selectionLabel } from './format.ts';
 import { callKw, canDo } from './rpc.ts';
-import { loadX2manyNames, type NameCache } from './names.ts';
-import { notifyError } from './erp-notifications.ts';
+import { loadX2manyNames, type ColorCache, type NameCache } from './names.ts';
+import { cardField } from './kanban-card-field.ts';
+import { baseScope, evalOptions, recordScope } from './modifiers.ts';
+import { notify, notifyError } from './erp-notifications.ts';
+import { openAction } from './actions.ts';
+import { dropMethod, parseDropActions, type DropActions } from './kanban-drop.ts';
 import { currentLanguage, _t } from './i18n.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
-import './widgets/erp-field-priority.ts';
 
 interface Column {
   key: string;
@@ -29,7 +32,8 @@ const DRAGGABLE = new Set(['selection', 'many2one', 'boolean', 'char', 'integer'
  * The kanban view: cards showing the `<field>`s of the `card` (or `kanban-box`) template, in
  * columns by the search's first group-by or `default_group_by` (read_group; all values of a
  * selection field get a column). Dragging a card to another column writes the new value; if
- * the server refuses, the card goes back and the error shows. Without grouping: a card grid.
+ * the server refuses, the card goes back and the error shows. With `on_drop` (see
+ * kanban-drop.ts) the drop runs the target column's action instead. Without grouping: a card grid.
  * @fires open-record - `{resId, resIds}`
  */
 export class ErpKanbanView extends ViewBase {
@@ -52,6 +56,11 @@ export class ErpKanbanView extends ViewBase {
     .line { font-size: .9rem; overflow-wrap: anywhere; }
     .tags { display: flex; flex-wrap: wrap; gap: 3px; }
     .tags .badge { font-size: .75rem; }
+    .stars { color: var(--erp-star); letter-spacing: 1px; } .stars .off { color: var(--erp-muted); }
+    .avatar-line { display: inline-flex; align-items: center; gap: 6px; }
+    .avatar { display: inline-flex; align-items: center; justify-content: center; width: 22px; height: 22px; border-radius: 50%; background: var(--erp-primary); color: #fff; font-size: .7rem; font-weight: 600; }
+    .badge-success { background: #d1e7dd; color: #0f5132; } .badge-warning { background: #fff3cd; color: #664d03; }
+    .badge-danger { background: #f8d7da; color: #842029; } .badge-info { background: #cff4fc; color: #055160; }
     .move { display: none; margin-top: 4px; }
     @media (pointer: coarse) { .move { display: block; } }
     @media (max-width: 767px) {
@@ -72,6 +81,8 @@ export class ErpKanbanView extends ViewBase {
   declare dragOver: string | null;
   declare names: NameCache;
   private dragged: { id: number; from: string } | null = null;
+  /** Colour indexes of the tags shown on cards (filled with their names). */
+  private colors: ColorCache = new Map();
   private seq = 0;
 
   constructor() {
@@ -149,8 +160,9 @@ export class ErpKanbanView extends ViewBase {
   }
 
   private async loadNames(records: RecordValues[]) {
-    const tagFields = fieldNodes(this.template).map((n) => this.fields[n.attrs.name]).filter((f) => f && (f.type === 'many2many' || f.type === 'one2many'));
-    if (tagFields.length) this.names = await loadX2manyNames(records, tagFields, this.names, this.context);
+    const nodes = fieldNodes(this.template).filter((n) => ['many2many', 'one2many'].includes(this.fields[n.attrs.name]?.type));
+    const colorFields = Object.fromEntries(nodes.map((n) => [n.attrs.name, evalOptions(n.attrs.options).color_field]).filter(([, c]) => typeof c === 'string'));
+    if (nodes.length) this.names = await loadX2manyNames(records, nodes.map((n) => this.fields[n.attrs.name]), this.names, this.context, { fields: colorFields, cache: this.colors });
   }
 
   private async loadMore(column: Column) {
@@ -163,9 +175,40 @@ export class ErpKanbanView extends ViewBase {
     }
   }
 
+  /** `on_drop` of the arch: the column's action replaces writing the group value. */
+  private get dropActions(): DropActions | null {
+    return parseDropActions(this.arch.attrs.on_drop);
+  }
+
   private get canDrag(): boolean {
     const spec = this.groupSpec;
-    return !!spec && this.canWrite && !spec.includes(':') && DRAGGABLE.has(this.fields[groupField(spec)]?.type) && this.fields[groupField(spec)]?.readonly !== true;
+    if (!spec || !this.canWrite || spec.includes(':')) return false;
+    if (this.dropActions) return groupField(spec) === this.arch.attrs.default_group_by;
+    return DRAGGABLE.has(this.fields[groupField(spec)]?.type) && this.fields[groupField(spec)]?.readonly !== true;
+  }
+
+  /**
+   * A drop on a view with `on_drop`: runs the action of the target column for the card's
+   * current column (a returned wizard opens, and the board reloads when it closes); where no
+   * action leads, says so and leaves the card where it was.
+   */
+  private async runDropAction(actions: DropActions, card: RecordValues, from: Column, to: Column) {
+    const method = dropMethod(actions, from.value, to.value);
+    if (!method) {
+      const name = String(card.display_name ?? card[fieldNodes(this.template)[0]?.attrs.name ?? 'id'] ?? card.id);
+      notify(_t('%s cannot be moved to "%s": no action leads there from "%s".', name, to.label, from.label), { type: 'warning', title: _t('Not moved'), key: 'kanban-drop' });
+      return;
+    }
+    const id = card.id as number;
+    const active = { active_id: id, active_ids: [id], active_model: this.model };
+    try {
+      const result = await callKw(this.model, method, [[id]], { context: { ...this.context, ...active } });
+      const action = result && typeof result === 'object' && 'type' in result ? (result as { type: string }) : null;
+      if (action && action.type !== 'ir.actions.act_window_close') openAction(this, action as never, () => this.load(), active);
+    } catch (err) {
+      notifyError(err);
+    }
+    await this.load();
   }
 
   /** Moves a card (optimistically), writes the new group value, and moves it back on refusal. */
@@ -175,6 +218,8 @@ export class ErpKanbanView extends ViewBase {
     const to = this.columns.find((c) => c.key === toKey);
     const card = from?.records.find((r) => r.id === id);
     if (!from || !to || !card) return;
+    const actions = this.dropActions;
+    if (actions) return this.runDropAction(actions, card, from, to);
     const name = groupField(this.groupSpec!);
     const snapshot = this.columns.map((c) => ({ ...c, records: [...c.records] }));
     const moved = { ...card, [name]: to.value };
@@ -197,14 +242,7 @@ export class ErpKanbanView extends ViewBase {
   private cardField(node: ArchNode, record: RecordValues): TemplateResult | string {
     const field = this.fields[node.attrs.name];
     if (!field || node.attrs.invisible === '1') return '';
-    const value = record[field.name];
-    if (node.attrs.widget === 'priority') return html`<erp-field-priority readonly .field=${field} .value=${value}></erp-field-priority>`;
-    if (Array.isArray(value) && (field.type === 'many2many' || field.type === 'one2many')) {
-      const names = this.names.get(field.name);
-      return html`<span class="tags">${(value as number[]).map((id) => html`<span class="badge">${names?.get(id) ?? '…'}</span>`)}</span>`;
-    }
-    const text = formatValue(value, field, { lang: currentLanguage(), records: (n) => _t('%s records', n) });
-    return text ? html`<span>${text}</span>` : '';
+    return cardField(node, field, record, { names: this.names, colors: this.colors, scope: recordScope(record, this.fields, baseScope(this.context)) });
   }
 
   private card(record: RecordValues, ids: number[], column?: Column): TemplateResult {
@@ -214,6 +252,8 @@ export class ErpKanbanView extends ViewBase {
       @click=${() => this.openRecord(record.id as number, ids)}
       @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.openRecord(record.id as number, ids)}
       @dragstart=${(e: DragEvent) => {
+        // Dragging selected text also starts here (the event bubbles from the text): only the card itself moves.
+        if (!drag || e.target !== e.currentTarget) return;
         this.dragged = { id: record.id as number, from: column!.key };
         e.dataTransfer?.setData('text/plain', String(record.id));
       }}

@@ -15,6 +15,8 @@ export interface ListColumn {
   node: ArchNode;
   label: string;
   aggregate?: 'sum' | 'avg';
+  /** Shown in the stacked rows of a phone-sized screen. */
+  phone?: boolean;
 }
 
 export interface ListGroup {
@@ -33,6 +35,7 @@ export interface ListGroup {
 }
 
 const NUMERIC = new Set(['integer', 'float']);
+const TEXTUAL = new Set(['char', 'text', 'html']);
 
 /**
  * The table of a list view: header (click to sort), rows (decoration classes, checkboxes),
@@ -54,7 +57,8 @@ export class ErpListRenderer extends LitElement {
     table { width: 100%; border-collapse: collapse; font-size: .92rem; }
     th { position: sticky; top: 0; background: #fff; text-align: left; font-weight: 600; padding: 8px; border-bottom: 2px solid var(--erp-border); white-space: nowrap; user-select: none; }
     th.sortable { cursor: pointer; } th.sortable:hover { background: var(--erp-hover); }
-    td { padding: 6px 8px; border-bottom: 1px solid var(--erp-border); vertical-align: middle; max-width: 420px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    td { padding: 6px 8px; border-bottom: 1px solid var(--erp-border); vertical-align: middle; max-width: 16rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    td.text { max-width: 20rem; }
     .num { text-align: right; }
     .sel { width: 36px; text-align: center; }
     tr.record { cursor: pointer; } tr.record:hover { background: var(--erp-hover); }
@@ -65,6 +69,22 @@ export class ErpListRenderer extends LitElement {
     tfoot td { font-weight: 600; border-bottom: 0; }
     .tags { display: flex; gap: 3px; flex-wrap: nowrap; overflow: hidden; }
     .pagerow td { text-align: right; }
+    .badge-success { background: #d1e7dd; color: #0f5132; } .badge-warning { background: #fff3cd; color: #664d03; }
+    .badge-danger { background: #f8d7da; color: #842029; } .badge-info { background: #cff4fc; color: #055160; }
+    .badge-muted { color: var(--erp-muted); }
+    /* A phone shows each record as a short stacked row of its phone columns (see ListColumn.phone). */
+    @media (max-width: 767px) {
+      thead, tfoot { display: none; }
+      table, tbody { display: block; }
+      tr.record { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 10px; padding: 8px 10px; border-bottom: 1px solid var(--erp-border); }
+      tr.record td { display: none; border: 0; padding: 0; max-width: 100%; }
+      tr.record td.sel, tr.record td.phone { display: block; }
+      tr.record td.phone.text { order: 1; white-space: normal; font-weight: 600; }
+      tr.record td.phone.text ~ td.phone.text { flex: 1 1 60%; }
+      tr.record td.phone:not(.text) { order: 2; font-size: .85rem; color: var(--erp-muted); }
+      tr.record td.sel { order: 0; width: auto; }
+      tr.group { display: block; } tr.group td { display: block; }
+    }
   `];
   declare columns: ListColumn[];
   declare records: RecordValues[];
@@ -102,7 +122,10 @@ export class ErpListRenderer extends LitElement {
     const f = col.field;
     if (f.type === 'boolean') return html`<input type="checkbox" disabled .checked=${!!value} aria-label=${col.label}>`;
     if (widget === 'priority') return html`<erp-field-priority readonly .field=${f} .value=${value}></erp-field-priority>`;
-    if ((widget === 'badge' || widget === 'statusbar') && f.type === 'selection' && value) return html`<span class="badge">${selectionLabel(f, value)}</span>`;
+    if ((widget === 'badge' || widget === 'statusbar') && f.type === 'selection' && value) {
+      const tone = decorations(col.node.attrs, scope)[0];
+      return html`<span class="badge ${tone ? `badge-${tone}` : ''}">${selectionLabel(f, value)}</span>`;
+    }
     if ((f.type === 'many2many' || widget === 'many2many_tags') && Array.isArray(value)) {
       const names = this.names.get(col.name);
       return html`<span class="tags">${(value as number[]).map((id) => html`<span class="badge">${names?.get(id) ?? id}</span>`)}</span>`;
@@ -120,7 +143,7 @@ export class ErpListRenderer extends LitElement {
       ${this.selectable ? html`<td class="sel" @click=${(e: Event) => e.stopPropagation()}>
         <input type="checkbox" aria-label=${_t('Select record')} .checked=${selected}
           @change=${(e: Event) => this.fire('selection-toggle', { ids: [id], selected: (e.target as HTMLInputElement).checked })}></td>` : ''}
-      ${this.columns.map((c, i) => html`<td class=${NUMERIC.has(c.field.type) ? 'num' : ''}
+      ${this.columns.map((c, i) => html`<td class="${NUMERIC.has(c.field.type) ? 'num' : ''} ${TEXTUAL.has(c.field.type) && !c.node.attrs.widget ? 'text' : ''} ${c.phone ? 'phone' : ''}"
         style=${i === 0 && level ? `padding-left:${8 + level * 20}px` : ''} title=${typeof record[c.name] === 'string' ? String(record[c.name]) : ''}>${this.cell(record, c, scope)}</td>`)}
     </tr>`;
   }

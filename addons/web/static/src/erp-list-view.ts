@@ -10,6 +10,7 @@ import { loadX2manyNames } from './names.ts';
 import { callKw, canDo } from './rpc.ts';
 import { notify, notifyError } from './erp-notifications.ts';
 import { confirmDialog } from './erp-dialog.ts';
+import { runSelectionButton, selectionButtons } from './selection-actions.ts';
 import { currentLanguage, _t } from './i18n.ts';
 import type { ListColumn, ListGroup } from './erp-list-renderer.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
@@ -19,7 +20,8 @@ import './erp-list-renderer.ts';
  * The list view: columns from the arch (`optional`, `column_invisible`, `widget`,
  * `sum`/`avg` totals, `decoration-*` rows), sorting, the pager (80 by default), grouping from
  * the search (read_group with counts, groups opened on demand with their `__domain`),
- * multi-selection with delete and CSV export, "New", and row click to open the form.
+ * multi-selection with delete, CSV export and the arch's `<header>` buttons
+ * (selection-actions.ts), "New", and row click to open the form.
  * @fires open-record - `{resId, resIds}` (resId null for "New")
  */
 export class ErpListView extends ViewBase {
@@ -95,15 +97,18 @@ export class ErpListView extends ViewBase {
   /** Columns shown: arch fields minus invisible ones and hidden optional ones. */
   private get columns(): ListColumn[] {
     const ctxScope = { ...baseScope(this.context) };
+    // `<list phone_columns="number,subject,state">`: what a phone shows of each row (default: the first four).
+    const phone = this.arch.attrs.phone_columns?.split(',').map((n) => n.trim());
     return fieldNodes(this.arch)
       .filter((n) => this.fields[n.attrs.name])
       .filter((n) => !evalBool(n.attrs.column_invisible, ctxScope) && !['1', 'True', 'true'].includes(n.attrs.invisible ?? ''))
       .filter((n) => !n.attrs.optional || this.shownOptional.has(n.attrs.name))
-      .map((n) => ({
+      .map((n): ListColumn => ({
         name: n.attrs.name, node: n, field: this.fields[n.attrs.name],
         label: n.attrs.string || this.fields[n.attrs.name].string,
         aggregate: n.attrs.sum !== undefined ? 'sum' : n.attrs.avg !== undefined ? 'avg' : undefined,
-      }));
+      }))
+      .map((c, i) => ({ ...c, phone: phone ? phone.includes(c.name) : i < 4 }));
   }
 
   private get readFields(): string[] {
@@ -242,7 +247,11 @@ export class ErpListView extends ViewBase {
   private renderButtons() {
     const n = this.selection.size;
     if (!n) return this.canCreate ? html`<button class="btn btn-primary" @click=${() => this.openRecord(null)}>${_t('New')}</button>` : '';
+    const ids = [...this.selection];
     return html`<span class="selinfo">${_t('%s selected', n)}</span>
+      ${selectionButtons(this.arch).map((b) => html`<button class="btn ${/\b(btn-primary|oe_highlight)\b/.test(b.attrs.class ?? '') ? 'btn-primary' : ''}"
+        name=${b.attrs.name} title=${b.attrs.help ?? ''}
+        @click=${() => runSelectionButton(this, this.model, b.attrs, ids, this.context, () => { this.selection = new Set(); void this.load(); })}>${b.attrs.string ?? b.attrs.name}</button>`)}
       <button class="btn" @click=${this.exportSelected}>${_t('Export')}</button>
       ${this.canDelete ? html`<button class="btn btn-danger" @click=${this.deleteSelected}>${_t('Delete')}</button>` : ''}
       <button class="btn btn-link" @click=${() => (this.selection = new Set())}>${_t('Unselect all')}</button>`;

@@ -10,6 +10,8 @@ export interface NotificationDetail {
   title?: string;
   type?: NotificationType;
   sticky?: boolean;
+  /** A later notification with the same key replaces this one; `dismissNotification(key)` removes it. */
+  key?: string;
 }
 interface Shown extends NotificationDetail {
   id: number;
@@ -18,6 +20,11 @@ interface Shown extends NotificationDetail {
 /** Shows a notification (toast) from anywhere: `erp-notifications` listens on window. */
 export function notify(message: string, opts: Omit<NotificationDetail, 'message'> = {}): void {
   window.dispatchEvent(new CustomEvent<NotificationDetail>('erp-notify', { detail: { message, ...opts } }));
+}
+
+/** Removes the toast shown under `key` (e.g. a form's validation errors once it saved). */
+export function dismissNotification(key: string): void {
+  window.dispatchEvent(new CustomEvent<string>('erp-notify-dismiss', { detail: key }));
 }
 
 const TITLES: Record<string, () => string> = {
@@ -29,14 +36,18 @@ const TITLES: Record<string, () => string> = {
 };
 
 /** Shows a failed call's readable message (`error.data.message`); an expired session is left to the login dialog. */
-export function notifyError(err: unknown): void {
+export function notifyError(err: unknown, key?: string): void {
   if (err instanceof RpcError) {
     if (err.isSessionExpired) return;
-    notify(err.message, { type: 'danger', title: TITLES[err.exceptionName]?.() ?? _t('Error') });
+    notify(err.message, { type: 'danger', title: TITLES[err.exceptionName]?.() ?? _t('Error'), key });
   } else {
     console.error(err);
-    notify(err instanceof Error ? err.message : String(err), { type: 'danger', title: _t('Error') });
+    notify(err instanceof Error ? err.message : String(err), { type: 'danger', title: _t('Error'), key });
   }
+}
+
+function sameToast(a: NotificationDetail, b: NotificationDetail): boolean {
+  return a.message === b.message && a.title === b.title && a.type === b.type;
 }
 
 /**
@@ -55,6 +66,7 @@ export class ErpNotifications extends LitElement {
   declare items: Shown[];
   private seq = 0;
   private readonly onNotify = (e: Event) => this.add((e as CustomEvent<NotificationDetail>).detail);
+  private readonly onDismiss = (e: Event) => (this.items = this.items.filter((i) => i.key !== (e as CustomEvent<string>).detail));
 
   constructor() {
     super();
@@ -64,16 +76,20 @@ export class ErpNotifications extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('erp-notify', this.onNotify);
+    window.addEventListener('erp-notify-dismiss', this.onDismiss);
   }
 
   disconnectedCallback() {
     window.removeEventListener('erp-notify', this.onNotify);
+    window.removeEventListener('erp-notify-dismiss', this.onDismiss);
     super.disconnectedCallback();
   }
 
   private add(detail: NotificationDetail) {
     const item = { ...detail, id: ++this.seq };
-    this.items = [...this.items.slice(-4), item];
+    // Repeating the same failing click replaces its toast instead of stacking copies.
+    const others = this.items.filter((i) => (detail.key ? i.key !== detail.key : !sameToast(i, detail)));
+    this.items = [...others.slice(-4), item];
     if (!detail.sticky) setTimeout(() => this.close(item.id), detail.type === 'danger' ? 10000 : 5000);
   }
 

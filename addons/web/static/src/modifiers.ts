@@ -93,6 +93,15 @@ export function evalOptions(src: string | undefined): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * What a form locks beyond the arch's own modifiers: `'none'`; `'all'` (a record that may not
+ * be edited, a call running); `'unless-granted'` — the user may not write the model, so only
+ * fields whose node decides by its own `readonly` modifier, and says "editable" for this
+ * record, stay editable (the reporter's rating of her closed ticket, which the server accepts
+ * through the model's own rules).
+ */
+export type FieldLock = 'none' | 'all' | 'unless-granted';
+
 export interface FieldNodeState extends Modifiers {
   domain: Domain;
   context: Context;
@@ -102,10 +111,12 @@ export interface FieldNodeState extends Modifiers {
 /**
  * Everything a `<field>` node's widget needs that depends on the record: the modifiers (an
  * arch `readonly`/`required` overrides the field's own flag), its domain, context and options.
- * `locked` makes it read-only whatever the arch says (no write access, record not editable).
+ * `lock` limits editing beyond the arch (see `FieldLock`); `true` is `'all'`.
  */
-export function fieldNodeState(attrs: Record<string, string>, field: { readonly?: boolean; required?: boolean }, scope: Scope, locked = false): FieldNodeState {
+export function fieldNodeState(attrs: Record<string, string>, field: { readonly?: boolean; required?: boolean }, scope: Scope, lock: FieldLock | boolean = 'none'): FieldNodeState {
   const readonly = attrs.readonly !== undefined ? evalBool(attrs.readonly, scope) : !!field.readonly;
+  const granted = attrs.readonly !== undefined && !readonly;
+  const locked = lock === true || lock === 'all' || (lock === 'unless-granted' && !granted);
   const required = attrs.required !== undefined ? evalBool(attrs.required, scope) : !!field.required;
   let domain: Domain = [];
   let context: Context = {};

@@ -3,9 +3,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import { FieldWidget } from './field-widget.ts';
 import { linkRecords, removeRow, x2manyIds, emptyX2Many, type X2ManyValue } from '../x2many.ts';
 import { _t } from '../i18n.ts';
+import { tagColor } from '../tag-colors.ts';
 import './erp-field-many2one.ts';
 
-const COLORS = ['#e9ecef', '#f4a261', '#f6d365', '#90caf9', '#b39ddb', '#f8bbd0', '#a5d6a7', '#ffcc80', '#80cbc4', '#ce93d8', '#ef9a9a', '#c5e1a5'];
 
 /**
  * Many2many records as removable tags, new ones picked with the many2one autocomplete
@@ -26,7 +26,7 @@ export class ErpFieldMany2manyTags extends FieldWidget<X2ManyValue> {
     const colorField = this.options.color_field as string | undefined;
     return html`<div class="tags">
       ${repeat(value.rows, (r) => r.key, (r) => html`<span class="badge"
-          style=${colorField ? `background:${COLORS[Number(r.data[colorField] ?? 0) % COLORS.length]}` : ''}>
+          style=${colorField ? `background:${tagColor(r.data[colorField])}` : ''}>
         ${r.data.display_name ?? r.data.name}
         ${this.readonly ? '' : html`<button type="button" aria-label=${_t('Remove %s', String(r.data.display_name ?? ''))}
           @click=${() => this.emit(removeRow(value, r.key, 'unlink'))}>×</button>`}</span>`)}

@@ -1,6 +1,7 @@
 import { html, css } from 'lit';
 import { FieldWidget } from './field-widget.ts';
-import { callKw, displayName } from '../rpc.ts';
+import { callKw, canDo, displayName } from '../rpc.ts';
+import { selectRecord } from '../erp-select-dialog.ts';
 import { notifyError } from '../erp-notifications.ts';
 import { openAction } from '../actions.ts';
 import { _t } from '../i18n.ts';
@@ -8,12 +9,14 @@ import type { Many2oneValue } from '../types.ts';
 
 /**
  * A link to one record of `field.relation`, picked by typing: `name_search` suggestions,
- * `Create "…"` (`name_create`) and "Create and edit…" (`name_create`, then its form in a
- * dialog), unless `options` say `no_create`. Read-only, it links to the record's form.
+ * "Search more…" (every match in a dialog), `Create "…"` (`name_create`) and "Create and
+ * edit…" (`name_create`, then its form in a dialog) — the creations only where the user may
+ * create such records and `options` do not say `no_create`. Read-only, it links to the
+ * record's form.
  * @fires value-changed - `[id, display_name]`, or false when cleared
  */
 export class ErpFieldMany2one extends FieldWidget<Many2oneValue> {
-  static properties = { ...FieldWidget.properties, text: { state: true }, results: { state: true }, active: { state: true } };
+  static properties = { ...FieldWidget.properties, text: { state: true }, results: { state: true }, active: { state: true }, mayCreate: { state: true } };
   static styles = [...FieldWidget.styles, css`
     :host { position: relative; }
     .dropdown-menu { width: 100%; }
@@ -21,7 +24,17 @@ export class ErpFieldMany2one extends FieldWidget<Many2oneValue> {
   declare text: string | null;
   declare results: Array<[number, string]> | null;
   declare active: number;
+  declare mayCreate: boolean;
   private timer = 0;
+
+  constructor() {
+    super();
+    this.mayCreate = false;
+  }
+
+  willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('field') && this.field?.relation) void canDo(this.field.relation, 'create').then((ok) => (this.mayCreate = ok));
+  }
   private seq = 0;
 
   private search(text: string, typed = true) {
@@ -63,10 +76,18 @@ export class ErpFieldMany2one extends FieldWidget<Many2oneValue> {
   private items(): Array<[string, () => void]> {
     const items: Array<[string, () => void]> = (this.results ?? []).map(([id, name]) => [name, () => this.pick([id, name])]);
     const text = (this.text ?? '').trim();
-    if (text && !this.options.no_create && !this.options.no_quick_create) items.push([_t('Create "%s"', text), () => this.create(false)]);
-    if (text && !this.options.no_create && !this.options.no_create_edit) items.push([_t('Create and edit…'), () => this.create(true)]);
+    const create = this.mayCreate && !this.options.no_create;
     if (!items.length) items.push([_t('No records'), () => (this.results = null)]);
+    items.push([_t('Search more…'), () => this.searchMore()]);
+    if (text && create && !this.options.no_quick_create) items.push([_t('Create "%s"', text), () => this.create(false)]);
+    if (text && create && !this.options.no_create_edit) items.push([_t('Create and edit…'), () => this.create(true)]);
     return items;
+  }
+
+  private async searchMore() {
+    this.results = null;
+    const picked = await selectRecord(this.field.relation!, { heading: _t('Search: %s', this.label), domain: this.domain, context: this.context });
+    if (picked) this.pick(picked);
   }
 
   private onKey(e: KeyboardEvent, items: Array<[string, () => void]>) {
@@ -104,6 +125,7 @@ export class ErpFieldMany2one extends FieldWidget<Many2oneValue> {
         .value=${this.text ?? name} placeholder=${this.placeholder} ?required=${this.required}
         @input=${(e: Event) => this.search((e.target as HTMLInputElement).value)}
         @focus=${() => this.text === null && this.search('', false)}
+        @click=${() => !this.results && this.search(this.text ?? '', false)}
         @keydown=${(e: KeyboardEvent) => this.onKey(e, items)} @blur=${this.onBlur}>
       ${this.results ? html`<div class="dropdown-menu" role="listbox">${items.map(([label, run], i) => html`
         <button type="button" role="option" class="dropdown-item ${i === this.active ? 'active' : ''}" aria-selected=${String(i === this.active)}
