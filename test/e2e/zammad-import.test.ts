@@ -56,7 +56,8 @@ test.serial('Preview shows the column mapping, the first tickets translated and 
   const [preview] = await rows(srv.app, 'SELECT row_count FROM base_external_import_preview ORDER BY id DESC LIMIT 1');
   t.is(Number(preview.row_count), TICKETS, 'the number of rows to import');
   await shot(page, 'zammad-preview');
-  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
   t.is(Number((await rows(srv.app, 'SELECT count(*) AS n FROM helpdesk_ticket WHERE zammad_source_id = ?', [sourceId]))[0].n), 0);
   t.deepEqual(page.errors, []);
 });

@@ -112,7 +112,7 @@ export class References {
   async categoryIds(env: Environment, names: string[]): Promise<void> {
     const wanted = [...new Set(names.filter((n) => !this.categories.has(n.toLowerCase())))];
     if (!wanted.length) return;
-    const found = rowsOf(await env.cr.raw(`SELECT DISTINCT ON (lower(name)) id, lower(name) AS k FROM helpdesk_ticket_category WHERE lower(name) = ANY(?) ORDER BY lower(name), active DESC, id`, [wanted.map((n) => n.toLowerCase())]));
+    const found = rowsOf(await env.cr.raw(`SELECT DISTINCT ON (lower(name->>'en_US')) id, lower(name->>'en_US') AS k FROM helpdesk_ticket_category WHERE lower(name->>'en_US') = ANY(?) ORDER BY lower(name->>'en_US'), active DESC, id`, [wanted.map((n) => n.toLowerCase())]));
     for (const r of found) this.categories.set(r.k, Number(r.id));
     for (const name of wanted) {
       if (this.categories.has(name.toLowerCase())) continue;

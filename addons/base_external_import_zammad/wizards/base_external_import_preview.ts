@@ -70,7 +70,7 @@ export const BaseExternalImportPreview = model((Base) => class extends Base {
 
 async function previewRows(env: Environment, mapped: Array<MappedTicket | { error: string; zammadId: number | null }>, warnings: string[], label: (f: string) => string): Promise<string> {
   const stateLabel = (s: string) => env.registry.translate(env.lang, (env.registry.get('helpdesk.ticket')?._meta.fields.get('state')?.selection ?? []).find(([k]) => k === s)?.[1] ?? s);
-  const priorities = new Map(rowsOf(await env.cr.raw('SELECT DISTINCT ON (level) level, name FROM helpdesk_ticket_priority WHERE active ORDER BY level, id')).map((r: any) => [Number(r.level), String(r.name)]));
+  const priorities = new Map(rowsOf(await env.cr.raw("SELECT DISTINCT ON (level) level, name->>'en_US' AS name FROM helpdesk_ticket_priority WHERE active ORDER BY level, id")).map((r: any) => [Number(r.level), String(r.name)]));
   const found = async (sql: string, value: string | null, times = 1) => (value ? rowsOf(await env.cr.raw(sql, Array(times).fill(value)))[0]?.name as string | undefined : undefined);
   const cell = (s: string) => `<td>${escapeHtml(s)}</td>`;
   const body: string[] = [];
@@ -88,7 +88,7 @@ async function previewRows(env: Environment, mapped: Array<MappedTicket | { erro
     const tech = m.owner?.email
       ? await found('SELECT u.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE lower(btrim(u.login)) = ? OR lower(btrim(p.email)) = ? ORDER BY u.id LIMIT 1', m.owner.email, 2)
       : undefined;
-    const category = m.group ? await found('SELECT name FROM helpdesk_ticket_category WHERE lower(name) = lower(?) LIMIT 1', m.group) : undefined;
+    const category = m.group ? await found("SELECT name->>'en_US' AS name FROM helpdesk_ticket_category WHERE lower(name->>'en_US') = lower(?) LIMIT 1", m.group) : undefined;
     const isNew = (s: string) => _t(env, 'new: %s', s);
     body.push(`<tr>${[
       String(m.zammadId), m.values.subject, stateLabel(m.values.state), priorities.get(m.values.priorityLevel) ?? String(m.values.priorityLevel),

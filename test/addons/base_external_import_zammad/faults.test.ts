@@ -106,7 +106,7 @@ test.serial('the shipped scheduled action "Zammad: import tickets" runs the enab
   await app.db.knex('base_external_import_task').update({ enabled: false });
   const { taskId, sourceId } = await createTask(app, zammad);
   const cronId = await app.withEnv(SUPERUSER_ID, (env) => env.refId('base_external_import_zammad.ir_cron_zammad_import'));
-  const [cron] = await rows(app, 'SELECT name, interval_number, interval_type, active FROM ir_cron WHERE id = ?', [cronId]);
+  const [cron] = await rows(app, "SELECT name->>'en_US' AS name, interval_number, interval_type, active FROM ir_cron WHERE id = ?", [cronId]);
   t.deepEqual([cron.name, Number(cron.interval_number), cron.interval_type, cron.active], ['Zammad: import tickets', 5, 'minutes', true]);
   await app.db.knex('ir_cron').where({ id: cronId }).update({ nextcall: '2000-01-01 00:00:00' });
   const scheduler = startScheduler(app, { tickSeconds: 0.2 });

@@ -34,7 +34,7 @@ test.serial('every Zammad ticket is imported once, with its state by type, prior
       JOIN ticket_priorities p ON p.id = t.priority_id JOIN groups g ON g.id = t.group_id
       JOIN users c ON c.id = t.customer_id JOIN users o ON o.id = t.owner_id ORDER BY t.id`);
   const imported = await rows(app, `
-    SELECT t.zammad_id, t.subject, t.zammad_number, t.state, t.number, pr.level, pr.id AS priority_id, t.priority_level, cat.name AS category,
+    SELECT t.zammad_id, t.subject, t.zammad_number, t.state, t.number, pr.level, pr.id AS priority_id, t.priority_level, cat.name->>'en_US' AS category,
            rp.email AS reporter_email, rp.name AS reporter_name, u.login AS tech_login, t.origin
       FROM helpdesk_ticket t LEFT JOIN helpdesk_ticket_priority pr ON pr.id = t.priority_id
       LEFT JOIN helpdesk_ticket_category cat ON cat.id = t.category_id
