@@ -27,7 +27,8 @@ tee(child.stderr, process.stderr);
 child.on('close', (code) => {
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
   const num = (re) => Number((clean.match(re) ?? [])[1] ?? 0);
-  const passed = num(/(\d+) tests? passed/);
+  // With failures ava prints no passed count: count the ticked lines then.
+  const passed = num(/(\d+) tests? passed/) || (clean.match(/^\s*✔/gm) ?? []).length;
   const failed = num(/(\d+) tests? failed/) + num(/(\d+) uncaught exceptions?/) + num(/(\d+) unhandled rejections?/);
   const skipped = num(/(\d+) tests? skipped/);
   console.log(`\nava: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

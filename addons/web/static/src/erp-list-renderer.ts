@@ -57,8 +57,8 @@ export class ErpListRenderer extends LitElement {
     table { width: 100%; border-collapse: collapse; font-size: .92rem; }
     th { position: sticky; top: 0; background: #fff; text-align: left; font-weight: 600; padding: 8px; border-bottom: 2px solid var(--erp-border); white-space: nowrap; user-select: none; }
     th.sortable { cursor: pointer; } th.sortable:hover { background: var(--erp-hover); }
-    td { padding: 6px 8px; border-bottom: 1px solid var(--erp-border); vertical-align: middle; max-width: 16rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    td.text { max-width: 20rem; }
+    td { padding: 6px 8px; border-bottom: 1px solid var(--erp-border); vertical-align: middle; max-width: 12rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    td.text { max-width: 18rem; }
     .num { text-align: right; }
     .sel { width: 36px; text-align: center; }
     tr.record { cursor: pointer; } tr.record:hover { background: var(--erp-hover); }
