@@ -26,7 +26,7 @@ export const IrFilters = model((Base) => class extends Base {
     domain: fields.text({ string: 'Domain', required: true, default: '[]' }),
     context: fields.text({ string: 'Context', required: true, default: '{}' }),
     sort: fields.char({ string: 'Sort', required: true, default: '[]' }),
-    is_default: fields.boolean({ string: 'Default Filter' }),
+    is_default: fields.boolean({ string: 'Default Filter', default: false }),
     action_id: fields.many2one('ir.actions.act_window', { string: 'Action', ondelete: 'cascade', help: 'The menu action this filter applies to. When left empty the filter applies to all menus for this model.' }),
     active: fields.boolean({ string: 'Active', default: true }),
   };
@@ -38,7 +38,9 @@ export const IrFilters = model((Base) => class extends Base {
     const action = typeof actionId === 'number' && actionId > 0 ? actionId : false;
     const domain: unknown[] = [['model_id', '=', modelName], '|', ['user_id', '=', false], ['user_id', '=', this.env.uid]];
     domain.push(...(action ? ['|', ['action_id', '=', false], ['action_id', '=', action]] : [['action_id', '=', false]]));
-    return this.search_read(domain as never, ['name', 'is_default', 'domain', 'context', 'sort', 'user_id', 'action_id', 'create_uid'], 0, null, 'is_default desc, name, id desc');
+    const rows = await this.search_read(domain as never, ['name', 'is_default', 'domain', 'context', 'sort', 'user_id', 'action_id', 'create_uid'], 0, null, 'name, id desc');
+    // Defaults first (in SQL, `is_default desc` would put the never-set NULLs first).
+    return [...rows.filter((r) => r.is_default), ...rows.filter((r) => !r.is_default)];
   }
 
   async create(valsList: Vals | Vals[]) {

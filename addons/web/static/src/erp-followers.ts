@@ -19,9 +19,9 @@ const PARTNER_FIELD: FieldInfo = { name: 'partner_id', type: 'many2one', string:
 
 /**
  * The followers of a record (`message_get_followers`): a button with their count opening
- * the list of their names; "Follow"/"Unfollow" for oneself (read access suffices); adding a
- * partner (autocomplete) and removing a follower only when the server says the user may
- * write the record (`can_edit`). The server checks every change again.
+ * the list of their names and emails; "Follow"/"Unfollow" for oneself (read access suffices);
+ * adding a partner (autocomplete) and removing a follower only when the server says the user
+ * may write the record (`can_edit`). The server checks every change again.
  * @fires followers-changed - `{count}` after a change
  */
 export class ErpFollowers extends LitElement {
@@ -30,7 +30,7 @@ export class ErpFollowers extends LitElement {
     :host { display: inline-block; position: relative; }
     .dropdown-menu { left: auto; right: 0; min-width: 260px; max-width: min(340px, 92vw); padding: 6px 0; }
     .follower { display: flex; align-items: center; gap: 8px; padding: 4px 14px; }
-    .follower .name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .follower .name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--erp-text); }
     .follower .email { display: block; font-size: .8rem; color: var(--erp-muted); overflow: hidden; text-overflow: ellipsis; }
     .follower button { border: 0; background: none; color: var(--erp-muted); padding: 0 4px; font-size: 1.1rem; }
     .follower button:hover { color: var(--erp-danger); }
@@ -88,7 +88,7 @@ export class ErpFollowers extends LitElement {
       ${info.followers.length ? '' : html`<div class="follower muted">${_t('No followers')}</div>`}
       ${info.followers.map((f) => html`<div class="follower" data-partner=${f.partner_id[0]}>
         <span class="name">${f.partner_id[1]}${f.email ? html`<span class="email">${f.email}</span>` : ''}</span>
-        ${info.can_edit || f.partner_id[0] === own ? html`<button aria-label=${_t('Remove %s', f.partner_id[1])} title=${_t('Remove this follower')} ?disabled=${this.busy}
+        ${info.can_edit ? html`<button aria-label=${_t('Remove %s', f.partner_id[1])} title=${_t('Remove this follower')} ?disabled=${this.busy}
           @click=${() => this.change('message_unsubscribe', [f.partner_id[0]])}>×</button>` : ''}
       </div>`)}
       ${info.can_edit ? html`<div class="dropdown-divider"></div><div class="add">

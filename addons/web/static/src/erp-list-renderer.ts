@@ -88,6 +88,7 @@ export class ErpListRenderer extends LitElement {
       tr.record td.sel { order: 0; width: auto; }
       tr.group { display: block; } tr.group td { display: block; }
       tr.record.editing td:not(.readonly-cell) { display: block; flex: 1 1 100%; }
+      tr.record.editing td.sel { display: none; }
     }
     /* The row being edited in place (editable lists): inputs fill their cells, dropdowns overflow them. */
     tr.record.editing { cursor: default; background: var(--erp-selected); box-shadow: inset 3px 0 0 var(--erp-primary); }

@@ -49,6 +49,7 @@ export class ErpSearchFavorites extends LitElement {
   }
 
   private applied() {
+    this.requestUpdate();
     this.dispatchEvent(new CustomEvent('favorite-applied', { bubbles: true, composed: true }));
   }
 
