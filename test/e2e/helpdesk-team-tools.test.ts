@@ -106,9 +106,12 @@ for (const [lang, viewport, label] of [['en_US', DESKTOP, 'desktop-en'], ['es_ES
     t.deepEqual(names, expected);
     t.is(await menu.locator('erp-field-many2one').count(), 0, 'no "Add follower"');
     t.is(await menu.locator('.follower button').count(), 0, 'no follower can be removed');
-    // Unfollowing herself needs read access only (and the server lets her).
-    await menu.getByRole('button', { name: lang === 'en_US' ? 'Unfollow' : 'Dejar de seguir' }).waitFor();
     await snap(page, `followers-usuario-${label}`);
+    // Unfollowing herself needs read access only (and the server lets her); then she follows again.
+    await menu.getByRole('button', { name: lang === 'en_US' ? 'Unfollow' : 'Dejar de seguir' }).click();
+    await menu.getByRole('button', { name: lang === 'en_US' ? 'Follow' : 'Seguir', exact: true }).click();
+    await menu.getByRole('button', { name: lang === 'en_US' ? 'Unfollow' : 'Dejar de seguir' }).waitFor();
+    t.deepEqual(await followersOf(id), expected);
     t.deepEqual(page.errors, []);
     await page.close();
   });
@@ -346,6 +349,7 @@ test.serial('admin (es, phone) shares a favorite of My Tickets; usuario (en) app
   t.is(await userPanel.getByRole('button', { name: 'Delete favorite Cerrados' }).count(), 0, 'not hers to delete');
   await item.click();
   await searchBar(user).locator('.facet', { hasText: 'Cerrados' }).waitFor();
+  t.is(await item.getAttribute('aria-checked'), 'true', 'checked in the menu');
   const closed = await srv.app.withEnv(await uidOf('usuario'), (env) => env.model('helpdesk.ticket').search_count([['state', '=', 'closed']] as never));
   await rows(user).nth(closed - 1).waitFor();
   t.is(await rows(user).count(), closed);
