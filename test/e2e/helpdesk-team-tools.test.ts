@@ -216,6 +216,20 @@ test.serial('tecnico (en): edits tags in place, but categories (read-only for hi
   await rows(page).filter({ hasText: 'VPN access' }).waitFor();
   t.is((await sudoRead('helpdesk.ticket.tag', [['name', '=', 'VPN access']], ['id'])).length, 1);
 
+  // A server refusal (tag names are unique) is shown, the name marked, the row kept for a fix.
+  await cpButton(page, 'New').click();
+  const name = editingRow(page).locator('td[data-field="name"] input');
+  await name.fill('Correo');
+  await name.press('Enter');
+  await toasts(page).filter({ hasText: 'Duplicate value' }).waitFor();
+  t.is(await editingRow(page).locator('td[data-field="name"] erp-field-char[invalid]').count(), 1, 'the name is marked');
+  await snap(page, 'inline-tags-duplicate-desktop-en');
+  await name.fill('Correo saliente');
+  await name.press('Enter');
+  await rows(page).filter({ hasText: 'Correo saliente' }).waitFor();
+  await toasts(page).filter({ hasText: 'Duplicate value' }).waitFor({ state: 'detached' });
+  t.is((await sudoRead('helpdesk.ticket.tag', [['name', 'ilike', 'Correo']], ['name'])).length, 2);
+
   await openAction(page, 'action_helpdesk_ticket_category');
   t.is(await cpButton(page, 'New').count(), 0, 'no New');
   await rows(page).filter({ hasText: 'Hardware' }).click();
