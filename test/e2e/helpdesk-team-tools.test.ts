@@ -199,6 +199,7 @@ test.serial('admin (es, phone): priorities and tags edited in place — clicking
   await openAction(page, 'action_helpdesk_ticket_tag');
   await cpButton(page, 'Nuevo').click();
   await editingRow(page).locator('td[data-field="name"] input').fill('Urgente cliente');
+  await snap(page, 'inline-tags-new-phone-es');
   await editingRow(page).locator('td[data-field="name"] input').press('Enter');
   await rows(page).filter({ hasText: 'Urgente cliente' }).waitFor();
   t.is((await sudoRead('helpdesk.ticket.tag', [['name', '=', 'Urgente cliente']], ['id'])).length, 1);
@@ -305,6 +306,7 @@ test.serial('tecnico (en, 1280): saves filters and a group-by as a default favor
   await panel.getByRole('menuitemcheckbox', { name: 'High priority', exact: true }).click();
   await panel.getByRole('menuitemcheckbox', { name: 'Category', exact: true }).click();
   await page.locator('erp-list-renderer tr.group').first().waitFor();
+  const groups = await page.locator('erp-list-renderer tr.group').allInnerTexts();
   const favorites = panel.locator('erp-search-favorites');
   await favorites.getByRole('button', { name: /Save current search/ }).click();
   await favorites.getByRole('textbox', { name: 'Favorite name' }).fill('Urgent by category');
@@ -326,6 +328,7 @@ test.serial('tecnico (en, 1280): saves filters and a group-by as a default favor
   await searchBar(page).locator('.facet', { hasText: 'Urgent by category' }).waitFor();
   await page.locator('erp-list-renderer tr.group').first().waitFor();
   t.is(await searchBar(page).locator('.facet').count(), 1, 'the favorite replaces the default filters');
+  t.deepEqual(await page.locator('erp-list-renderer tr.group').allInnerTexts(), groups, 'the same filters and groups');
   await snap(page, 'favorites-default-applied-desktop-en');
 
   // Delete from the Favorites menu.
