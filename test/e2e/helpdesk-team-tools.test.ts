@@ -149,7 +149,10 @@ test.serial('admin (en, 1280): categories edited in place — Enter saves, Escap
   const name = editingRow(page).locator('td[data-field="name"] input');
   await name.waitFor();
   t.is(await page.locator('erp-form-view').count(), 0, 'no form opened');
-  await name.fill('Software and Licences');
+  // The cursor is in the clicked cell: typing replaces the name.
+  await page.waitForFunction((el) => (el!.getRootNode() as ShadowRoot).activeElement === el, await name.elementHandle());
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Software and Licences');
   await snap(page, 'inline-categories-editing-desktop-en');
   await name.press('Enter');
   await editingRow(page).waitFor({ state: 'detached' });
@@ -198,7 +201,9 @@ test.serial('admin (es, phone): priorities and tags edited in place — clicking
 
   await openAction(page, 'action_helpdesk_ticket_tag');
   await cpButton(page, 'Nuevo').click();
-  await editingRow(page).locator('td[data-field="name"] input').fill('Urgente cliente');
+  await editingRow(page).waitFor();
+  await page.waitForFunction((el) => (el!.getRootNode() as ShadowRoot).activeElement === el, await editingRow(page).locator('td[data-field="name"] input').elementHandle());
+  await page.keyboard.type('Urgente cliente');
   await snap(page, 'inline-tags-new-phone-es');
   await editingRow(page).locator('td[data-field="name"] input').press('Enter');
   await rows(page).filter({ hasText: 'Urgente cliente' }).waitFor();

@@ -36,6 +36,23 @@ export interface ListGroup {
 }
 
 const NUMERIC = new Set(['integer', 'float']);
+/** The `data-field` of the cell a click landed in, if any. */
+function clickedField(e: Event): string | undefined {
+  const td = e.composedPath().find((el): el is HTMLElement => el instanceof HTMLElement && el.tagName === 'TD');
+  return td?.dataset.field;
+}
+
+/** Focuses the input of cell `field` of the editing row (the first editable cell without one). */
+export async function focusEditingCell(renderer: Element | null | undefined, field?: string): Promise<void> {
+  const row = renderer?.shadowRoot?.querySelector('tr.editing');
+  const cells = [...(row?.querySelectorAll<HTMLElement>('td[data-field]') ?? [])].filter((td) => !td.classList.contains('readonly-cell'));
+  const cell = cells.find((td) => td.dataset.field === field) ?? cells[0];
+  const widget = cell?.firstElementChild as (HTMLElement & { updateComplete?: Promise<unknown> }) | null | undefined;
+  await widget?.updateComplete;
+  const input = widget?.shadowRoot?.querySelector<HTMLElement>('input, select, textarea, [contenteditable="true"]');
+  input?.focus();
+}
+
 /** The record of the row "New" adds to an editable list (its values live in the editor). */
 const NEW_ROW = { id: null } as unknown as RecordValues;
 const TEXTUAL = new Set(['char', 'text', 'html']);
@@ -44,7 +61,7 @@ const TEXTUAL = new Set(['char', 'text', 'html']);
  * The table of a list view: header (click to sort), rows (decoration classes, checkboxes),
  * collapsible groups with counts and aggregates, totals. Holds no data of its own.
  * @fires sort-column - `{name}`
- * @fires row-open - `{id}` of the clicked row
+ * @fires row-open - `{id, field}` of the clicked row (and cell)
  * @fires group-toggle - `{group}` opened or closed
  * @fires group-page - `{group, offset}` in a group with more rows than the limit
  * @fires selection-toggle - `{ids, selected}`
@@ -156,7 +173,7 @@ export class ErpListRenderer extends LitElement {
     const id = record.id as number | null;
     const selected = id !== null && this.selection.has(id);
     return html`<tr class="record ${selected ? 'selected' : ''} ${editing ? 'editing' : ''} ${classes.map((d) => `decoration-${d}`).join(' ')}" data-id=${id ?? 'new'}
-        @click=${() => !editing && this.fire('row-open', { id })} @keydown=${(e: KeyboardEvent) => editing && this.editor!.onKeydown(e)}>
+        @click=${(e: Event) => !editing && this.fire('row-open', { id, field: clickedField(e) })} @keydown=${(e: KeyboardEvent) => editing && this.editor!.onKeydown(e)}>
       ${this.selectable ? html`<td class="sel" @click=${(e: Event) => e.stopPropagation()}>
         ${id === null ? '' : html`<input type="checkbox" aria-label=${_t('Select record')} .checked=${selected}
           @change=${(e: Event) => this.fire('selection-toggle', { ids: [id], selected: (e.target as HTMLInputElement).checked })}>`}</td>` : ''}

@@ -13,7 +13,7 @@ import { confirmDialog } from './erp-dialog.ts';
 import { runSelectionButton, selectionButtons } from './selection-actions.ts';
 import { InlineEditor } from './list-inline-edit.ts';
 import { currentLanguage, _t } from './i18n.ts';
-import type { ListColumn, ListGroup } from './erp-list-renderer.ts';
+import { focusEditingCell, type ListColumn, type ListGroup } from './erp-list-renderer.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
 import './erp-list-renderer.ts';
 
@@ -139,15 +139,23 @@ export class ErpListView extends ViewBase {
     return this.editor.save();
   }
 
-  private rowClicked(id: number, ids: number[]) {
+  private async rowClicked(id: number, ids: number[], field?: string) {
     if (!this.inlineEditable) return this.openRecord(id, ids);
     const record = this.loadedRecords().find((r) => r.id === id);
-    if (record) void this.editor.start(record);
+    if (record && (await this.editor.start(record))) await this.focusCell(field);
   }
 
-  private create() {
-    if (this.inlineEditable && !this.groups) void this.editor.startNew();
-    else this.openRecord(null);
+  private async create() {
+    if (!this.inlineEditable || this.groups) return this.openRecord(null);
+    if (await this.editor.startNew()) await this.focusCell();
+  }
+
+  /** Puts the cursor in the editing row's cell `field` (or its first editable one). */
+  private async focusCell(field?: string) {
+    await this.updateComplete;
+    const renderer = this.renderRoot.querySelector('erp-list-renderer');
+    await renderer?.updateComplete;
+    await focusEditingCell(renderer, field);
   }
 
   private get readFields(): string[] {
@@ -329,7 +337,7 @@ export class ErpListView extends ViewBase {
           .scopeFor=${(r: RecordValues) => recordScope(r, this.fields, scopeBase)}
           @sort-column=${(e: CustomEvent<{ name: string }>) => this.sort(e.detail.name)}
           .editor=${this.inlineEditable ? this.editor : null} .editVersion=${this.editor.version} .editPosition=${this.arch.attrs.editable ?? 'bottom'}
-          @row-open=${(e: CustomEvent<{ id: number }>) => this.rowClicked(e.detail.id, ids)}
+          @row-open=${(e: CustomEvent<{ id: number; field?: string }>) => this.rowClicked(e.detail.id, ids, e.detail.field)}
           @group-toggle=${(e: CustomEvent<{ group: ListGroup }>) => this.toggleGroup(e.detail.group)}
           @group-page=${(e: CustomEvent<{ group: ListGroup; offset: number }>) => this.toggleGroup(e.detail.group, e.detail.offset)}
           @selection-toggle=${(e: CustomEvent<{ ids: number[]; selected: boolean }>) => this.toggleSelection(e.detail.ids, e.detail.selected)}
