@@ -106,6 +106,8 @@ export class ErpListRenderer extends LitElement {
       tr.group { display: block; } tr.group td { display: block; }
       tr.record.editing td:not(.readonly-cell) { display: block; flex: 1 1 100%; }
       tr.record.editing td.sel { display: none; }
+      /* No header on a phone: each input of the editing row says which column it is. */
+      tr.record.editing td:not(.readonly-cell)::before { content: attr(data-label); display: block; font-size: .8rem; color: var(--erp-muted); }
     }
     /* The row being edited in place (editable lists): inputs fill their cells, dropdowns overflow them. */
     tr.record.editing { cursor: default; background: var(--erp-selected); box-shadow: inset 3px 0 0 var(--erp-primary); }
@@ -180,7 +182,7 @@ export class ErpListRenderer extends LitElement {
       ${this.columns.map((c, i) => {
         const input = editing ? this.editor!.cell(c, scope) : null;
         return html`<td class="${NUMERIC.has(c.field.type) ? 'num' : ''} ${TEXTUAL.has(c.field.type) && !c.node.attrs.widget ? 'text' : ''} ${c.phone ? 'phone' : ''} ${editing && !input ? 'readonly-cell' : ''}"
-          data-field=${c.name} style=${i === 0 && level ? `padding-left:${8 + level * 20}px` : ''} title=${!editing && typeof values[c.name] === 'string' ? String(values[c.name]) : ''}>${input ?? this.cell(values, c, scope)}</td>`;
+          data-field=${c.name} data-label=${c.label} style=${i === 0 && level ? `padding-left:${8 + level * 20}px` : ''} title=${!editing && typeof values[c.name] === 'string' ? String(values[c.name]) : ''}>${input ?? this.cell(values, c, scope)}</td>`;
       })}
     </tr>`;
   }
