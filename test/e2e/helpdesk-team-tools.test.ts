@@ -222,6 +222,15 @@ test.serial('tecnico (en): edits tags in place, but categories (read-only for hi
   await rows(page).filter({ hasText: 'VPN access' }).waitFor();
   t.is((await sudoRead('helpdesk.ticket.tag', [['name', '=', 'VPN access']], ['id'])).length, 1);
 
+  // A new row left untouched is dropped when the user clicks elsewhere: nothing is created.
+  const tagCount = (await sudoRead('helpdesk.ticket.tag', [], ['id'])).length;
+  await cpButton(page, 'New').click();
+  await editingRow(page).waitFor();
+  await page.mouse.click(640, 700);
+  await editingRow(page).waitFor({ state: 'detached' });
+  t.is((await sudoRead('helpdesk.ticket.tag', [], ['id'])).length, tagCount);
+  t.is(await toasts(page).count(), 0);
+
   // A server refusal (tag names are unique) is shown, the name marked, the row kept for a fix.
   await cpButton(page, 'New').click();
   const name = editingRow(page).locator('td[data-field="name"] input');

@@ -136,7 +136,7 @@ export class ErpListView extends ViewBase {
   }
 
   async beforeLeave(): Promise<boolean> {
-    return this.editor.save();
+    return this.editor.save({ leaving: true });
   }
 
   private async rowClicked(id: number, ids: number[], field?: string) {

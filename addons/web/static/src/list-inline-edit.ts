@@ -25,6 +25,8 @@ export interface EditingRow {
   values: RecordValues;
   changed: Set<string>;
   invalid: Set<string>;
+  /** The user changed a value (an untouched new row is dropped when the user leaves it). */
+  edited: boolean;
 }
 
 export interface InlineEditHost {
@@ -53,7 +55,7 @@ export class InlineEditor implements ReactiveController {
     const inRow = path.some((el) => el instanceof HTMLElement && el.tagName === 'TR' && el.dataset.id === this.rowKey);
     // Dialogs opened from the row ("Search more…") and toasts are part of the edition.
     const elsewhere = path.some((el) => el instanceof HTMLElement && /^ERP-(SELECT-DIALOG|DIALOG|NOTIFICATIONS)$/.test(el.tagName));
-    if (!inRow && !elsewhere) void this.save();
+    if (!inRow && !elsewhere) void this.save({ leaving: true });
   };
 
   constructor(private readonly host: ReactiveControllerHost & InlineEditHost) {
@@ -88,20 +90,20 @@ export class InlineEditor implements ReactiveController {
   /** Edits `record` (the current row is saved first; false when that save failed). */
   async start(record: RecordValues): Promise<boolean> {
     if (this.isEditing(record.id as number)) return true;
-    if (!(await this.save())) return false;
-    this.row = { id: record.id as number, values: { ...record }, changed: new Set(), invalid: new Set() };
+    if (!(await this.save({ leaving: true }))) return false;
+    this.row = { id: record.id as number, values: { ...record }, changed: new Set(), invalid: new Set(), edited: false };
     this.touch();
     return true;
   }
 
   /** Adds a new row with the model's defaults. */
   async startNew(): Promise<boolean> {
-    if (!(await this.save())) return false;
+    if (!(await this.save({ leaving: true }))) return false;
     const names = this.host.editColumns().map((c) => c.name);
     try {
       const defaults = await callKw<RecordValues>(this.host.model, 'default_get', [names], { context: this.host.context });
       const values = await defaultsToValues(defaults, this.host.fields, this.host.context);
-      this.row = { id: null, values, changed: new Set(Object.keys(defaults)), invalid: new Set() };
+      this.row = { id: null, values, changed: new Set(Object.keys(defaults)), invalid: new Set(), edited: false };
     } catch (err) {
       notifyError(err);
       return false;
@@ -115,6 +117,7 @@ export class InlineEditor implements ReactiveController {
     this.row.values = { ...this.row.values, [name]: value };
     this.row.changed.add(name);
     this.row.invalid.delete(name);
+    this.row.edited = true;
     this.touch();
   }
 
@@ -125,8 +128,15 @@ export class InlineEditor implements ReactiveController {
     this.touch();
   }
 
-  /** Saves the editing row (if any, and if changed); true when nothing is left unsaved. */
-  save(): Promise<boolean> {
+  /**
+   * Saves the editing row (if any, and if changed); true when nothing is left unsaved.
+   * `leaving`: the user moves away from the row — a new row they did not touch is dropped.
+   */
+  save(opts: { leaving?: boolean } = {}): Promise<boolean> {
+    if (opts.leaving && this.row && this.row.id === null && !this.row.edited && !this.pending) {
+      this.discard();
+      return Promise.resolve(true);
+    }
     this.pending ??= this.doSave().finally(() => (this.pending = null));
     return this.pending;
   }
