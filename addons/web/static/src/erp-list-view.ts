@@ -294,8 +294,9 @@ export class ErpListView extends ViewBase {
   private renderButtons() {
     const n = this.selection.size;
     if (this.editor.row) {
-      return html`<button class="btn btn-primary" @click=${() => this.editor.save()}>${_t('Save')}</button>
-        <button class="btn" @click=${() => this.editor.discard()}>${_t('Discard')}</button>`;
+      // These clicks are not "clicking elsewhere" for the editor's document listener.
+      return html`<button class="btn btn-primary" @click=${(e: Event) => { e.stopPropagation(); void this.editor.save(); }}>${_t('Save')}</button>
+        <button class="btn" @click=${(e: Event) => { e.stopPropagation(); this.editor.discard(); }}>${_t('Discard')}</button>`;
     }
     if (!n) return this.canCreate ? html`<button class="btn btn-primary" @click=${this.create}>${_t('New')}</button>` : '';
     const ids = [...this.selection];
