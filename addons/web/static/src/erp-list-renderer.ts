@@ -107,7 +107,7 @@ export class ErpListRenderer extends LitElement {
       tr.record.editing td:not(.readonly-cell) { display: block; flex: 1 1 100%; }
       tr.record.editing td.sel { display: none; }
       /* No header on a phone: each input of the editing row says which column it is. */
-      tr.record.editing td:not(.readonly-cell)::before { content: attr(data-label); display: block; font-size: .8rem; color: var(--erp-muted); }
+      tr.record.editing td:not(.readonly-cell)::before { content: attr(data-label); display: block; text-align: left; font-size: .8rem; color: var(--erp-muted); }
     }
     /* The row being edited in place (editable lists): inputs fill their cells, dropdowns overflow them. */
     tr.record.editing { cursor: default; background: var(--erp-selected); box-shadow: inset 3px 0 0 var(--erp-primary); }

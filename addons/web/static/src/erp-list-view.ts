@@ -95,7 +95,8 @@ export class ErpListView extends ViewBase {
       });
     }
     if (this.needsReload(changed)) {
-      this.editor.discard();
+      // Another search: a row being edited is saved (it reloads the list again once saved).
+      void this.editor.save({ leaving: true });
       this.offset = 0;
       this.selection = new Set();
       void this.load();
@@ -252,6 +253,13 @@ export class ErpListView extends ViewBase {
     void this.load();
   }
 
+  /** Another page (a row being edited is saved first; it stays if it cannot be). */
+  private async turnPage(offset: number) {
+    if (!(await this.editor.save({ leaving: true }))) return;
+    [this.offset, this.selection] = [offset, new Set()];
+    void this.load();
+  }
+
   private toggleSelection(ids: number[], selected: boolean) {
     const next = new Set(this.selection);
     for (const id of ids) selected ? next.add(id) : next.delete(id);
@@ -329,7 +337,7 @@ export class ErpListView extends ViewBase {
         buttons: this.renderButtons(),
         actions: this.renderColumnsMenu(),
         pager: this.groups ? '' : html`<erp-pager .offset=${this.offset} .limit=${this.pageLimit} .total=${this.total}
-          @pager-change=${(e: CustomEvent<{ offset: number }>) => { [this.offset, this.selection] = [e.detail.offset, new Set()]; void this.load(); }}></erp-pager>`,
+          @pager-change=${(e: CustomEvent<{ offset: number }>) => void this.turnPage(e.detail.offset)}></erp-pager>`,
       })}
       <div class="content ${this.loading ? 'loading' : ''}">
         ${empty ? html`<div class="help">${this.actionHelp ? unsafeHTML(this.actionHelp) : html`<p>${_t('No records found')}</p>`}</div>` : html`
