@@ -112,3 +112,12 @@ test('a domain or context that is not a Python literal of the right kind, or an 
   const model = await t.throwsAsync(call('alice', 'create', [{ name: 'Bad', model_id: 'no.such.model' }]), isValidationError);
   t.regex(model!.message, /no\.such\.model/);
 });
+
+test('Settings > Technical > User Interface > User-defined Filters lists ir.filters', async (t) => {
+  const [menu] = await srv.app.withEnv(1, async (env) => env.model('ir.ui.menu').browse([await env.refId('base.menu_ir_filters')]).read(['name', 'parent_id', 'action']));
+  t.is(menu.name, 'User-defined Filters');
+  t.is((menu.parent_id as [number, string])[0], await srv.app.withEnv(1, (env) => env.refId('base.menu_custom_ui')));
+  t.regex(String(menu.action), /ir\.actions\.act_window,\d+/);
+  const action = await srv.app.withEnv(1, async (env) => (await env.model('ir.actions.act_window').browse([await env.refId('base.action_ir_filters')]).read(['res_model']))[0]);
+  t.is(action.res_model, 'ir.filters');
+});
