@@ -316,6 +316,8 @@ async function openPanel(p: Page): Promise<Locator> {
 test.serial('tecnico (en, 1280): saves filters and a group-by as a default favorite, gets it on opening, deletes it', async (t) => {
   const page = await loggedIn('tecnico', 'en_US');
   await openAction(page, 'action_helpdesk_ticket_all');
+  await page.locator('erp-list-renderer th', { hasText: 'Subject' }).click();
+  await page.locator('erp-list-renderer th[aria-sort="ascending"]', { hasText: 'Subject' }).waitFor();
   let panel = await openPanel(page);
   await panel.getByRole('menuitemcheckbox', { name: 'High priority', exact: true }).click();
   await panel.getByRole('menuitemcheckbox', { name: 'Category', exact: true }).click();
@@ -328,7 +330,8 @@ test.serial('tecnico (en, 1280): saves filters and a group-by as a default favor
   await snap(page, 'favorites-save-desktop-en');
   await favorites.getByRole('button', { name: 'Save', exact: true }).click();
   await searchBar(page).locator('.facet', { hasText: 'Urgent by category' }).waitFor();
-  const [saved] = await sudoRead('ir.filters', [['name', '=', 'Urgent by category']], ['user_id', 'model_id', 'domain', 'context', 'is_default', 'action_id']);
+  const [saved] = await sudoRead('ir.filters', [['name', '=', 'Urgent by category']], ['user_id', 'model_id', 'domain', 'context', 'sort', 'is_default', 'action_id']);
+  t.is(saved.sort, "['subject asc']");
   t.is(saved.user_id[1], 'Carlos Ruiz');
   t.is(saved.model_id, 'helpdesk.ticket');
   t.true(saved.is_default);
@@ -343,6 +346,7 @@ test.serial('tecnico (en, 1280): saves filters and a group-by as a default favor
   await page.locator('erp-list-renderer tr.group').first().waitFor();
   t.is(await searchBar(page).locator('.facet').count(), 1, 'the favorite replaces the default filters');
   t.deepEqual(await page.locator('erp-list-renderer tr.group').allInnerTexts(), groups, 'the same filters and groups');
+  t.regex(await page.locator('erp-list-renderer th[aria-sort="ascending"]').innerText(), /^Subject/, 'sorted by subject again');
   await snap(page, 'favorites-default-applied-desktop-en');
 
   // Delete from the Favorites menu.

@@ -54,6 +54,16 @@ test('a favorite is one query item: its facet, its domain, its group-bys and the
   t.deepEqual(search.query, []);
 });
 
+test('a favorite\'s sort is the first order of its list, and the search model hands it to the list', (t) => {
+  const item = favoriteItem({ ...FAV, sort: "['subject desc']" }, {});
+  t.is(item.sort, 'subject desc');
+  const search = new SearchModel(ARCH, FIELDS);
+  t.is(search.favoriteSort(), '');
+  search.toggleFavorite(item);
+  t.is(search.favoriteSort(), 'subject desc');
+  t.is(pyLiteral(['subject desc']), "['subject desc']");
+});
+
 test('a restored URL query keeps its favorite item', (t) => {
   const search = new SearchModel(ARCH, FIELDS);
   search.setQuery([favoriteItem(FAV, {})]);

@@ -97,6 +97,10 @@ export class ErpListView extends ViewBase {
     if (this.needsReload(changed)) {
       // Another search: a row being edited is saved (it reloads the list again once saved).
       void this.editor.save({ leaving: true });
+      // A favorite brings its own order; the order in use is what a new favorite saves.
+      const sort = this.searchModel?.favoriteSort();
+      if (sort) this.order = sort;
+      if (this.searchModel) this.searchModel.order = this.order;
       this.offset = 0;
       this.selection = new Set();
       void this.load();
@@ -250,6 +254,7 @@ export class ErpListView extends ViewBase {
   private sort(name: string) {
     const [current, dir] = this.order.split(/\s+/);
     this.order = current === name && dir?.toLowerCase() !== 'desc' ? `${name} desc` : `${name} asc`;
+    if (this.searchModel) this.searchModel.order = this.order;
     void this.load();
   }
 

@@ -1,11 +1,11 @@
 /**
- * Favorites: searches saved as `ir.filters` (domain and context as Python literals, for a
- * model and an action; personal or shared) — loading them, turning one into a query item,
+ * Favorites: searches saved as `ir.filters` (domain, context and the list's sort as Python
+ * literals, for a model and an action; personal or shared) — loading them, turning one into a query item,
  * saving the current search and deleting one. The server's record rules decide who sees and
  * changes which (everyone reads the shared ones and their own, changes only their own).
  */
 import { callKw } from './rpc.ts';
-import { evalContext, evalDomain, type Scope } from './modifiers.ts';
+import { evalContext, evalDomain, evalExpr, type Scope } from './modifiers.ts';
 import type { Favorite, QueryItem, SearchModel } from './search-model.ts';
 import type { Context } from './types.ts';
 
@@ -18,7 +18,9 @@ export async function loadFavorites(model: string, actionId: number | false): Pr
 export function favoriteItem(f: Favorite, scope: Scope): Extract<QueryItem, { type: 'favorite' }> {
   const { group_by: groupBy, ...context } = evalContext(f.context, scope) as Context & { group_by?: unknown };
   const specs = (Array.isArray(groupBy) ? groupBy : groupBy ? [groupBy] : []).filter((g): g is string => typeof g === 'string' && g !== '');
-  return { type: 'favorite', id: f.id, name: f.name, domain: evalDomain(f.domain, scope), groupBy: specs, context };
+  const sort = evalExpr(f.sort || '[]', scope, []);
+  const first = Array.isArray(sort) ? sort.find((s): s is string => typeof s === 'string' && s !== '') : undefined;
+  return { type: 'favorite', id: f.id, name: f.name, domain: evalDomain(f.domain, scope), groupBy: specs, context, ...(first ? { sort: first } : {}) };
 }
 
 /** A JSON value as a Python literal (what `ir.filters` stores and the server's literal_eval reads). */
@@ -43,7 +45,8 @@ export async function saveFavorite(search: SearchModel, model: string, scope: Sc
   const { domain, context, groupBy } = search.getSearch(scope);
   await callKw('ir.filters', 'create', [{
     name: opts.name, model_id: model, action_id: search.actionId, user_id: opts.shared ? false : scope.uid ?? false,
-    domain: pyLiteral(domain), context: pyLiteral({ ...context, group_by: groupBy }), is_default: opts.isDefault,
+    domain: pyLiteral(domain), context: pyLiteral({ ...context, group_by: groupBy }), sort: pyLiteral(search.order ? [search.order] : []),
+    is_default: opts.isDefault,
   }]);
   return loadFavorites(model, search.actionId);
 }

@@ -46,7 +46,7 @@ export type QueryItem =
   | { type: 'dateRange'; key: string; from: string; to: string }
   | { type: 'groupBy'; spec: string; key?: string }
   | { type: 'field'; name: string; value: string | number; label: string }
-  | { type: 'favorite'; id: number; name: string; domain: Domain; groupBy: string[]; context: Context };
+  | { type: 'favorite'; id: number; name: string; domain: Domain; groupBy: string[]; context: Context; sort?: string };
 
 /** A saved search (`ir.filters` row as `get_filters` returns it). */
 export interface Favorite {
@@ -99,6 +99,8 @@ export class SearchModel {
   actionId: number | false = false;
   /** The model searched (favorites are saved for it). */
   resModel = '';
+  /** The list's current order (`name desc`), saved as a favorite's `sort`. */
+  order = '';
 
   constructor(arch: ArchNode | null | undefined, readonly modelFields: FieldsInfo) {
     if (arch) this.parse(arch);
@@ -183,6 +185,12 @@ export class SearchModel {
   toggleFavorite(item: Extract<QueryItem, { type: 'favorite' }>): void {
     const active = this.query.some((q) => q.type === 'favorite' && q.id === item.id);
     this.query = active ? this.query.filter((q) => q.type !== 'favorite') : [item];
+  }
+
+  /** The `sort` of the active favorite ('' without one). */
+  favoriteSort(): string {
+    const fav = this.query.find((q) => q.type === 'favorite');
+    return fav?.type === 'favorite' ? fav.sort ?? '' : '';
   }
 
   isFavoriteActive(id: number): boolean {
