@@ -43,6 +43,10 @@ export interface InlineEditHost {
 
 const X2MANY = new Set(['one2many', 'many2many']);
 
+/**
+ * The state and the rules of the row being edited (a lit controller of the list view: it
+ * listens for clicks outside the row while the view is connected).
+ */
 export class InlineEditor implements ReactiveController {
   row: EditingRow | null = null;
   /** Bumped on every change of the row, so the renderer (given the same editor) re-renders. */
@@ -54,8 +58,8 @@ export class InlineEditor implements ReactiveController {
     const path = e.composedPath();
     const inRow = path.some((el) => el instanceof HTMLElement && el.tagName === 'TR' && el.dataset.id === this.rowKey);
     // Dialogs opened from the row ("Search more…") and toasts are part of the edition.
-    const elsewhere = path.some((el) => el instanceof HTMLElement && /^ERP-(SELECT-DIALOG|DIALOG|NOTIFICATIONS)$/.test(el.tagName));
-    if (!inRow && !elsewhere) void this.save({ leaving: true });
+    const partOfEdition = path.some((el) => el instanceof HTMLElement && /^ERP-(SELECT-DIALOG|DIALOG|NOTIFICATIONS)$/.test(el.tagName));
+    if (!inRow && !partOfEdition) void this.save({ leaving: true });
   };
 
   constructor(private readonly host: ReactiveControllerHost & InlineEditHost) {
