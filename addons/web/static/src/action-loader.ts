@@ -67,8 +67,8 @@ export async function loadWindowAction(action: WindowAction, opts: LoadOptions =
   const views = actionViews(action);
   const searchId = Array.isArray(action.search_view_id) ? action.search_view_id[0] : false;
   const actionId = typeof action.id === 'number' ? action.id : false;
-  // Asked beside the views: one round trip, not two.
-  const favorites = loadFavorites(action.res_model, actionId).catch((err) => {
+  // Asked beside the views: one round trip, not two. Dialogs (wizards) have no search.
+  const favorites = action.target === 'new' ? Promise.resolve([]) : loadFavorites(action.res_model, actionId).catch((err) => {
     console.warn('Favorites cannot be loaded:', err);
     return [];
   });
