@@ -340,6 +340,7 @@ export class ErpListView extends ViewBase {
     return html`
       ${this.controlPanel({
         buttons: this.renderButtons(),
+        scrollButtons: this.selection.size > 0 && !this.editor.row,
         actions: this.renderColumnsMenu(),
         pager: this.groups ? '' : html`<erp-pager .offset=${this.offset} .limit=${this.pageLimit} .total=${this.total}
           @pager-change=${(e: CustomEvent<{ offset: number }>) => void this.turnPage(e.detail.offset)}></erp-pager>`,
