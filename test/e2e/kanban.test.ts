@@ -88,3 +88,26 @@ test.serial('the view switcher opens the graph, which draws one bar per status',
   await shot(page, 'graph-items');
   t.deepEqual(page.errors, []);
 });
+
+test.serial('on a phone the graph is drawn at the screen width, so its labels keep a readable size', async (t) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await openItems(page, e2e.srv.url, 'graph');
+    const svg = page.locator('erp-graph-view svg').first();
+    // The width is measured after the first paint: wait for the drawing to follow it.
+    const sizes = () => svg.evaluate((el: SVGSVGElement) => [el.viewBox.baseVal.width, el.getBoundingClientRect().width]);
+    for (let i = 0; i < 20 && (await sizes().then(([v, w]) => Math.abs(v - w) > 4)); i++) await page.waitForTimeout(100);
+    const { viewBoxWidth, shownWidth, labelHeight } = await svg.evaluate((el: SVGSVGElement) => ({
+      viewBoxWidth: el.viewBox.baseVal.width,
+      shownWidth: el.getBoundingClientRect().width,
+      labelHeight: el.querySelector('text')!.getBoundingClientRect().height,
+    }));
+    t.true(shownWidth < 390, `the chart fits the screen (${shownWidth}px)`);
+    t.true(Math.abs(viewBoxWidth - shownWidth) <= 4, `drawn at ${viewBoxWidth} user units for ${shownWidth}px: text is not scaled down`);
+    t.true(labelHeight >= 11, `axis labels are ${labelHeight}px high`);
+    await shot(page, 'graph-items-phone');
+    t.deepEqual(page.errors, []);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});
