@@ -115,6 +115,23 @@ test.serial('a section menu opens its action in the main area', async (t) => {
   await page.close();
 });
 
+test.serial('a deep link without menu_id shows the app whose menu opens its action', async (t) => {
+  const page = await newPage(e2e.browser);
+  await login(page, e2e.srv.url, 'admin', 'admin');
+  await page.goto(`${e2e.srv.url}/web#action=base.ir_cron_act`);
+  await page.reload(); // a link opened in a new tab: the client starts on it
+  await page.waitForURL(/[#&]action=\d+/);
+  await page.locator('erp-list-renderer tr.record').first().waitFor();
+  await page.locator('erp-menu .app-name', { hasText: 'Settings' }).waitFor({ timeout: 3000 }).catch(() => undefined);
+  t.is((await page.locator('erp-menu .app-name').innerText()).trim(), 'Settings', 'not the first app (Web Test)');
+  await page.goto(`${e2e.srv.url}/web#action=${ITEM_ACTION}`);
+  await page.reload();
+  await rows(page).first().waitFor();
+  t.is((await page.locator('erp-menu .app-name').innerText()).trim(), 'Web Test');
+  t.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test.serial('"Log out" in the user menu ends the session', async (t) => {
   const page = await freshPage();
   await login(page, e2e.srv.url, 'plain', 'plain');

@@ -5,7 +5,7 @@ import { setSession, session } from './session.ts';
 import { setTranslations, _t } from './i18n.ts';
 import { decodeRouterState } from './router.ts';
 import { notifyError } from './erp-notifications.ts';
-import { appOf, firstAction, type MenuSelectDetail } from './erp-menu.ts';
+import { appOf, firstAction, menuOfAction, type MenuSelectDetail } from './erp-menu.ts';
 import { prefetchAction } from './erp-action-manager.ts';
 import type { ErpActionManager } from './erp-action-manager.ts';
 import type { MenuData, SessionInfo } from './types.ts';
@@ -98,6 +98,10 @@ export class ErpApp extends LitElement {
       await manager.doAction(fallback.actionId, { clearBreadcrumbs: true, menuId: fallback.menuId });
     } else {
       await manager.restore(route);
+      // A link without menu_id (an email's, a bookmark's) shows the app whose menu opens its action.
+      const action = decodeRouterState(window.location.hash).action;
+      const menuId = route.menu_id === undefined && typeof action === 'number' ? menuOfAction(this.menus!, action) : undefined;
+      if (menuId !== undefined) this.appId = appOf(this.menus!, menuId) ?? this.appId;
     }
   }
 

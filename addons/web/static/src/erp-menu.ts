@@ -33,6 +33,25 @@ export function appOf(menus: MenuData, id: number): number | undefined {
   });
 }
 
+/** The first menu (in menu order) that opens action `actionId`: where a deep link without `menu_id` belongs. */
+export function menuOfAction(menus: MenuData, actionId: number): number | undefined {
+  const visit = (id: number): number | undefined => {
+    const item = menus[String(id)];
+    if (!item) return undefined;
+    if (item.action_id === actionId) return id;
+    for (const child of item.children) {
+      const found = visit(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  for (const appId of menus.root.children) {
+    const found = visit(appId);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * The top navbar: the apps menu (the top-level menus), the current app's sections (nested
  * menus as dropdowns; a hamburger panel on phones) and the user menu with "Log out".
