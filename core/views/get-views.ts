@@ -2,7 +2,7 @@
  * get_views: the arch of each requested view type for a model as the current user sees it —
  * the primary view (given or of lowest priority), every active extension view applied in
  * priority order (recursively), nodes whose `groups` the user lacks removed, labels
- * translated — plus field descriptions of the model and of inline x2many comodels.
+ * and text translated — plus field descriptions of the model and of inline x2many comodels.
  * A model without a view of some type gets a generated default, as in Odoo.
  */
 import { ValidationError, err } from '../errors.ts';
@@ -96,6 +96,14 @@ function renameRoot(doc: Document, tag: string): void {
 
 function filterAndTranslate(el: Element, isMember: (x: string) => boolean, t: (s: string) => string): void {
   for (const child of Array.from(el.childNodes)) {
+    if (child.nodeType === 3) {
+      // A text node (a form's <p>, <span>, <div> help text) is a term too, as in Odoo; its
+      // surrounding whitespace stays.
+      const text = child.nodeValue ?? '';
+      const term = text.trim();
+      if (term) child.nodeValue = text.replace(term, () => t(term));
+      continue;
+    }
     if (child.nodeType !== 1) continue;
     const c = child as Element;
     const groups = c.getAttribute('groups');

@@ -38,6 +38,18 @@ test('every user-visible string has a Spanish translation', async (t) => {
   t.is(es.password.string, 'Contraseña');
 });
 
+test('the form\'s help text (text nodes of the arch) reaches a Spanish user in Spanish', async (t) => {
+  const views: any = await app.withEnv(2, (env) => env.model('base.external.dbsource').get_views([[false, 'form']]), { lang: 'es_ES' });
+  const arch: string = views.views.form.arch;
+  t.true(arch.includes('Escriba %s donde va la contraseña: el campo contraseña la rellena.'), arch);
+  t.regex(arch, /<span>Ejemplo:<\/span>/);
+  t.regex(arch, /<span>o<\/span>/);
+  t.false(arch.includes('Write %s where the password goes'));
+  t.true(arch.includes('<code>postgres://zammad:%s@127.0.0.1:5432/zammad</code>'), 'code examples stay as they are');
+  const en: any = await app.withEnv(2, (env) => env.model('base.external.dbsource').get_views([[false, 'form']]));
+  t.true(en.views.form.arch.includes('<p>Write %s where the password goes: the password field fills it in.</p>'));
+});
+
 test('the service takes the key from the configuration and closes the pools on stop', async (t) => {
   const dir = tempDir('dbsource-svc');
   const ext = await createPgDatabase();
