@@ -57,6 +57,9 @@ test.serial('Test Connection shows a success notification, and the saved form do
   t.false((await page.content()).includes('Browser-Secret-8'));
   t.true(await page.getByText('postgres://zammad:%s@127.0.0.1:5432/zammad', { exact: true }).isVisible(), 'the example for the chosen connector');
   t.is(await page.getByText('mysql://reader:%s@127.0.0.1:3306/shop', { exact: true }).count(), 0, 'not those of the others');
+  const example = page.getByText('postgres://zammad:%s@127.0.0.1:5432/zammad', { exact: true });
+  t.deepEqual(await example.evaluate((el) => [el.tagName, getComputedStyle(el).display, /mono/i.test(getComputedStyle(el).fontFamily)]), ['CODE', 'inline', true],
+    'the example reads as code, inline in its sentence');
   await shot(page, 'dbsource-test-connection');
   t.deepEqual(page.errors, []);
 });

@@ -25,6 +25,10 @@ const ELEMENTS: Record<string, (cls: string, body: Content) => TemplateResult> =
   em: (c, b) => html`<em class=${c}>${b}</em>`,
   i: (c, b) => html`<i class=${c}>${b}</i>`,
   small: (c, b) => html`<small class=${c}>${b}</small>`,
+  code: (c, b) => html`<code class=${c}>${b}</code>`,
+  pre: (c, b) => html`<pre class=${c}>${b}</pre>`,
+  u: (c, b) => html`<u class=${c}>${b}</u>`,
+  ol: (c, b) => html`<ol class=${c}>${b}</ol>`,
   ul: (c, b) => html`<ul class=${c}>${b}</ul>`,
   li: (c, b) => html`<li class=${c}>${b}</li>`,
   br: () => html`<br>`,
@@ -51,6 +55,8 @@ export class ErpFormRenderer extends LitElement {
   };
   static styles = [sharedStyles, css`
     :host { display: block; }
+    code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; background: var(--erp-hover); border-radius: 3px; padding: 1px 4px; overflow-wrap: anywhere; }
+    pre { padding: 8px; white-space: pre-wrap; }
     .statusbar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: space-between; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--erp-border); }
     .statusbar .buttons { display: flex; flex-wrap: wrap; gap: 6px; }
     .sheet-wrap { padding: 16px; }
