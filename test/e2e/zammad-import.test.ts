@@ -84,3 +84,21 @@ test.serial('Run import shows a progress bar that follows the run, then the coun
   t.is(Number((await rows(srv.app, 'SELECT count(*) AS n FROM helpdesk_ticket WHERE zammad_source_id = ?', [sourceId]))[0].n), TICKETS);
   t.deepEqual(page.errors, []);
 });
+
+test.serial('Preview of a query that fails shows the reason, without empty Columns and First rows sections', async (t) => {
+  const broken = await srv.app.withEnv(1, async (env) => (await env.model('base.external.import.task').create({
+    name: 'Broken query', dbsource_id: sourceId, sql_source: 'SELECT * FROM no_such_table',
+  })).ids[0]);
+  await page.goto(`${srv.url}/web#action=base_external_import_zammad.action_base_external_import_task&view_type=form&id=${broken}`);
+  await page.waitForURL(/[#&]action=\d+/);
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  const dialog = page.locator('erp-dialog');
+  const warnings = dialog.locator('.o_field[data-field="warnings"]', { hasText: 'no_such_table' });
+  await warnings.waitFor({ timeout: 60_000 });
+  t.is(await warnings.count(), 1, 'the reason, as the database gave it');
+  t.is(await dialog.getByText('Columns', { exact: true }).count(), 0);
+  t.is(await dialog.getByText('First rows', { exact: true }).count(), 0);
+  await shot(page, 'zammad-preview-failed');
+  await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+  t.deepEqual(page.errors, []);
+});
