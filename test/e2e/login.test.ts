@@ -124,10 +124,15 @@ test.serial('a deep link without menu_id shows the app whose menu opens its acti
   await page.locator('erp-list-renderer tr.record').first().waitFor();
   await page.locator('erp-menu .app-name', { hasText: 'Settings' }).waitFor({ timeout: 3000 }).catch(() => undefined);
   t.is((await page.locator('erp-menu .app-name').innerText()).trim(), 'Settings', 'not the first app (Web Test)');
+  const cronUrl = page.url();
   await page.goto(`${e2e.srv.url}/web#action=${ITEM_ACTION}`);
   await page.reload();
   await rows(page).first().waitFor();
   t.is((await page.locator('erp-menu .app-name').innerText()).trim(), 'Web Test');
+  // The same link pasted in the address bar of the running client.
+  await page.goto(cronUrl);
+  await page.locator('erp-menu .app-name', { hasText: 'Settings' }).waitFor({ timeout: 3000 }).catch(() => undefined);
+  t.is((await page.locator('erp-menu .app-name').innerText()).trim(), 'Settings', `after pasting ${cronUrl}`);
   t.deepEqual(page.errors, []);
   await page.close();
 });

@@ -40,6 +40,7 @@ interface DialogEntry {
 }
 export interface DoActionOptions {
   clearBreadcrumbs?: boolean;
+  /** The menu the action is opened from; absent: the open action's; present but undefined (a URL without one): none. */
   menuId?: number;
   additionalContext?: Context;
   onClose?: () => void;
@@ -197,7 +198,8 @@ export class ErpActionManager extends LitElement {
     const multi = opts.viewType && MULTI.includes(opts.viewType) && info.archs[opts.viewType] ? opts.viewType : first;
     const formOnly = !multi || (!opts.viewType && !!action.res_id);
     const base = opts.clearBreadcrumbs ? [] : this.stack;
-    const menuId = opts.menuId ?? this.current?.menuId;
+    // A URL (restore) says its menu, or has none: it does not inherit the menu of what was open.
+    const menuId = 'menuId' in opts ? opts.menuId : this.current?.menuId;
     const title = action.name || info.model;
     const controllers: Controller[] = [];
     if (!formOnly) controllers.push({ key: ++this.keySeq, info, viewType: multi!, resId: null, resIds: [], title, menuId });

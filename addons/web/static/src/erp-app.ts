@@ -45,12 +45,30 @@ export class ErpApp extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('erp-session-expired', this.onExpired);
+    window.addEventListener('hashchange', this.onHashChange);
     void this.boot();
   }
 
   disconnectedCallback() {
     window.removeEventListener('erp-session-expired', this.onExpired);
+    window.removeEventListener('hashchange', this.onHashChange);
     super.disconnectedCallback();
+  }
+
+  /** A URL pasted in the address bar (or back/forward) may belong to another app: show that app's menu. */
+  private onHashChange = () => {
+    if (this.state === 'ready') this.followRouteApp();
+  };
+
+  /**
+   * The app of the URL: its menu_id's, or (a link from an email, a bookmark) the app whose
+   * menu opens its action. Unchanged for an action no menu opens.
+   */
+  private followRouteApp() {
+    const route = decodeRouterState(window.location.hash);
+    const menuId = route.menu_id ?? (typeof route.action === 'number' ? menuOfAction(this.menus!, route.action) : undefined);
+    const appId = menuId !== undefined ? appOf(this.menus!, menuId) : undefined;
+    if (appId !== undefined) this.appId = appId;
   }
 
   private toLogin() {
@@ -98,10 +116,7 @@ export class ErpApp extends LitElement {
       await manager.doAction(fallback.actionId, { clearBreadcrumbs: true, menuId: fallback.menuId });
     } else {
       await manager.restore(route);
-      // A link without menu_id (an email's, a bookmark's) shows the app whose menu opens its action.
-      const action = decodeRouterState(window.location.hash).action;
-      const menuId = route.menu_id === undefined && typeof action === 'number' ? menuOfAction(this.menus!, action) : undefined;
-      if (menuId !== undefined) this.appId = appOf(this.menus!, menuId) ?? this.appId;
+      this.followRouteApp(); // the action's XML id is now its id in the URL
     }
   }
 
