@@ -10,10 +10,12 @@ import { PROJECT_ROOT } from '../../../core/config.ts';
 
 const GENERATOR = join(PROJECT_ROOT, 'addons', 'base_external_import_zammad', 'zammad', 'generate.mjs');
 
+interface Block { cols: string[]; rows: string[][] }
+
 /** Rows of each COPY block of the generated SQL, by table, as arrays of column texts. */
-function copyBlocks(sql: string): Map<string, { cols: string[]; rows: string[][] }> {
-  const out = new Map<string, { cols: string[]; rows: string[][] }>();
-  let current: { cols: string[]; rows: string[][] } | null = null;
+function copyBlocks(sql: string): Map<string, Block> {
+  const out = new Map<string, Block>();
+  let current: Block | null = null;
   for (const line of sql.split('\n')) {
     if (current) {
       if (line === '\\.') current = null;
@@ -33,7 +35,7 @@ function copyBlocks(sql: string): Map<string, { cols: string[]; rows: string[][]
 
 function generate(tickets: number, articles: number) {
   const run = spawnSync(process.execPath, [GENERATOR, '--tickets', String(tickets), '--articles-per-ticket', String(articles)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { status: run.status, stderr: run.stderr, blocks: run.status === 0 ? copyBlocks(run.stdout) : new Map() };
+  return { status: run.status, stderr: run.stderr, blocks: run.status === 0 ? copyBlocks(run.stdout) : new Map<string, Block>() };
 }
 
 const column = (block: { cols: string[] }, name: string) => {
