@@ -27,7 +27,12 @@ import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
 import { describeDbError, prepareBatch, writeBatch, type ArticleRow, type AttachmentRow, type PreparedBatch, type WriterContext } from './writer.ts';
 
-export const BATCH_SIZE = 1000;
+/**
+ * Tickets per batch (with their articles and attachments, about 5 times as many rows). 500
+ * rather than 1,000 measured faster (two batches in flight overlap better) and keeps less
+ * memory in flight.
+ */
+export const BATCH_SIZE = 500;
 /**
  * Batches written at once on a PostgreSQL server, each on its own connection: the database's
  * work per batch (indexes, full-text vectors, foreign keys) runs on two cores while this
