@@ -113,6 +113,17 @@ export function articleHtml(body: string | null, contentType: string | null): st
   return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }
 
+/** Each article's chatter HTML, made once: the first one is also its ticket's description. */
+const htmlOfArticle = new WeakMap<ArticleRow, string>();
+function bodyHtml(a: ArticleRow): string {
+  let html = htmlOfArticle.get(a);
+  if (html === undefined) {
+    html = articleHtml(a.body, a.content_type);
+    htmlOfArticle.set(a, html);
+  }
+  return html;
+}
+
 /** The Message-Id that makes an imported article unique (per source and Zammad article id). */
 export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
 
@@ -217,7 +228,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
   const common = (t: MappedTicket) => {
     const first = input.articles.get(t.zammadId)?.[0];
-    const description = first && !first.internal && (first.body ?? '').trim() ? articleHtml(first.body, first.content_type) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const description = first && !first.internal && (first.body ?? '').trim() ? bodyHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
     const prio = refs.priorityFor(t.values.priorityLevel);
     const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
     return {
@@ -296,7 +307,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const author = authorOf(a);
       rows.push({
         message_id: messageId, model: TICKET, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
-        subject: a.subject, body: articleHtml(a.body, a.content_type), date: utcText(a.created_at) ?? now,
+        subject: a.subject, body: bodyHtml(a), date: utcText(a.created_at) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
         email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
