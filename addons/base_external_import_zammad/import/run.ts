@@ -4,7 +4,9 @@
  *   lock the task (pg advisory lock: one run per task, across workers and machines)
  *     └─ count the query's rows (the progress bar's total)
  *        └─ stream the query in batches ─▶ map each row ─▶ fetch the batch's articles and
- *           attachments ─▶ write the batch and move last_sync, in ONE transaction per batch
+ *           attachments ─▶ prepare (references, ticket numbers: one batch at a time)
+ *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
+ *              two batches write at once while the next is read (last_sync: sync-point.ts)
  *     └─ log record + the task's counters and last_log; unlock
  *
  * Where transactions come from:
