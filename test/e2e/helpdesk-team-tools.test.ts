@@ -236,13 +236,13 @@ test.serial('tecnico (en): edits tags in place, but categories (read-only for hi
   const name = editingRow(page).locator('td[data-field="name"] input');
   await name.fill('Correo');
   await name.press('Enter');
-  await toasts(page).filter({ hasText: 'Duplicate value' }).waitFor();
+  await toasts(page).filter({ hasText: 'already has the Name "Correo"' }).waitFor();
   t.is(await editingRow(page).locator('td[data-field="name"] erp-field-char[invalid]').count(), 1, 'the name is marked');
   await snap(page, 'inline-tags-duplicate-desktop-en');
   await name.fill('Correo saliente');
   await name.press('Enter');
   await rows(page).filter({ hasText: 'Correo saliente' }).waitFor();
-  await toasts(page).filter({ hasText: 'Duplicate value' }).waitFor({ state: 'detached' });
+  await toasts(page).filter({ hasText: 'already has the Name "Correo"' }).waitFor({ state: 'detached' });
   t.is((await sudoRead('helpdesk.ticket.tag', [['name', 'ilike', 'Correo']], ['name'])).length, 2);
 
   await openAction(page, 'action_helpdesk_ticket_category');
