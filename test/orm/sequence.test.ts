@@ -26,7 +26,7 @@ const pgSequenceExists = (id: number) => su(async (env) => !!rowsOf(await env.cr
 
 test('a new sequence is standard by default and backed by a PostgreSQL sequence', async (t) => {
   const { id, code } = await newSequence({ number_next: 7 });
-  t.is((await su((env) => seq(env).browse([id]).read(['implementation'])))[0].implementation, 'standard');
+  t.is((await su((env) => seq(env).browse([id]).read(['implementation']) as Promise<any[]>))[0].implementation, 'standard');
   t.true(await pgSequenceExists(id));
   t.is(await next(code), 'S-007');
   t.is(await next(code), 'S-008');
