@@ -80,10 +80,12 @@ export const HelpdeskTicketSla = model((Base) => {
     /** A public answer by a technician is the first response. */
     async message_post(...args: unknown[]): Promise<number> {
       const id: number = await parent.message_post.apply(this, args);
-      const ticket = await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('first_response_date', 'sla_id');
-      if (ticket?.sla_id && !ticket.first_response_date) {
-        const msg = await this.env.cr('mail_message as m').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id').where('m.id', id).first('m.author_id', 'm.message_type', 's.internal');
-        if (msg && !msg.internal && ['comment', 'email'].includes(msg.message_type) && msg.author_id && (await this._isStaffPartner(Number(msg.author_id)))) {
+      // message_post(body, subject, message_type, …): logged notifications are never an answer.
+      if (!['comment', 'email'].includes(String(args[2] || 'comment'))) return id;
+      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
+        .where({ 't.id': this.ids[0], 'm.id': id }).first('t.first_response_date', 't.sla_id', 'm.author_id', 'm.message_type', 's.internal');
+      if (row?.sla_id && !row.first_response_date) {
+        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
           await this._slaUpdateStatus();
         }
