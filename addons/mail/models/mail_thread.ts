@@ -107,6 +107,7 @@ export const MailThread = model((Base) => class extends Base {
     },
     message_subscribe: { kind: 'records' as const, params: ['partner_ids'] },
     message_unsubscribe: { kind: 'records' as const, params: ['partner_ids'] },
+    message_get_followers: { kind: 'records' as const, params: [], readonly: true },
   };
 
   // ── CRUD: subscription of the creator, tracking ───────────────────────────────────
@@ -410,6 +411,34 @@ export const MailThread = model((Base) => class extends Base {
     if (!partners.length) return true;
     await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).whereIn('partner_id', partners).delete();
     return true;
+  }
+
+  /**
+   * What the chatter shows of one record's followers: each follower (partner name and
+   * email), the caller's own partner, and whether the caller may add or remove others (write
+   * access to the record, as `message_subscribe` requires). Needs read access to the record.
+   */
+  async message_get_followers(): Promise<{ followers: Array<{ id: number; partner_id: [number, string]; email: string | false }>; own_partner_id: number | false; can_edit: boolean }> {
+    this.ensureOne();
+    await this.check_access_rights('read');
+    await this.checkAccessRule('read');
+    let canEdit = await this.check_access_rights('write', false);
+    if (canEdit) {
+      try {
+        await this.checkAccessRule('write');
+      } catch (err) {
+        if (!(err instanceof AccessError)) throw err;
+        canEdit = false;
+      }
+    }
+    const rows = await this.env.cr('mail_followers as f').join('res_partner as p', 'p.id', 'f.partner_id')
+      .where({ 'f.res_model': this._meta.name, 'f.res_id': this.ids[0] }).orderBy('p.name').select('f.id', 'p.id as partner', 'p.name', 'p.email');
+    const own = await userPartnerId(this.env);
+    return {
+      followers: rows.map((r: any) => ({ id: Number(r.id), partner_id: [Number(r.partner), r.name ?? ''] as [number, string], email: r.email || false })),
+      own_partner_id: own || false,
+      can_edit: canEdit,
+    };
   }
 
   async _followerArgs(partner_ids: unknown): Promise<number[]> {
