@@ -41,5 +41,5 @@ test.serial('sequence: the number column is unique in the database', async (t) =
     const [{ number }] = await a.read(['number']);
     await env.model('helpdesk.ticket').create({ subject: 'b', description: '<p>x</p>', number });
   }));
-  t.regex(err!.message, /Duplicate/);
+  t.regex(err!.message, /already has the Ticket Number "T-\d+": it must be unique/);
 });
