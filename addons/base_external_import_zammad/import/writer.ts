@@ -204,21 +204,11 @@ async function resolveReferences(env: Environment, ctx: WriterContext, input: Ba
   await ctx.refs.loadPriorities(env);
 }
 
-/** `n` ticket numbers from the helpdesk sequence, taken with one UPDATE (the row lock serialises takers). */
+/** `n` ticket numbers from the helpdesk sequence, taken at once (unique under concurrency, see ir.sequence). */
 async function reserveNumbers(env: Environment, n: number): Promise<string[]> {
   if (!n) return [];
-  const row = rowsOf(await env.cr.raw(
-    `UPDATE ir_sequence SET number_next = number_next + number_increment * ?
-      WHERE id = (SELECT id FROM ir_sequence WHERE code = ? AND active ORDER BY id LIMIT 1)
-      RETURNING number_next - number_increment * ? AS first, number_increment AS step, prefix, suffix, padding`, [n, TICKET, n]))[0];
-  if (!row) return Array.from({ length: n }, () => '');
-  const now = new Date();
-  const vars: Record<string, string> = {
-    year: String(now.getUTCFullYear()), y: String(now.getUTCFullYear()).slice(2),
-    month: String(now.getUTCMonth() + 1).padStart(2, '0'), day: String(now.getUTCDate()).padStart(2, '0'),
-  };
-  const fill = (s: string | null) => (s ?? '').replace(/%\((\w+)\)s/g, (_m, k: string) => vars[k] ?? '');
-  return Array.from({ length: n }, (_x, i) => `${fill(row.prefix)}${String(Number(row.first) + i * Number(row.step)).padStart(Number(row.padding) || 0, '0')}${fill(row.suffix)}`);
+  const numbers: string[] = await (env.model('ir.sequence') as any)._reserveByCode(TICKET, n);
+  return numbers.length ? numbers : Array.from({ length: n }, () => '');
 }
 
 async function writeTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[], input: BatchInput, prepared: PreparedBatch, result: BatchResult): Promise<void> {
