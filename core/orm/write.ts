@@ -142,7 +142,7 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     throw mapDbError(err, meta);
   }
   for (let i = 0; i < ids.length; i++) {
-    for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands);
+    for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands, true);
     if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);
   }
   await recomputeStored(records.browse(ids), null);
