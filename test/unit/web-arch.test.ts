@@ -430,6 +430,18 @@ test('chart data has one label per x group and one series per second group', (t)
   t.deepEqual(buildChartData(rows.slice(0, 2), ['state'], '__count', 'Count', FIELDS).series, [{ label: 'Count', values: [2, 3] }]);
 });
 
+test('series of a selection follow its order, not the order the first groups meet them', (t) => {
+  const rows = [
+    { __domain: [], __count: 1, user_id: [1, 'Ana'], state: 'closed' },
+    { __domain: [], __count: 2, user_id: [1, 'Ana'], state: 'open' },
+    { __domain: [], __count: 3, user_id: [2, 'Bo'], state: 'new' },
+    { __domain: [], __count: 4, user_id: [2, 'Bo'], state: false },
+  ];
+  const d = buildChartData(rows, ['user_id', 'state'], '__count', 'Count', FIELDS);
+  t.deepEqual(d.series.map((s) => s.label), ['New', 'Open', 'Closed', 'None']);
+  t.deepEqual(d.series.map((s) => s.values), [[0, 3], [2, 0], [1, 0], [0, 4]]);
+});
+
 test('axis ticks are round and cover the maximum; pie slices add up', (t) => {
   t.deepEqual(niceTicks(9), [0, 2, 4, 6, 8, 10]);
   t.deepEqual(niceTicks(0), [0, 1]);

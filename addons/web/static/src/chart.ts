@@ -2,7 +2,7 @@
  * The arithmetic of the graph view: `read_group` rows → labelled series, "nice" axis ticks,
  * pie slices as SVG arc paths. Pure; `erp-graph-view` draws the SVG.
  */
-import { groupCount, groupKey, groupLabel, groupValue } from './groups.ts';
+import { groupCount, groupField, groupKey, groupLabel, groupValue } from './groups.ts';
 import type { FieldsInfo, ReadGroupRow } from './types.ts';
 
 export interface Series {
@@ -49,6 +49,16 @@ export function buildChartData(rows: ReadGroupRow[], groupBy: string[], measure:
     const xi = xKeys.indexOf(groupKey(xSpec ? groupValue(row, xSpec) : false));
     const sk = sSpec ? groupKey(groupValue(row, sSpec)) : '__total';
     seriesMap.get(sk)!.values[xi] += measureOf(row, measure, xSpec ?? '');
+  }
+  // Series of a selection follow its order (a legend "Unseen, Open, Waiting, Closed"), not
+  // the order in which the first x groups happen to meet them.
+  const field = sSpec ? fields[groupField(sSpec)] : undefined;
+  if (field?.type === 'selection' && Array.isArray(field.selection)) {
+    const rank = (k: string) => {
+      const i = field.selection!.findIndex(([v]) => JSON.stringify(v) === k);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    seriesKeys.sort((a, b) => rank(a) - rank(b));
   }
   return { labels, series: seriesKeys.map((k) => seriesMap.get(k)!) };
 }
