@@ -57,11 +57,12 @@ export async function seedHelpdeskTickets(app: App, rows: number, users: BenchUs
         FROM generate_series(${reporters.length + 1}, ${REPORTERS}) g`);
     reporters = (await knex('res_partner').where('email', 'like', 'bench.reporter.%').orderBy('id').select('id')).map((r: any) => Number(r.id));
   }
-  let categories = (await knex('helpdesk_ticket_category').where('name', 'like', 'Bench category %').orderBy('id').select('id')).map((r: any) => Number(r.id));
+  // The category name is translated: a jsonb column, one key per language.
+  let categories = (await knex('helpdesk_ticket_category').whereRaw(`name->>'en_US' LIKE 'Bench category %'`).orderBy('id').select('id')).map((r: any) => Number(r.id));
   if (categories.length < CATEGORIES) {
     await knex.raw(`INSERT INTO helpdesk_ticket_category (name, sequence, active, reopen_policy, reopen_days, technician_id, create_date, write_date)
-      SELECT 'Bench category ' || g, g, TRUE, 'reopen', 0, ?, now(), now() FROM generate_series(${categories.length + 1}, ${CATEGORIES}) g`, [users.technician]);
-    categories = (await knex('helpdesk_ticket_category').where('name', 'like', 'Bench category %').orderBy('id').select('id')).map((r: any) => Number(r.id));
+      SELECT jsonb_build_object('en_US', 'Bench category ' || g), g, TRUE, 'reopen', 0, ?, now(), now() FROM generate_series(${categories.length + 1}, ${CATEGORIES}) g`, [users.technician]);
+    categories = (await knex('helpdesk_ticket_category').whereRaw(`name->>'en_US' LIKE 'Bench category %'`).orderBy('id').select('id')).map((r: any) => Number(r.id));
   }
   const priorityRows = await knex('helpdesk_ticket_priority').orderBy('level').select('id', 'level');
   const priorities = priorityRows.map((r: any) => Number(r.id));

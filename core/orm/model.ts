@@ -9,7 +9,7 @@ import { AccessError, err, MissingError, UserError, ValidationError } from '../e
 
 /** The verb of each operation in messages (translatable words). */
 const OPERATION_VERBS = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' } as const;
-import { hasModelAccess, type AccessMode } from '../security/index.ts';
+import { hasModelAccess, ruleDomain, type AccessMode } from '../security/index.ts';
 import { q } from './domain/compile.ts';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
@@ -18,7 +18,7 @@ import { inlineNameSelects, readRecords, storedColumns, type WireRecord } from '
 import { countFromCounts } from './group-counts.ts';
 import { readGroup, type ReadGroupOptions } from './read-group.ts';
 import type { ModelMeta, Registry } from './registry.ts';
-import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from './search.ts';
+import { searchCount, searchIds, searchRows, whereClause } from './search.ts';
 import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
 import { accessLines } from './access-cache.ts';
@@ -163,7 +163,7 @@ export class Model {
     }
     if (this.env.su) return;
     // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
-    if (!this._meta.documentLink && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    if (!this._meta.documentLink && !(await ruleDomain(this.env, this._meta.name, mode))) return;
     const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
     const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
     if (rows.length !== this.ids.length) {
