@@ -2,6 +2,9 @@
 import type { Environment } from '../../core/orm/index.ts';
 import { HelpdeskCannedResponse } from './models/helpdesk_canned_response.ts';
 import { HelpdeskTicket } from './models/helpdesk_ticket.ts';
+import { HelpdeskTicketGuards } from './models/helpdesk_ticket_guards.ts';
+import { HelpdeskTicketMail } from './models/helpdesk_ticket_mail.ts';
+import { HelpdeskTicketWorkflow } from './models/helpdesk_ticket_workflow.ts';
 import { HelpdeskCalendar } from './models/helpdesk_calendar.ts';
 import { HelpdeskCalendarAttendance } from './models/helpdesk_calendar_attendance.ts';
 import { HelpdeskCalendarHoliday } from './models/helpdesk_calendar_holiday.ts';
@@ -23,7 +26,7 @@ import { HelpdeskTicketSolve } from './wizards/helpdesk_ticket_solve.ts';
 export const models = [
   HelpdeskTicketCategory, HelpdeskTicketPriority, HelpdeskTicketTag,
   HelpdeskCalendar, HelpdeskCalendarAttendance, HelpdeskCalendarHoliday, HelpdeskSla,
-  HelpdeskTicket, HelpdeskTicketSla, HelpdeskTicketSearch, HelpdeskCannedResponse,
+  HelpdeskTicket, HelpdeskTicketGuards, HelpdeskTicketWorkflow, HelpdeskTicketMail, HelpdeskTicketSla, HelpdeskTicketSearch, HelpdeskCannedResponse,
   ProjectProject, HrDepartment, ResPartner, IrAttachment,
   HelpdeskTicketSolve, HelpdeskTicketReassign, HelpdeskTicketClose, HelpdeskTicketMerge,
 ];

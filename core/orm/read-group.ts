@@ -12,6 +12,7 @@ import type { Model, ModelClass } from './model.ts';
 import { countsSource } from './group-counts.ts';
 import { runQuery, whereClause } from './search.ts';
 import { checkFieldAccess } from './field-access.ts';
+import { isTranslated, langOf, translatedSql } from './translated-values.ts';
 
 export interface ReadGroupOptions {
   offset: number;
@@ -25,9 +26,10 @@ type Granularity = (typeof GRANULARITIES)[number];
 const AGGREGATES = new Set(['sum', 'avg', 'min', 'max', 'count', 'count_distinct', 'bool_and', 'bool_or', 'array_agg']);
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-interface GroupSpec { spec: string; field: Field; granularity?: Granularity }
+/** `lang`: translated values group by their text in the caller's language, as Odoo does. */
+interface GroupSpec { spec: string; field: Field; granularity?: Granularity; lang: string }
 
-function parseGroupby(model: ModelClass, spec: string): GroupSpec {
+function parseGroupby(model: ModelClass, spec: string, lang: string): GroupSpec {
   const [name, gran] = spec.split(':');
   const field = model._meta.fields.get(name);
   if (!field) throw err(ValidationError, "Invalid groupby: unknown field '%s' on model '%s'", name, model._meta.name);
@@ -37,11 +39,12 @@ function parseGroupby(model: ModelClass, spec: string): GroupSpec {
     if (field.type !== 'date' && field.type !== 'datetime') throw err(ValidationError, "Invalid groupby '%s': granularity needs a date field", spec);
     if (!(GRANULARITIES as readonly string[]).includes(gran)) throw err(ValidationError, "Invalid groupby '%s': granularity must be one of %s", spec, GRANULARITIES.join(', '));
   }
-  return { spec, field, granularity: (gran as Granularity) ?? (field.type === 'date' || field.type === 'datetime' ? 'month' : undefined) };
+  return { spec, field, lang, granularity: (gran as Granularity) ?? (field.type === 'date' || field.type === 'datetime' ? 'month' : undefined) };
 }
 
 function groupExpr(g: GroupSpec): string {
   const c = `t0.${q(g.field.name)}`;
+  if (isTranslated(g.field)) return translatedSql(c, g.lang);
   return g.granularity ? `date_trunc('${g.granularity}', ${c}::timestamp)` : c;
 }
 
@@ -50,7 +53,8 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
   if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')) throw err(ValidationError, "read_group of '%s' expects a list of field specifications, got %s", model._meta.name, JSON.stringify(fields));
   if (!Array.isArray(groupby) || groupby.some((g) => typeof g !== 'string')) throw err(ValidationError, "read_group of '%s' expects a group-by field or a list of them, got %s", model._meta.name, JSON.stringify(groupby));
   // Every group-by is checked, also those a lazy read_group leaves for the next level.
-  const allSpecs = groupby.map((g) => parseGroupby(model, g));
+  const lang = langOf(records.env);
+  const allSpecs = groupby.map((g) => parseGroupby(model, g, lang));
   await checkFieldAccess(records.env, model, allSpecs.map((s) => s.field.name), 'group');
   const specs = opts.lazy ? allSpecs.slice(0, 1) : allSpecs;
   const aggregates: Array<{ name: string; sql: string }> = [];
@@ -67,7 +71,8 @@ export async function readGroup(records: Model, domain: unknown[], fields: strin
     const agg = agg1 ?? (['integer', 'float', 'monetary'].includes(field.type) && field.name !== 'id' ? 'sum' : undefined);
     if (!agg || !field.stored) continue;
     if (!AGGREGATES.has(agg)) throw err(ValidationError, "Invalid aggregate function '%s'", agg);
-    const expr = agg === 'count_distinct' ? `count(DISTINCT t0.${q(field.name)})` : `${agg}(t0.${q(field.name)})`;
+    const column = isTranslated(field) ? translatedSql(`t0.${q(field.name)}`, lang) : `t0.${q(field.name)}`;
+    const expr = agg === 'count_distinct' ? `count(DISTINCT ${column})` : `${agg}(${column})`;
     aggregates.push({ name, sql: expr });
   }
   // Counting by counted fields only: the counts table answers (core/orm/group-counts.ts).
@@ -149,7 +154,7 @@ function groupOrder(model: ModelClass, specs: GroupSpec[], orderby: string | nul
       const co = model._registry.get(g.field.comodel!)!;
       const firstOrder = co._meta.order.split(',')[0].trim().split(/\s+/);
       const f = co._meta.fields.get(firstOrder[0]);
-      if (f?.stored) return `(SELECT o.${q(f.name)} FROM ${q(co._meta.table)} o WHERE o.id = ${groupExpr(g)}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
+      if (f?.stored) return `(SELECT ${isTranslated(f) ? translatedSql(`o.${q(f.name)}`, g.lang) : `o.${q(f.name)}`} FROM ${q(co._meta.table)} o WHERE o.id = ${groupExpr(g)}) ${firstOrder[1]?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, g${i}`;
     }
     if (g.field.type === 'selection' && g.field.selection?.length) {
       // Odoo: selection groups come in the selection's order (the workflow's), not alphabetically.

@@ -110,3 +110,22 @@ test('schema sync turns an existing text column into jsonb without losing its va
     t.is(first.name, before[0].name);
   });
 });
+
+test('read_group on a translated field groups by its text in the user\'s language', async (t) => {
+  await rollback(async (env) => {
+    // Two priorities that differ in English and read the same in Spanish: one group in Spanish.
+    const Priority = env.model('helpdesk.ticket.priority');
+    const a = await Priority.create({ name: 'Probe A', level: 1 });
+    const b = await Priority.create({ name: 'Probe B', level: 1 });
+    await a.withContext({ lang: 'es_ES' }).write({ name: 'Sonda' });
+    await b.withContext({ lang: 'es_ES' }).write({ name: 'Sonda' });
+    const domain = [['id', 'in', [...a.ids, ...b.ids]]];
+    const groups = async (lang: string) => (await Priority.withContext({ lang }).read_group(domain, ['level:sum'], ['name'], 0, null, null, false))
+      .map((g: any) => [g.name, g.__count, g.level]);
+    t.deepEqual(await groups('en_US'), [['Probe A', 1, 1], ['Probe B', 1, 1]]);
+    t.deepEqual(await groups('es_ES'), [['Sonda', 2, 2]]);
+    // The group's domain opens exactly its records in that language.
+    const [sonda] = await Priority.withContext({ lang: 'es_ES' }).read_group(domain, [], ['name'], 0, null, null, false);
+    t.is(await Priority.withContext({ lang: 'es_ES' }).search_count(sonda.__domain), 2);
+  });
+});

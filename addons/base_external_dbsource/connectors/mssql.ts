@@ -15,6 +15,7 @@ import sql from 'mssql';
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
 import type { Connector, ConnectorPool, QueryResult, SourceSettings, StreamOptions } from './connector.ts';
+import { RowBatches } from './row-batches.ts';
 
 const KEYS: Record<string, string> = {
   server: 'host', host: 'host', 'data source': 'host', address: 'host', addr: 'host', 'network address': 'host',
@@ -118,37 +119,18 @@ class MssqlPool implements ConnectorPool {
     request.arrayRowMode = true;
     request.stream = true;
     bind(request, params);
-    let cols: string[] = [];
-    let batch: unknown[][] = [];
-    let done = false;
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const signal = () => { const w = wake; wake = undefined; w?.(); };
-    request.on('recordset', (columns: unknown) => { cols = columnNames(columns); });
-    request.on('row', (row: unknown[]) => {
-      batch.push(row);
-      if (batch.length >= opts.batchSize) { request.pause(); signal(); }
-    });
-    request.on('error', (e: unknown) => { failure ??= e; signal(); });
-    request.on('done', () => { done = true; signal(); });
+    // The driver pauses at a full batch; the next one fills while the consumer works.
+    const rows = new RowBatches({ batchSize: opts.batchSize, highWater: opts.batchSize, pause: () => request.pause(), resume: () => request.resume() });
+    request.on('recordset', (columns: unknown) => { rows.cols = columnNames(columns); });
+    request.on('row', (row: unknown[]) => rows.row(row));
+    request.on('error', (e: unknown) => rows.fail(e));
+    request.on('done', () => rows.end());
     // Rows and errors arrive as events; the promise would only repeat the error.
     Promise.resolve(request.query(text) as unknown).catch(() => undefined);
     try {
-      for (;;) {
-        if (failure) throw failure;
-        if (batch.length >= opts.batchSize || (done && batch.length)) {
-          const out = batch;
-          batch = [];
-          yield { cols, rows: out };
-          continue;
-        }
-        if (done) break;
-        request.resume(); // may deliver buffered rows at once, filling the batch again
-        if (failure || done || batch.length >= opts.batchSize) continue;
-        await new Promise<void>((resolve) => { wake = resolve; });
-      }
+      yield* rows.batches();
     } finally {
-      if (!done) request.cancel();
+      if (!rows.ended) request.cancel();
       await tx.rollback().catch(() => undefined);
     }
   }

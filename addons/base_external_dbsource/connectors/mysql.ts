@@ -12,6 +12,7 @@
 import mysql from 'mysql2';
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
+import { RowBatches } from './row-batches.ts';
 import { withBatchTimeout, type Connector, type ConnectorPool, type QueryResult, type SourceSettings, type StreamOptions } from './connector.ts';
 
 const KEYS: Record<string, string> = {
@@ -127,38 +128,18 @@ class MysqlPool implements ConnectorPool {
     const cancel = () => new Promise((resolve) => this.pool.query(`KILL QUERY ${Number(conn.threadId)}`, resolve));
     try {
       await this.begin(conn, 0);
-      let cols: string[] = [];
-      let batch: unknown[][] = [];
-      let done = false;
-      let failure: unknown;
-      let wake: (() => void) | undefined;
-      const signal = () => { const w = wake; wake = undefined; w?.(); };
       const cmd = conn.execute({ sql, values, rowsAsArray: true } as any) as any;
-      cmd.on('fields', (fields: any[]) => { cols = fields.map((f) => f.name); });
       // Rows keep coming while the consumer works on a batch; the socket pauses only when two
       // batches wait (memory stays bounded, the server rarely stalls).
-      const highWater = opts.batchSize * 2;
-      cmd.on('result', (row: unknown[]) => {
-        batch.push(row);
-        if (batch.length === opts.batchSize) signal();
-        if (batch.length >= highWater) conn.pause();
+      const rows = new RowBatches({
+        batchSize: opts.batchSize, highWater: opts.batchSize * 2, pause: () => conn.pause(), resume: () => conn.resume(),
+        waitFor: (more) => withBatchTimeout(more, this.settings.timeoutMs, cancel, 'MySQL/MariaDB'),
       });
-      cmd.on('error', (e: unknown) => { failure = e; done = true; signal(); });
-      cmd.on('end', () => { done = true; signal(); });
-      for (;;) {
-        if (failure) throw failure;
-        if (batch.length >= opts.batchSize || (done && batch.length)) {
-          const out = batch.length > opts.batchSize ? batch.splice(0, opts.batchSize) : batch;
-          if (out === batch) batch = [];
-          if (!done) conn.resume();
-          yield { cols, rows: out };
-          continue;
-        }
-        if (done) break;
-        conn.resume(); // may deliver buffered rows at once, filling the batch again
-        if (failure || done || batch.length >= opts.batchSize) continue;
-        await withBatchTimeout(new Promise<void>((resolve) => { wake = resolve; }), this.settings.timeoutMs, cancel, 'MySQL/MariaDB');
-      }
+      cmd.on('fields', (fields: any[]) => { rows.cols = fields.map((f) => f.name); });
+      cmd.on('result', (row: unknown[]) => rows.row(row));
+      cmd.on('error', (e: unknown) => rows.fail(e));
+      cmd.on('end', () => rows.end());
+      yield* rows.batches();
       await this.text(conn, 'ROLLBACK'); // nothing to keep: a read-only transaction
       finished = true;
     } catch (e) {
