@@ -6,19 +6,24 @@
  *    not found);
  *  - the ceiling: smtp-server alone accepting and discarding the same mails, same clients;
  *  - outgoing: the queued acknowledgements sent by the queue through a local relay
- *    (another smtp-server), mails/s.
+ *    (another smtp-server), mails/s;
+ *  - incoming again against `npm start -- --workers 2` (every worker listens on the SMTP
+ *    port through node:cluster), the same clients and mails.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { SMTPServer } from 'smtp-server';
 import { bootApp } from '../core/app.ts';
-import { loadConfig } from '../core/config.ts';
+import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
 import { SUPERUSER_ID } from '../core/orm/index.ts';
 import { startMailGateway } from '../addons/mail/index.ts';
 import { round, type Row } from './stats.ts';
 
-export interface MailBenchOptions { dbUrl: string; messages?: number; senders?: number }
+export interface MailBenchOptions { dbUrl: string; messages?: number; senders?: number; workers?: number }
 
 const DOMAIN = 'bench.test';
 
@@ -61,6 +66,53 @@ async function sink(): Promise<{ port: number; close(): Promise<void> }> {
   return { port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `npm start -- --workers N` on the bench database, listening for mail; resolves once its SMTP port answers. */
+async function startCluster(dbUrl: string, workers: number): Promise<{ child: ChildProcess; smtpPort: number }> {
+  const [httpPort, smtpPort] = [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ERP_')) env[k] = v;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'core', 'cli.ts'), 'start', '--db-url', dbUrl, '--addons', 'helpdesk_bytacora',
+    '--workers', String(workers), '--http-port', String(httpPort), '--http-interface', '127.0.0.1', '--smtp-port', String(smtpPort), '--mail-domain', DOMAIN,
+    '--mail-from', `notifications@${DOMAIN}`, '--log-level', 'warn', '--cron', 'false', '--without-demo'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => { out += c; });
+  child.stderr!.on('data', (c: Buffer) => { out += c; });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the cluster exited (${child.exitCode}) before serving:\n${out}`);
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the cluster did not start:\n${out}`); }
+    const probe = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true } as any);
+    // Every worker must be listening: a few greetings in a row, not just the first one up.
+    const ok = await Promise.all(Array.from({ length: 4 * workers }, () => probe.verify().then(() => true, () => false)));
+    probe.close();
+    if (ok.every(Boolean)) return { child, smtpPort };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function stopCluster(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) { resolve(); return; }
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+const countTickets = async (app: Awaited<ReturnType<typeof bootApp>>, tag: string) =>
+  Number((await app.db.knex('helpdesk_ticket').where('subject', 'like', `${tag} %`).count({ n: '*' }))[0].n);
+
 export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
   const n = opts.messages ?? 1000;
   const senders = opts.senders ?? 8;
@@ -78,7 +130,7 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
 
     const ceiling = await blast(ceilingServer.port, mails, senders);
     const incoming = await blast(gateway.port, mails, senders);
-    const found = Number((await app.db.knex('helpdesk_ticket').where('subject', 'like', `${tag} %`).count({ n: '*' }))[0].n);
+    const found = await countTickets(app, tag);
     const lost = incoming.accepted - found;
 
     const queued = Number((await app.db.knex('mail_mail').where({ state: 'outgoing' }).count({ n: '*' }))[0].n);
@@ -91,10 +143,23 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
     }
     const outSeconds = (performance.now() - t0) / 1000;
     const size = Math.round(mails[0].length / 1024);
+
+    const workers = opts.workers ?? 2;
+    const cluster = await startCluster(opts.dbUrl, workers);
+    let clustered: { accepted: number; seconds: number; found: number };
+    try {
+      const wTag = `${tag}-w${workers}`;
+      await blast(cluster.smtpPort, await buildMails(senders * 2, `${wTag}-warmup`), senders);
+      const result = await blast(cluster.smtpPort, await buildMails(n, wTag), senders);
+      clustered = { ...result, found: await countTickets(app, wTag) };
+    } finally {
+      await stopCluster(cluster.child);
+    }
     return [
       { name: 'mail.incoming_per_s', value: round(incoming.accepted / incoming.seconds, 1), unit: 'msg/s', reference: `ceiling (smtp-server alone, discarding): ${round(ceiling.accepted / ceiling.seconds, 1)} msg/s; ${n} mails of ${size} KB, ${senders} senders, goal 200` },
       { name: 'mail.ceiling_per_s', value: round(ceiling.accepted / ceiling.seconds, 1), unit: 'msg/s', reference: 'smtp-server accepting and discarding the same mails' },
       { name: 'mail.lost', value: lost, unit: 'mails', reference: `${incoming.accepted} accepted (250), ${found} tickets found` },
+      { name: `mail.incoming_workers${workers}_per_s`, value: round(clustered.accepted / clustered.seconds, 1), unit: 'msg/s', reference: `npm start -- --workers ${workers}; ${clustered.accepted} accepted (250), ${clustered.accepted - clustered.found} not found as tickets` },
       { name: 'mail.outgoing_per_s', value: round(sent / outSeconds, 1), unit: 'mail/s', reference: `${sent} of ${queued} queued acknowledgements through a local relay (nodemailer pool)` },
     ];
   } finally {

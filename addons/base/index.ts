@@ -3,6 +3,7 @@ import { IrActionsActUrl, IrActionsActWindow } from './models/ir_actions.ts';
 import { IrAttachment } from './models/ir_attachment.ts';
 import { IrConfigParameter } from './models/ir_config_parameter.ts';
 import { IrCron } from './models/ir_cron.ts';
+import { IrFilters } from './models/ir_filters.ts';
 import { IrModel, IrModelData } from './models/ir_model.ts';
 import { IrModelAccess, IrRule } from './models/ir_model_access.ts';
 import { IrModuleModule } from './models/ir_module_module.ts';
@@ -17,5 +18,5 @@ import { ResUsers } from './models/res_users.ts';
 export const models = [
   ResPartner, ResUsers, ResGroups, IrModel, IrModelData, IrModelAccess, IrRule, IrUiView, IrUiMenu,
   IrActionsActWindow, IrActionsActUrl, IrSequence, IrAttachment, IrCron, IrConfigParameter, IrModuleModule,
-  IrSession, IrLoginThrottle, IrProgress,
+  IrSession, IrLoginThrottle, IrProgress, IrFilters,
 ];

@@ -22,13 +22,14 @@ import { HelpdeskTicketClose } from './wizards/helpdesk_ticket_close.ts';
 import { HelpdeskTicketMerge } from './wizards/helpdesk_ticket_merge.ts';
 import { HelpdeskTicketReassign } from './wizards/helpdesk_ticket_reassign.ts';
 import { HelpdeskTicketSolve } from './wizards/helpdesk_ticket_solve.ts';
+import { HelpdeskTicketSetPriority } from './wizards/helpdesk_ticket_set_priority.ts';
 
 export const models = [
   HelpdeskTicketCategory, HelpdeskTicketPriority, HelpdeskTicketTag,
   HelpdeskCalendar, HelpdeskCalendarAttendance, HelpdeskCalendarHoliday, HelpdeskSla,
   HelpdeskTicket, HelpdeskTicketGuards, HelpdeskTicketWorkflow, HelpdeskTicketMail, HelpdeskTicketSla, HelpdeskTicketSearch, HelpdeskCannedResponse,
   ProjectProject, HrDepartment, ResPartner, IrAttachment,
-  HelpdeskTicketSolve, HelpdeskTicketReassign, HelpdeskTicketClose, HelpdeskTicketMerge,
+  HelpdeskTicketSolve, HelpdeskTicketReassign, HelpdeskTicketClose, HelpdeskTicketMerge, HelpdeskTicketSetPriority,
 ];
 
 /**

@@ -21,11 +21,22 @@ export interface WorkCalendar {
 const MAX_DAYS = 3 * 366;
 const HOUR = 3_600_000;
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using it. */
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+function wallClockFormat(tz: string): Intl.DateTimeFormat {
+  let f = wallClockFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    wallClockFormats.set(tz, f);
+  }
+  return f;
+}
+
 /** Minutes the wall clock of `tz` is ahead of UTC at `instant`. */
 export function tzOffsetMinutes(instant: Date, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(instant);
+  const parts = wallClockFormat(tz).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);

@@ -24,8 +24,11 @@ export function normalizeCommands(field: Field, value: unknown): Command[] {
   });
 }
 
-/** Applies commands of one x2many field to one record. */
-export async function applyCommands(record: Model, field: Field, commands: Command[]): Promise<void> {
+/**
+ * Applies commands of one x2many field to one record. `fresh`: the record was inserted just
+ * now, so it has no many2many links yet and they need not be read first.
+ */
+export async function applyCommands(record: Model, field: Field, commands: Command[], fresh = false): Promise<void> {
   const env = record.env;
   const id = record.ids[0];
   const comodel = env.model(field.comodel!);
@@ -35,13 +38,17 @@ export async function applyCommands(record: Model, field: Field, commands: Comma
     if (field.modelField) v[field.modelField] = record._meta.name;
     return v;
   };
+  // The links of a fresh record, kept up to date here instead of read back.
+  const known: Set<number> | null = fresh && !isO2m ? new Set() : null;
+  const currentM2m = async () => known ?? new Set(rowsOf(await env.cr.raw(`SELECT ${q(field.column2!)} AS b FROM ${q(field.relation!)} WHERE ${q(field.column1!)} = ?`, [id])).map((r: any) => Number(r.b)));
   const link = async (ids: number[]) => {
     if (!ids.length) return;
     if (isO2m) await comodel.browse(ids).write(inverseVals());
     else {
-      const existing = new Set(rowsOf(await env.cr.raw(`SELECT ${q(field.column2!)} AS b FROM ${q(field.relation!)} WHERE ${q(field.column1!)} = ?`, [id])).map((r: any) => Number(r.b)));
-      const rows = [...new Set(ids)].filter((b) => !existing.has(b)).map((b) => ({ [field.column1!]: id, [field.column2!]: b }));
-      if (rows.length) await env.cr(field.relation!).insert(rows);
+      const existing = await currentM2m();
+      const added = [...new Set(ids)].filter((b) => !existing.has(b));
+      if (added.length) await env.cr(field.relation!).insert(added.map((b) => ({ [field.column1!]: id, [field.column2!]: b })));
+      for (const b of added) known?.add(b);
     }
   };
   const unlinkIds = async (ids: number[] | null) => {
@@ -53,9 +60,12 @@ export async function applyCommands(record: Model, field: Field, commands: Comma
       if (inverse.required || inverse.ondelete === 'cascade') await comodel.browse(current).unlink();
       else await comodel.browse(current).write({ [field.inverseName!]: false });
     } else {
+      if (known && !known.size) return;
       const qb = env.cr(field.relation!).where(field.column1!, id);
       if (ids) qb.whereIn(field.column2!, ids);
       await qb.delete();
+      if (ids) for (const b of ids) known?.delete(b);
+      else known?.clear();
     }
   };
   for (const cmd of commands) {
@@ -74,7 +84,7 @@ export async function applyCommands(record: Model, field: Field, commands: Comma
       case 5: await unlinkIds(null); break;
       case 6: {
         const wanted = ((cmd[2] as unknown[]) ?? []).map(Number);
-        const current = isO2m ? await currentO2m(record, field) : rowsOf(await env.cr.raw(`SELECT ${q(field.column2!)} AS b FROM ${q(field.relation!)} WHERE ${q(field.column1!)} = ?`, [id])).map((r: any) => Number(r.b));
+        const current = isO2m ? await currentO2m(record, field) : [...(await currentM2m())];
         const toRemove = current.filter((c) => !wanted.includes(c));
         if (toRemove.length) await unlinkIds(toRemove);
         await link(wanted.filter((w) => !current.includes(w)));

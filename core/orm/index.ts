@@ -7,4 +7,5 @@ export { andDomains, orDomains, normalizeDomain, parseDomain } from './domain/in
 export { invalidateAccessCache } from './access-cache.ts';
 export { invalidateRulesCache } from '../security/index.ts';
 export { AccessError, AccessDenied, MissingError, UserError, ValidationError } from '../errors.ts';
+export { recomputeStored } from './recompute.ts';
 export { isTranslated, langOf, pickTranslation, translatedSql } from './translated-values.ts';

@@ -222,7 +222,7 @@ export async function runQuery(env: Environment, model: ModelClass, sql: string,
   try {
     return rowsOf(opts.named === false ? await env.cr.raw(sql, bindings as any[]) : await rawStatement(env.cr, sql, bindings));
   } catch (e) {
-    throw mapDbError(e, model._meta.name);
+    throw mapDbError(e, model._meta);
   }
 }
 

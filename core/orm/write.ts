@@ -8,6 +8,7 @@ import { applyCommands, normalizeCommands, type Command } from './commands.ts';
 import { FIELD_TYPES, formatDatetime, type Field } from './fields/index.ts';
 import { rowsOf } from './environment.ts';
 import type { Model, Vals } from './model.ts';
+import type { ModelMeta } from './registry.ts';
 import { recomputeDependents, recomputeStored } from './recompute.ts';
 import { createValue, isTranslated, langOf, writeValue } from './translated-values.ts';
 
@@ -82,9 +83,11 @@ export async function defaultValues(records: Model, names: string[]): Promise<Va
   return out;
 }
 
-export function mapDbError(e: any, model: string): Error {
+/** PostgreSQL's integrity and data errors as ValidationErrors naming the model (others pass through). */
+export function mapDbError(e: any, meta: ModelMeta): Error {
+  const model = meta.name;
   switch (e?.code) {
-    case '23505': return err(ValidationError, 'Duplicate value on %s: %s', model, e.detail ?? e.constraint ?? 'a unique constraint is violated');
+    case '23505': return duplicateError(e, meta);
     case '23502': return err(ValidationError, "Missing required value on %s: column '%s' cannot be empty", model, e.column);
     case '23001': case '23503': return err(ValidationError, 'Invalid reference on %s: %s', model, e.detail ?? 'the referenced record does not exist');
     // Too deeply nested (a domain of thousands of levels): the caller's input, not a crash.
@@ -94,6 +97,18 @@ export function mapDbError(e: any, model: string): Error {
       if (typeof e?.code === 'string' && e.code.startsWith('22')) return err(ValidationError, 'Invalid value on %s: %s', model, e.message);
       return e;
   }
+}
+
+/**
+ * A unique constraint refused the value. PostgreSQL says `Key (name)=(Correo) already
+ * exists.`: the user reads which field and which value (labels are translated with the
+ * message, as its string arguments).
+ */
+function duplicateError(e: any, meta: ModelMeta): Error {
+  const m = /^Key \((.+)\)=\((.*)\) already exists\.?$/s.exec(String(e.detail ?? ''));
+  if (!m) return err(ValidationError, 'Duplicate value on %s: %s', meta.name, e.detail ?? e.constraint ?? 'a unique constraint is violated');
+  const labels = m[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')).map((c) => meta.fields.get(c)?.string ?? c);
+  return err(ValidationError, 'Another %s already has the %s "%s": it must be unique.', meta.description, labels.join(', '), m[2]);
 }
 
 export async function createRecords(records: Model, list: Vals[]): Promise<number[]> {
@@ -124,10 +139,10 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
       ids.push(...inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r)));
     }
   } catch (err) {
-    throw mapDbError(err, meta.name);
+    throw mapDbError(err, meta);
   }
   for (let i = 0; i < ids.length; i++) {
-    for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands);
+    for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands, true);
     if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);
   }
   await recomputeStored(records.browse(ids), null);
@@ -143,7 +158,7 @@ export async function writeRecords(records: Model, vals: Vals): Promise<void> {
   try {
     await records.env.cr(meta.table).whereIn('id', records.ids).update(columns);
   } catch (err) {
-    throw mapDbError(err, meta.name);
+    throw mapDbError(err, meta);
   }
   for (const id of records.ids) for (const [field, commands] of x2many) await applyCommands(records.browse([id]), field, commands);
   if (related.length) await writeRelated(records, related);

@@ -358,7 +358,9 @@ test.serial('tecnico (en): kanban — dragging selected text moves nothing; drop
 // ── toasts ──────────────────────────────────────────────────────────────────────────────
 test.serial('admin (en): a validation toast is replaced on each Save and removed once the record saves', async (t) => {
   const page = await loggedIn('admin', 'en_US');
-  await openAction(page, 'action_helpdesk_ticket_category');
+  // Projects open a form ("New"); categories, priorities and tags are edited in their list.
+  await page.goto(`${srv.url}/web#action=helpdesk_bytacora.action_helpdesk_project&view_type=list`);
+  await page.waitForURL(/[#&]action=\d+/);
   await cpButton(page, 'New').click();
   await field(page, 'name').locator('input').waitFor();
   await cpButton(page, 'Save').click();
@@ -368,7 +370,7 @@ test.serial('admin (en): a validation toast is replaced on each Save and removed
   await page.waitForTimeout(200);
   t.is(await toasts(page).count(), 1, 'one toast, not three');
   await shot(page, 'first-day-admin-validation-en');
-  await field(page, 'name').locator('input').fill('Impresoras');
+  await field(page, 'name').locator('input').fill('Renovación de impresoras');
   await cpButton(page, 'Save').click();
   await cpButton(page, 'Save').waitFor({ state: 'detached' });
   await toasts(page).first().waitFor({ state: 'detached' });

@@ -15,13 +15,15 @@ const followers = async (env: any, id: number) => ((await field(env, 'helpdesk.t
 const messages = async (env: any, id: number) => env.model('mail.message').search_read([['model', '=', 'helpdesk.ticket'], ['res_id', '=', id]], ['body', 'is_internal', 'message_type', 'author_id', 'tracking_value_ids'], 0, null, 'id');
 
 // ── creation ─────────────────────────────────────────────────────────────────────────
-test('create: numbers come from the sequence as T- and five digits, one after the other', async (t) => {
+test('create: numbers come from the sequence as T- and five digits, in increasing order', async (t) => {
   await rollback(fx.app, async (env) => {
     const a = await ticketOf(fx, env, 'user');
     const b = await ticketOf(fx, env, 'other');
     const [na, nb] = [await field<string>(env, 'helpdesk.ticket', a, 'number'), await field<string>(env, 'helpdesk.ticket', b, 'number')];
     t.regex(na, /^T-\d{5}$/);
-    t.is(Number(nb.slice(2)), Number(na.slice(2)) + 1);
+    // Increasing, not necessarily consecutive: tests running at the same time take numbers too
+    // (the sequence is standard: creations never wait for each other).
+    t.true(Number(nb.slice(2)) > Number(na.slice(2)));
   });
 });
 

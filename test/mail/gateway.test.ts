@@ -261,6 +261,19 @@ test.serial('the same Message-ID twice (a client resending) makes one ticket', a
   t.is((await logOf(messageId)).reason, 'duplicate');
 });
 
+test.serial('mails from 12 clients at once are each filed: distinct ticket numbers, one acknowledgement each', async (t) => {
+  const subjects = Array.from({ length: 12 }, (_, i) => `Together ${i} ${uid()}`);
+  const sent = await Promise.all(subjects.map((subject, i) => mail({ from: `Crowd ${i} <crowd.${i}.${uid()}@example.com>`, subject })));
+  for (const s of sent) t.regex(s.response, /^250/);
+  const tickets = await knex()('helpdesk_ticket').whereIn('subject', subjects).select('id', 'number');
+  t.is(tickets.length, 12);
+  t.is(new Set(tickets.map((r: any) => r.number)).size, 12);
+  const acks = await knex()('mail_mail as m').join('mail_message as msg', 'msg.id', 'm.mail_message_id')
+    .where('msg.model', 'helpdesk.ticket').whereIn('msg.res_id', tickets.map((r: any) => r.id)).where('msg.message_type', 'notification').select('msg.res_id', 'm.subject');
+  t.deepEqual(new Set(acks.map((a: any) => a.res_id)).size, 12);
+  for (const r of tickets) t.true(acks.some((a: any) => a.res_id === r.id && a.subject.startsWith(`[${r.number}]`)), `acknowledgement of ${r.number}`);
+});
+
 test.serial('the second domain of mail_domain is accepted too', async (t) => {
   const subject = `Other domain ${uid()}`;
   await mail({ from: 'hd.user@example.com', to: 'helpdesk@other.test', subject });

@@ -47,7 +47,11 @@ test('create without a required value is refused', async (t) => {
 test('a duplicate unique value is refused with the field named', async (t) => {
   await app.withEnv(2, (env) => env.model('test.orm.item').create({ name: 'u1', code: 'DUP' }));
   const err = await t.throwsAsync(app.withEnv(2, (env) => env.model('test.orm.item').create({ name: 'u2', code: 'DUP' })));
-  t.regex(err!.message, /Duplicate value on test.orm.item: .*code/);
+  t.regex(err!.message, /^Another \S.* already has the Code "DUP": it must be unique\.$/);
+  t.true(err instanceof Error && (err as any).odooName === 'odoo.exceptions.ValidationError');
+  // As the client reads it in Spanish (the field label is translated with the message).
+  const spanish = (err as any).localized((text: string) => app.registry.translate('es_ES', text));
+  t.is(spanish, "Ya existe otro registro de Test Item con Code «DUP»: debe ser único.");
 });
 
 const badOrders = ['name; DROP TABLE test_orm_item', 'nope desc', 'name sideways', 'line_count', '(select 1)'];

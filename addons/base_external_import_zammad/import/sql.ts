@@ -22,12 +22,16 @@ export async function columnTypes(cr: Cr, table: string): Promise<Map<string, st
   return map;
 }
 
-/** JSON-safe values: Buffers as PostgreSQL hex bytea text, Dates as naive UTC text. */
-function jsonValue(v: unknown): unknown {
-  if (v === undefined) return null;
-  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return `\\x${Buffer.from(v).toString('hex')}`;
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace('Z', '');
-  return v;
+/**
+ * JSON.stringify's replacer for the rows: Buffers as PostgreSQL hex bytea text, Dates as naive
+ * UTC text (the raw value is read from the holder, before Buffer/Date `toJSON`). Columns left
+ * undefined are omitted, which `jsonb_to_recordset` reads as NULL.
+ */
+function jsonValue(this: any, key: string, value: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Uint8Array) return `\\x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`;
+  if (raw instanceof Date) return raw.toISOString().replace('T', ' ').replace('Z', '');
+  return value;
 }
 
 /** `jsonb_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
@@ -38,7 +42,9 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
     if (!type) throw new Error(`Column '${c}' does not exist in table '${table}'`);
     return `${q(c)} ${type}`;
   });
-  const binding = JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((c) => [c, jsonValue(r[c])]))));
+  // The rows as they are (no copy per row: a batch is thousands of them); keys that are not
+  // in `cols` are ignored by jsonb_to_recordset.
+  const binding = JSON.stringify(rows, jsonValue);
   return { sql: `jsonb_to_recordset(?::jsonb) AS x(${defs.join(', ')})`, binding };
 }
 

@@ -1,16 +1,23 @@
 /**
- * Writes one batch of mapped Zammad tickets with a handful of set-based statements:
+ * Writes one batch of mapped Zammad tickets with a handful of set-based statements, in two
+ * steps so that batches can be written side by side on a PostgreSQL server:
  *
- *   references (partners, technicians, categories: found or created in sets)
- *   SAVEPOINT ─▶ existing tickets of the batch (one SELECT on (zammad_source_id, zammad_id))
- *             ─▶ INSERT new tickets (numbers reserved from the sequence in one UPDATE)
- *             ─▶ UPDATE changed tickets only (IS DISTINCT FROM: unchanged rows keep write_date)
- *             ─▶ followers (reporter, technician) of new and changed tickets
- *             ─▶ articles upserted as messages on their Message-Id `<zammad.S.A@…>` (dedupe;
- *                a moved article — Zammad merges — follows its new ticket)
- *             ─▶ attachments of newly inserted messages, bytes as read from Zammad
- *   a failing statement ─▶ ROLLBACK TO SAVEPOINT, then ticket by ticket, each in its own
- *                          savepoint, so one bad row is logged and the others are written.
+ *   prepareBatch (one batch at a time, committed before the write):
+ *     references (partners, technicians, categories: found or created in sets)
+ *     existing tickets of the batch (one SELECT on (zammad_source_id, zammad_id))
+ *     numbers of the new tickets, reserved from the sequence in one UPDATE (the row lock on
+ *     the sequence is held only by this short step, never by a batch's long write)
+ *   writeBatch (may run beside another batch's):
+ *     SAVEPOINT ─▶ INSERT new tickets ─▶ UPDATE changed tickets only (IS DISTINCT FROM:
+ *                  unchanged rows keep write_date) ─▶ stored computed fields of other addons
+ *                  that depend on written fields (the ORM's batched recompute, once)
+ *               ─▶ followers (reporter, technician) of new and changed tickets
+ *               ─▶ articles upserted as messages on their Message-Id `<zammad.S.A@…>` (dedupe;
+ *                  a moved article — Zammad merges — follows its new ticket)
+ *               ─▶ attachments of newly inserted messages, bytes as read from Zammad
+ *     a failing statement ─▶ ROLLBACK TO SAVEPOINT, then ticket by ticket, each in its own
+ *                            savepoint, so one bad row is logged and the others are written
+ *                            (its reserved number is left unused).
  *
  * What the ORM would do on create and stays true here: the ticket number from its sequence,
  * `priority_level` (stored computed) from the priority, `is_internal` of messages from their
@@ -19,7 +26,7 @@
  * system, as SPEC 6 says.
  */
 import { createHash } from 'node:crypto';
-import { sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
+import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
 import type { References } from './references.ts';
 import { insertMany, reserveIds, updateChanged } from './sql.ts';
@@ -67,6 +74,22 @@ export interface WriterContext {
   warn: (zammadId: number | null, message: string) => void;
 }
 
+/** What prepareBatch found and reserved for writeBatch. */
+export interface PreparedBatch {
+  /** Tickets already imported from this source, by Zammad id. */
+  existing: Map<number, ExistingTicket>;
+  /** The helpdesk number of each new ticket, by Zammad id. */
+  numbers: Map<number, string>;
+}
+
+interface ExistingTicket {
+  id: number;
+  number: string;
+  state: string;
+  close_date: unknown;
+  date_pending: unknown;
+}
+
 export interface BatchResult {
   /** Zammad ids written (or found unchanged). */
   done: number[];
@@ -90,15 +113,39 @@ export function articleHtml(body: string | null, contentType: string | null): st
   return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }
 
+/** Each article's chatter HTML, made once: the first one is also its ticket's description. */
+const htmlOfArticle = new WeakMap<ArticleRow, string>();
+function bodyHtml(a: ArticleRow): string {
+  let html = htmlOfArticle.get(a);
+  if (html === undefined) {
+    html = articleHtml(a.body, a.content_type);
+    htmlOfArticle.set(a, html);
+  }
+  return html;
+}
+
 /** The Message-Id that makes an imported article unique (per source and Zammad article id). */
 export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
 
-/** Writes the batch; never throws for a bad row (it lands in `failed`), only for a broken database. */
-export async function writeBatch(env: Environment, ctx: WriterContext, input: BatchInput): Promise<BatchResult> {
+/**
+ * The part of a batch that must not run beside another batch's: references found or created,
+ * the tickets already imported, numbers for the new ones. Run it in its own transaction.
+ */
+export async function prepareBatch(env: Environment, ctx: WriterContext, input: BatchInput): Promise<PreparedBatch> {
   await resolveReferences(env, ctx, input);
+  const existing = new Map<number, ExistingTicket>(rowsOf(await env.cr.raw(
+    `SELECT id, zammad_id, number, state, close_date, date_pending FROM helpdesk_ticket WHERE zammad_source_id = ? AND zammad_id = ANY(?)`,
+    [ctx.sourceId, input.tickets.map((t) => t.zammadId)])).map((r: any) => [Number(r.zammad_id), { ...r, id: Number(r.id) }]));
+  const fresh = input.tickets.filter((t) => !existing.has(t.zammadId));
+  const reserved = await reserveNumbers(env, fresh.length);
+  return { existing, numbers: new Map(fresh.map((t, i) => [t.zammadId, reserved[i]])) };
+}
+
+/** Writes the batch; never throws for a bad row (it lands in `failed`), only for a broken database. */
+export async function writeBatch(env: Environment, ctx: WriterContext, input: BatchInput, prepared: PreparedBatch): Promise<BatchResult> {
   const result: BatchResult = { done: [], failed: [], created: 0, updated: 0, messages: 0, attachments: 0 };
   try {
-    await inSavepoint(env, () => writeTickets(env, ctx, input.tickets, input, result));
+    await inSavepoint(env, () => writeTickets(env, ctx, input.tickets, input, prepared, result));
     result.done.push(...input.tickets.map((t) => t.zammadId));
     return result;
   } catch {
@@ -107,7 +154,7 @@ export async function writeBatch(env: Environment, ctx: WriterContext, input: Ba
     for (const ticket of input.tickets) {
       const one: BatchResult = { done: [], failed: [], created: 0, updated: 0, messages: 0, attachments: 0 };
       try {
-        await inSavepoint(env, () => writeTickets(env, ctx, [ticket], input, one));
+        await inSavepoint(env, () => writeTickets(env, ctx, [ticket], input, prepared, one));
         partial.done.push(ticket.zammadId);
         partial.created += one.created; partial.updated += one.updated; partial.messages += one.messages; partial.attachments += one.attachments;
       } catch (err) {
@@ -157,33 +204,21 @@ async function resolveReferences(env: Environment, ctx: WriterContext, input: Ba
   await ctx.refs.loadPriorities(env);
 }
 
-/** `n` ticket numbers from the helpdesk sequence, taken with one UPDATE (the row lock serialises takers). */
+/** `n` ticket numbers from the helpdesk sequence, taken at once (unique under concurrency, see ir.sequence). */
 async function reserveNumbers(env: Environment, n: number): Promise<string[]> {
   if (!n) return [];
-  const row = rowsOf(await env.cr.raw(
-    `UPDATE ir_sequence SET number_next = number_next + number_increment * ?
-      WHERE id = (SELECT id FROM ir_sequence WHERE code = ? AND active ORDER BY id LIMIT 1)
-      RETURNING number_next - number_increment * ? AS first, number_increment AS step, prefix, suffix, padding`, [n, TICKET, n]))[0];
-  if (!row) return Array.from({ length: n }, () => '');
-  const now = new Date();
-  const vars: Record<string, string> = {
-    year: String(now.getUTCFullYear()), y: String(now.getUTCFullYear()).slice(2),
-    month: String(now.getUTCMonth() + 1).padStart(2, '0'), day: String(now.getUTCDate()).padStart(2, '0'),
-  };
-  const fill = (s: string | null) => (s ?? '').replace(/%\((\w+)\)s/g, (_m, k: string) => vars[k] ?? '');
-  return Array.from({ length: n }, (_x, i) => `${fill(row.prefix)}${String(Number(row.first) + i * Number(row.step)).padStart(Number(row.padding) || 0, '0')}${fill(row.suffix)}`);
+  const numbers: string[] = await (env.model('ir.sequence') as any)._reserveByCode(TICKET, n);
+  return numbers.length ? numbers : Array.from({ length: n }, () => '');
 }
 
-async function writeTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[], input: BatchInput, result: BatchResult): Promise<void> {
+async function writeTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[], input: BatchInput, prepared: PreparedBatch, result: BatchResult): Promise<void> {
   const cr = env.cr;
   const refs = ctx.refs;
-  const existing = new Map<number, any>(rowsOf(await cr.raw(
-    `SELECT id, zammad_id, number, state, close_date, date_pending FROM helpdesk_ticket WHERE zammad_source_id = ? AND zammad_id = ANY(?)`,
-    [ctx.sourceId, tickets.map((t) => t.zammadId)])).map((r: any) => [Number(r.zammad_id), r]));
+  const existing = prepared.existing;
   const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
   const common = (t: MappedTicket) => {
     const first = input.articles.get(t.zammadId)?.[0];
-    const description = first && !first.internal && (first.body ?? '').trim() ? articleHtml(first.body, first.content_type) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const description = first && !first.internal && (first.body ?? '').trim() ? bodyHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
     const prio = refs.priorityFor(t.values.priorityLevel);
     const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
     return {
@@ -194,10 +229,9 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
     };
   };
   const fresh = tickets.filter((t) => !existing.has(t.zammadId));
-  const numbers = await reserveNumbers(env, fresh.length);
   const now = nowUtc();
-  const inserted = await insertMany(cr, 'helpdesk_ticket', fresh.map((t, i) => ({
-    ...common(t), number: numbers[i] || null, zammad_source_id: ctx.sourceId, zammad_id: t.zammadId, origin: 'zammad', rating: '0',
+  const inserted = await insertMany(cr, 'helpdesk_ticket', fresh.map((t) => ({
+    ...common(t), number: prepared.numbers.get(t.zammadId) || null, zammad_source_id: ctx.sourceId, zammad_id: t.zammadId, origin: 'zammad', rating: '0',
     close_date: t.values.closeDate, date_pending: t.values.state === 'pending' ? (t.updatedAt ?? now) : null,
     create_date: t.values.createDate ?? now, write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID,
   })), { returning: 'id, zammad_id, number' });
@@ -206,7 +240,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   result.created += inserted.length;
 
   const updates = tickets.filter((t) => existing.has(t.zammadId)).map((t) => {
-    const old = existing.get(t.zammadId);
+    const old = existing.get(t.zammadId)!;
     ticketIds.set(t.zammadId, { id: Number(old.id), number: old.number });
     const closed = t.values.state === 'closed';
     return {
@@ -218,6 +252,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   const cols = ['subject', 'description', 'state', 'priority_id', 'priority_level', 'category_id', 'user_id', 'partner_id', 'zammad_number', 'close_date', 'date_pending', ...directCols];
   const changed = await updateChanged(cr, 'helpdesk_ticket', updates, cols, { write_date: SQL_NOW, write_uid: String(SUPERUSER_ID) });
   result.updated += changed.length;
+  await recomputeOthers(env, [...inserted.map((r) => Number(r.id)), ...changed], cols);
 
   // Reporter and technician follow new and changed tickets (as the ORM's create does).
   const touched = new Set([...inserted.map((r) => Number(r.id)), ...changed]);
@@ -234,6 +269,21 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   await writeArticles(env, ctx, tickets, ticketIds, input, result);
 }
 
+/** Stored computed fields of helpdesk.ticket the importer does not set itself. */
+const SET_BY_IMPORTER = new Set(['priority_level']);
+
+/**
+ * Stored computed fields (of other addons) that depend on a written column: recomputed by the
+ * ORM for the whole batch at once. None today besides priority_level, which the importer sets.
+ */
+async function recomputeOthers(env: Environment, ids: number[], written: string[]): Promise<void> {
+  if (!ids.length) return;
+  const cols = new Set(written);
+  const due = [...env.registry.get(TICKET)!._meta.fields.values()].filter((f) => f.compute && f.stored && !SET_BY_IMPORTER.has(f.name)
+    && (f.depends ?? []).some((d) => cols.has(d.split('.')[0])));
+  if (due.length) await recomputeStored(env.model(TICKET).browse(ids), cols);
+}
+
 async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
@@ -247,7 +297,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const author = authorOf(a);
       rows.push({
         message_id: messageId, model: TICKET, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
-        subject: a.subject, body: articleHtml(a.body, a.content_type), date: utcText(a.created_at) ?? now,
+        subject: a.subject, body: bodyHtml(a), date: utcText(a.created_at) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
         email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),

@@ -1,4 +1,4 @@
-import { fields, model, type Environment } from '../../../core/orm/index.ts';
+import { fields, model, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import type { WorkCalendar } from '../sla.ts';
 
 /** Working hours of the helpdesk (SLA deadlines count only these): weekly intervals and holidays. */
@@ -17,12 +17,17 @@ export const HelpdeskCalendar = model((Base) => class extends Base {
 
 /** Loads a calendar for the SLA arithmetic (sla.ts). */
 export async function loadWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
-  const cal = await env.cr('helpdesk_calendar').where({ id }).first('tz');
+  // One query (every new ticket loads its calendar): the zone, the weekly hours and the holidays.
+  const [cal] = rowsOf(await env.cr.raw(
+    `SELECT (SELECT tz FROM helpdesk_calendar WHERE id = ?) AS tz,
+            ARRAY(SELECT json_build_array(dayofweek, hour_from, hour_to)::text FROM helpdesk_calendar_attendance WHERE calendar_id = ? ORDER BY dayofweek, hour_from, id) AS attendance,
+            ARRAY(SELECT date::text FROM helpdesk_calendar_holiday WHERE calendar_id = ?) AS holidays`, [id, id, id]));
   const intervals = new Map<number, Array<[number, number]>>();
-  for (const r of await env.cr('helpdesk_calendar_attendance').where({ calendar_id: id }).select('dayofweek', 'hour_from', 'hour_to')) {
-    const day = Number(r.dayofweek);
-    intervals.set(day, [...(intervals.get(day) ?? []), [Number(r.hour_from), Number(r.hour_to)]]);
+  for (const text of cal.attendance ?? []) {
+    const [dayofweek, from, to] = JSON.parse(text);
+    const day = Number(dayofweek);
+    intervals.set(day, [...(intervals.get(day) ?? []), [Number(from), Number(to)]]);
   }
-  const holidays = new Set<string>((await env.cr('helpdesk_calendar_holiday').where({ calendar_id: id }).select('date')).map((r: any) => String(r.date instanceof Date ? r.date.toISOString() : r.date).slice(0, 10)));
-  return { tz: cal?.tz || 'UTC', intervals, holidays };
+  const holidays = new Set<string>((cal.holidays ?? []).map((d: string) => d.slice(0, 10)));
+  return { tz: cal.tz || 'UTC', intervals, holidays };
 }

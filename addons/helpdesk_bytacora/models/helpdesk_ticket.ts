@@ -36,10 +36,10 @@ const refOrFalse = (xmlid: string) => async (env: any) => {
 /** Level of the ticket's priority; the ORM recomputes it when a priority's level changes. */
 const computePriorityLevel: ComputeFn = async (records) => {
   const out = new Map<number, unknown>(records.ids.map((id) => [id, 0]));
-  const tickets = await records.read(['priority_id']);
-  const priorityIds = [...new Set(tickets.map((t) => m2oId(t.priority_id)).filter((id): id is number => !!id))];
-  const levels = new Map((priorityIds.length ? await records.env.model('helpdesk.ticket.priority').withContext({ active_test: false }).browse(priorityIds).read(['level']) : []).map((p) => [p.id, Number(p.level)]));
-  for (const t of tickets) out.set(t.id, levels.get(m2oId(t.priority_id) as number) ?? 0);
+  // One join (archived priorities included), not a read of the tickets and one of their priorities.
+  const rows = await records.env.cr('helpdesk_ticket as t').leftJoin('helpdesk_ticket_priority as p', 'p.id', 't.priority_id')
+    .whereIn('t.id', records.ids).select('t.id', 'p.level');
+  for (const r of rows) out.set(Number(r.id), Number(r.level ?? 0));
   return out;
 };
 

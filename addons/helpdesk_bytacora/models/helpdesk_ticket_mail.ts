@@ -34,7 +34,8 @@ export const HelpdeskTicketMail = model((Base) => {
    */
   async _afterCreate(): Promise<void> {
     const env = this.env;
-    const [t] = await this.sudo().read(['number', 'subject', 'partner_id', 'user_id', 'origin']);
+    // The raw row: the names of the reporter and the technician are not needed here.
+    const t = await env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('number', 'subject', 'partner_id', 'user_id', 'origin');
     const reporter = m2oId(t.partner_id);
     const technician = m2oId(t.user_id);
     const techPartner = await this._technicianPartner(technician);
@@ -78,8 +79,10 @@ export const HelpdeskTicketMail = model((Base) => {
     }
     const id: number = await thread.message_post.call(this, body, subject, message_type, subtype_xmlid, attachment_ids, partner_ids, author_id, email_from, parent_id, message_id);
     if (!internal && (type === 'comment' || type === 'email')) {
-      const row = await this.env.cr('mail_message').where({ id }).first('author_id');
-      if (row?.author_id) await this._reporterReplied(Number(row.author_id));
+      // The reporter answering a pending ticket (the message's author and the ticket in one query).
+      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id')
+        .where({ 'm.id': id, 't.id': this.ids[0] }).first('m.author_id', 't.state', 't.partner_id');
+      if (row?.author_id && row.state === 'pending' && Number(row.partner_id) === Number(row.author_id)) await this._reporterReplied(Number(row.author_id));
     }
     return id;
   }

@@ -26,6 +26,30 @@ const asDate = (v: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
+interface SlaRow {
+  state: string; create_date: unknown; close_date: unknown; first_response_date: unknown;
+  sla_first_response_deadline: unknown; sla_deadline: unknown; sla_status: string | null; at_risk_percent: unknown;
+}
+
+/** on_time / at_risk / failed of a ticket at `now`; null = leave it (frozen while pending). */
+function slaStatus(r: SlaRow, now: number): string | null {
+  if (r.state === 'pending' && r.sla_status) return null;
+  const created = asDate(r.create_date)?.getTime() ?? now;
+  const firstDue = asDate(r.sla_first_response_deadline)?.getTime();
+  const due = asDate(r.sla_deadline)?.getTime();
+  const closed = r.state === 'closed';
+  const end = closed ? asDate(r.close_date)?.getTime() ?? now : now;
+  const answered = asDate(r.first_response_date)?.getTime() ?? (closed ? end : null);
+  const firstFailed = firstDue !== undefined && (answered !== null ? answered > firstDue : now > firstDue);
+  let status = firstFailed || (due !== undefined && end > due) ? 'failed' : 'on_time';
+  if (status === 'on_time' && !closed) {
+    const share = Number(r.at_risk_percent ?? 80) / 100;
+    const used = (deadline: number | undefined) => deadline !== undefined && deadline > created && (now - created) / (deadline - created) >= share;
+    if (used(due) || (answered === null && used(firstDue))) status = 'at_risk';
+  }
+  return status;
+}
+
 const SLA_FIELDS = ['sla_id', 'sla_first_response_deadline', 'sla_deadline', 'first_response_date', 'sla_paused_hours', 'sla_status'];
 
 export const HelpdeskTicketSla = model((Base) => {
@@ -80,10 +104,12 @@ export const HelpdeskTicketSla = model((Base) => {
     /** A public answer by a technician is the first response. */
     async message_post(...args: unknown[]): Promise<number> {
       const id: number = await parent.message_post.apply(this, args);
-      const ticket = await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('first_response_date', 'sla_id');
-      if (ticket?.sla_id && !ticket.first_response_date) {
-        const msg = await this.env.cr('mail_message as m').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id').where('m.id', id).first('m.author_id', 'm.message_type', 's.internal');
-        if (msg && !msg.internal && ['comment', 'email'].includes(msg.message_type) && msg.author_id && (await this._isStaffPartner(Number(msg.author_id)))) {
+      // message_post(body, subject, message_type, …): logged notifications are never an answer.
+      if (!['comment', 'email'].includes(String(args[2] || 'comment'))) return id;
+      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
+        .where({ 't.id': this.ids[0], 'm.id': id }).first('t.first_response_date', 't.sla_id', 'm.author_id', 'm.message_type', 's.internal');
+      if (row?.sla_id && !row.first_response_date) {
+        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
           await this._slaUpdateStatus();
         }
@@ -106,11 +132,11 @@ export const HelpdeskTicketSla = model((Base) => {
     async _slaCompute(): Promise<void> {
       if (!this.ids.length) return;
       const cr = this.env.cr;
-      const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours');
+      const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
       const calendars = new Map<number, WorkCalendar>();
       for (const r of rows) {
         const sla = r.priority_id
-          ? await cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours')
+          ? await cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent')
           : null;
         if (!sla) {
           await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null });
@@ -120,13 +146,14 @@ export const HelpdeskTicketSla = model((Base) => {
         if (!calendars.has(calId)) calendars.set(calId, await loadWorkCalendar(this.env, calId));
         const cal = calendars.get(calId)!;
         const start = asDate(r.create_date) ?? new Date();
-        await cr('helpdesk_ticket').where({ id: r.id }).update({
-          sla_id: sla.id,
+        const deadlines = {
           sla_first_response_deadline: formatDatetime(addWorkingHours(start, Number(sla.first_response_hours ?? 0), cal)),
           sla_deadline: formatDatetime(addWorkingHours(start, Number(sla.resolution_hours ?? 0) + Number(r.sla_paused_hours ?? 0), cal)),
-        });
+        };
+        // The status from the new deadlines, in the same UPDATE (not read back and written again).
+        const status = slaStatus({ ...r, ...deadlines, at_risk_percent: sla.at_risk_percent }, Date.now());
+        await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: sla.id, ...deadlines, ...(status !== null && status !== r.sla_status ? { sla_status: status } : {}) });
       }
-      await this._slaUpdateStatus();
     }
 
     /** on_time / at_risk / failed from the deadlines; unchanged while pending; final once closed. */
@@ -137,21 +164,8 @@ export const HelpdeskTicketSla = model((Base) => {
         .select('t.id', 't.state', 't.create_date', 't.close_date', 't.first_response_date', 't.sla_first_response_deadline', 't.sla_deadline', 't.sla_status', 's.at_risk_percent');
       const now = Date.now();
       for (const r of rows) {
-        if (r.state === 'pending' && r.sla_status) continue;
-        const created = asDate(r.create_date)?.getTime() ?? now;
-        const firstDue = asDate(r.sla_first_response_deadline)?.getTime();
-        const due = asDate(r.sla_deadline)?.getTime();
-        const closed = r.state === 'closed';
-        const end = closed ? asDate(r.close_date)?.getTime() ?? now : now;
-        const answered = asDate(r.first_response_date)?.getTime() ?? (closed ? end : null);
-        const firstFailed = firstDue !== undefined && (answered !== null ? answered > firstDue : now > firstDue);
-        let status = firstFailed || (due !== undefined && end > due) ? 'failed' : 'on_time';
-        if (status === 'on_time' && !closed) {
-          const share = Number(r.at_risk_percent ?? 80) / 100;
-          const used = (deadline: number | undefined) => deadline !== undefined && deadline > created && (now - created) / (deadline - created) >= share;
-          if (used(due) || (answered === null && used(firstDue))) status = 'at_risk';
-        }
-        if (status !== r.sla_status) await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_status: status });
+        const status = slaStatus(r, now);
+        if (status !== null && status !== r.sla_status) await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_status: status });
       }
     }
 

@@ -26,6 +26,8 @@ export const HelpdeskTicketWorkflow = model((Base) => class extends Base {
     action_solve_wizard: 'records' as const,
     action_reassign_wizard: 'records' as const,
     action_close_wizard: 'records' as const,
+    action_assign_to_me: 'records' as const,
+    action_set_priority_wizard: 'records' as const,
   };
   declare _notify: TicketBase['_notify'];
   declare _partnerEnv: TicketBase['_partnerEnv'];
@@ -152,6 +154,17 @@ export const HelpdeskTicketWorkflow = model((Base) => class extends Base {
     return true;
   }
 
+  /**
+   * "Assign to me" (technicians, also on a selection in the list): the tickets not yet
+   * assigned to the caller are reassigned to them, with the same note as `action_reassign`.
+   */
+  async action_assign_to_me(): Promise<boolean> {
+    const rows = await this.read(['user_id']);
+    const todo = rows.filter((r) => m2oId(r.user_id) !== this.env.uid).map((r) => r.id as number);
+    if (!todo.length) throw new UserError(_t(this.env, 'These tickets are already assigned to you.'));
+    return this.browse(todo).action_reassign(this.env.uid);
+  }
+
   /** The reporter rates the answer of a closed ticket: 1..5 stars and a comment. */
   async action_rate(rating: unknown, comment: unknown = false): Promise<boolean> {
     const { role, tickets } = await this._workflowContext();
@@ -274,6 +287,14 @@ export const HelpdeskTicketWorkflow = model((Base) => class extends Base {
     this._requireStaff(role, 'reassign tickets');
     const view = await this.env.xmlidLookup('helpdesk_bytacora.view_helpdesk_ticket_reassign_form');
     return this._wizardAction('Reassign Ticket', 'helpdesk.ticket.reassign', view?.id ?? false);
+  }
+
+  /** Opens the "Change priority" dialog (helpdesk.ticket.set.priority) for the selected tickets. */
+  async action_set_priority_wizard(): Promise<Record<string, unknown>> {
+    await this.check_access_rights('write');
+    await this.checkFieldAccess(['priority_id'], 'write');
+    const view = await this.env.xmlidLookup('helpdesk_bytacora.view_helpdesk_ticket_set_priority_form');
+    return this._wizardAction('Change Priority', 'helpdesk.ticket.set.priority', view?.id ?? false);
   }
 
   /** Opens the "Close" dialog of the reporter (helpdesk.ticket.close). */

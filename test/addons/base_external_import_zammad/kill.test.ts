@@ -19,7 +19,7 @@ import { testConfig } from '../../helpers/app.ts';
 import { createTask, makeImportApp, makeZammad, rows, runTask, type ZammadSource } from './helpers.ts';
 
 const onServer = !!process.env.ERP_DB_URL;
-/** On a server, several batches of 1000 (some committed when killed); on PGlite one transaction. */
+/** On a server, several batches of 500 (some committed when killed); on PGlite one transaction. */
 const TICKETS = onServer ? 2500 : 1000;
 let zammad: ZammadSource;
 let app: App | undefined;

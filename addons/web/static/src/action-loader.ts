@@ -2,13 +2,15 @@
  * Turning an `ir.actions.act_window` into what the views need: the evaluated domain and
  * context (the shared evaluator with `uid`, `context_today()`…), the view list (`tree` read as
  * `list`, unsupported types dropped, a form always available to open records), the archs and
- * fields from one `get_views` call, and the action's search model with its defaults.
+ * fields from one `get_views` call, and the action's search model with its defaults — or its
+ * default favorite (`ir.filters` with `is_default`), which replaces them as in Odoo.
  */
 import { parseArch, type ArchNode } from './arch.ts';
 import { baseScope, evalContext, evalDomain } from './modifiers.ts';
 import { normalizeModels } from './fields.ts';
 import { SearchModel, type QueryItem } from './search-model.ts';
 import { callKw, displayName } from './rpc.ts';
+import { favoriteItem, loadFavorites } from './favorites.ts';
 import { userContext } from './session.ts';
 import type { Context, Domain, FieldsInfo, GetViewsResult, ViewType, WindowAction } from './types.ts';
 
@@ -64,6 +66,12 @@ export async function loadWindowAction(action: WindowAction, opts: LoadOptions =
   const domain = evalDomain(action.domain, baseScope({ ...evalCtx, ...context }));
   const views = actionViews(action);
   const searchId = Array.isArray(action.search_view_id) ? action.search_view_id[0] : false;
+  const actionId = typeof action.id === 'number' ? action.id : false;
+  // Asked beside the views: one round trip, not two. Dialogs (wizards) have no search.
+  const favorites = action.target === 'new' ? Promise.resolve([]) : loadFavorites(action.res_model, actionId).catch((err) => {
+    console.warn('Favorites cannot be loaded:', err);
+    return [];
+  });
   const result = await getViews(action.res_model, [...views, [searchId, 'search']], context);
   const archs: Partial<Record<ViewType, ArchNode>> = {};
   for (const [, type] of views) {
@@ -74,8 +82,14 @@ export async function loadWindowAction(action: WindowAction, opts: LoadOptions =
   const fields = models[action.res_model] ?? {};
   const searchArch = result.views.search ? parseArch(result.views.search.arch) : null;
   const searchModel = new SearchModel(searchArch, fields);
+  searchModel.actionId = actionId;
+  searchModel.resModel = action.res_model;
+  searchModel.favorites = await favorites;
+  const byDefault = searchModel.favorites.find((f) => f.is_default);
   if (opts.query) {
     searchModel.setQuery(opts.query);
+  } else if (byDefault) {
+    searchModel.toggleFavorite(favoriteItem(byDefault, baseScope({ ...evalCtx, ...context })));
   } else {
     searchModel.applyDefaults(context);
     await searchModel.resolveLabels(displayName);

@@ -1,5 +1,6 @@
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import './erp-canned-picker.ts';
+import './erp-followers.ts';
 import { icon } from './icons.ts';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
@@ -32,7 +33,7 @@ const MESSAGE_FIELDS = ['body', 'author_id', 'date', 'message_type', 'is_interna
 
 /**
  * The discussion thread of a record (`mail.message` of model/res_id, newest first, with
- * their attachments and tracked changes), the followers count, and the composer:
+ * their attachments and tracked changes), the followers (erp-followers), and the composer:
  * "Send message" (public, `mail.mt_comment`) or "Log note" (internal, `mail.mt_note`), both
  * through the record's `message_post`, with attachments. The server decides who may post
  * what; a refusal is shown.
@@ -206,7 +207,8 @@ export class ErpChatter extends LitElement {
     return html`<div class="top">
         <button class="btn ${this.mode === 'message' ? 'btn-primary' : ''}" @click=${() => this.toggle('message')}>${_t('Send message')}</button>
         ${this.internalNotes ? html`<button class="btn ${this.mode === 'note' ? 'btn-primary' : ''}" @click=${() => this.toggle('note')}>${_t('Log note')}</button>` : ''}
-        <span class="followers" title=${_t('Followers')}>${icon('user')} ${this.followerCount}</span>
+        <erp-followers class="followers" .model=${this.model} .resId=${this.resId}
+          @followers-changed=${(e: CustomEvent<{ count: number }>) => (this.followerCount = e.detail.count)}></erp-followers>
       </div>
       ${this.renderComposer()}
       ${repeat(this.messages, (m) => m.id, (m) => this.renderMessage(m))}

@@ -5,6 +5,7 @@ import { formatValue, formatNumber, selectionLabel } from './format.ts';
 import { decorations, evalBool, type Scope } from './modifiers.ts';
 import { currentLanguage, _t } from './i18n.ts';
 import type { ArchNode } from './arch.ts';
+import type { InlineEditor } from './list-inline-edit.ts';
 import type { Domain, FieldInfo, RecordValues } from './types.ts';
 import './widgets/erp-field-priority.ts';
 import './erp-pager.ts';
@@ -35,13 +36,32 @@ export interface ListGroup {
 }
 
 const NUMERIC = new Set(['integer', 'float']);
+/** The `data-field` of the cell a click landed in, if any. */
+function clickedField(e: Event): string | undefined {
+  const td = e.composedPath().find((el): el is HTMLElement => el instanceof HTMLElement && el.tagName === 'TD');
+  return td?.dataset.field;
+}
+
+/** Focuses the input of cell `field` of the editing row (the first editable cell without one). */
+export async function focusEditingCell(renderer: Element | null | undefined, field?: string): Promise<void> {
+  const row = renderer?.shadowRoot?.querySelector('tr.editing');
+  const cells = [...(row?.querySelectorAll<HTMLElement>('td[data-field]') ?? [])].filter((td) => !td.classList.contains('readonly-cell'));
+  const cell = cells.find((td) => td.dataset.field === field) ?? cells[0];
+  const widget = cell?.firstElementChild as (HTMLElement & { updateComplete?: Promise<unknown> }) | null | undefined;
+  await widget?.updateComplete;
+  const input = widget?.shadowRoot?.querySelector<HTMLElement>('input, select, textarea, [contenteditable="true"]');
+  input?.focus();
+}
+
+/** The record of the row "New" adds to an editable list (its values live in the editor). */
+const NEW_ROW = { id: null } as unknown as RecordValues;
 const TEXTUAL = new Set(['char', 'text', 'html']);
 
 /**
  * The table of a list view: header (click to sort), rows (decoration classes, checkboxes),
  * collapsible groups with counts and aggregates, totals. Holds no data of its own.
  * @fires sort-column - `{name}`
- * @fires row-open - `{id}` of the clicked row
+ * @fires row-open - `{id, field}` of the clicked row (and cell)
  * @fires group-toggle - `{group}` opened or closed
  * @fires group-page - `{group, offset}` in a group with more rows than the limit
  * @fires selection-toggle - `{ids, selected}`
@@ -50,7 +70,7 @@ export class ErpListRenderer extends LitElement {
   static properties = {
     columns: { attribute: false }, records: { attribute: false }, groups: { attribute: false },
     selection: { attribute: false }, order: {}, names: { attribute: false }, scopeFor: { attribute: false },
-    selectable: { type: Boolean }, limit: { type: Number }, rowAttrs: { attribute: false },
+    selectable: { type: Boolean }, limit: { type: Number }, rowAttrs: { attribute: false }, editor: { attribute: false }, editPosition: {}, editVersion: { type: Number },
   };
   static styles = [sharedStyles, css`
     :host { display: block; overflow-x: auto; background: #fff; }
@@ -84,7 +104,15 @@ export class ErpListRenderer extends LitElement {
       tr.record td.phone:not(.text) { order: 2; font-size: .85rem; color: var(--erp-muted); }
       tr.record td.sel { order: 0; width: auto; }
       tr.group { display: block; } tr.group td { display: block; }
+      tr.record.editing td:not(.readonly-cell) { display: block; flex: 1 1 100%; }
+      tr.record.editing td.sel { display: none; }
+      /* No header on a phone: each input of the editing row says which column it is. */
+      tr.record.editing td:not(.readonly-cell)::before { content: attr(data-label); display: block; text-align: left; font-size: .8rem; color: var(--erp-muted); }
     }
+    /* The row being edited in place (editable lists): inputs fill their cells, dropdowns overflow them. */
+    tr.record.editing { cursor: default; background: var(--erp-selected); box-shadow: inset 3px 0 0 var(--erp-primary); }
+    tr.record.editing td { overflow: visible; padding: 3px 6px; }
+    tr.record.editing td input:not([type="checkbox"]), tr.record.editing td select { width: 100%; min-width: 6rem; }
   `];
   declare columns: ListColumn[];
   declare records: RecordValues[];
@@ -97,6 +125,10 @@ export class ErpListRenderer extends LitElement {
   declare limit: number;
   /** Attributes of the `<list>` root: its `decoration-*` expressions colour the rows. */
   declare rowAttrs: Record<string, string>;
+  /** The inline editor of an editable list (its row is rendered with widgets), or null. */
+  declare editor: InlineEditor | null;
+  /** Where "New" adds its row: 'top' or 'bottom'. */
+  declare editPosition: string;
 
   constructor() {
     super();
@@ -109,6 +141,8 @@ export class ErpListRenderer extends LitElement {
     this.selectable = true;
     this.limit = 80;
     this.rowAttrs = {};
+    this.editor = null;
+    this.editPosition = 'bottom';
   }
 
   private fire(name: string, detail: unknown) {
@@ -134,17 +168,22 @@ export class ErpListRenderer extends LitElement {
   }
 
   private row(record: RecordValues, level: number): TemplateResult {
-    const scope = this.scopeFor(record);
+    const editing = !!this.editor?.isEditing(record.id as number | null);
+    const values = editing ? this.editor!.row!.values : record;
+    const scope = this.scopeFor(values);
     const classes = decorations(this.rowAttrs, scope);
-    const id = record.id as number;
-    const selected = this.selection.has(id);
-    return html`<tr class="record ${selected ? 'selected' : ''} ${classes.map((d) => `decoration-${d}`).join(' ')}" data-id=${id}
-        @click=${() => this.fire('row-open', { id })}>
+    const id = record.id as number | null;
+    const selected = id !== null && this.selection.has(id);
+    return html`<tr class="record ${selected ? 'selected' : ''} ${editing ? 'editing' : ''} ${classes.map((d) => `decoration-${d}`).join(' ')}" data-id=${id ?? 'new'}
+        @click=${(e: Event) => !editing && this.fire('row-open', { id, field: clickedField(e) })} @keydown=${(e: KeyboardEvent) => editing && this.editor!.onKeydown(e)}>
       ${this.selectable ? html`<td class="sel" @click=${(e: Event) => e.stopPropagation()}>
-        <input type="checkbox" aria-label=${_t('Select record')} .checked=${selected}
-          @change=${(e: Event) => this.fire('selection-toggle', { ids: [id], selected: (e.target as HTMLInputElement).checked })}></td>` : ''}
-      ${this.columns.map((c, i) => html`<td class="${NUMERIC.has(c.field.type) ? 'num' : ''} ${TEXTUAL.has(c.field.type) && !c.node.attrs.widget ? 'text' : ''} ${c.phone ? 'phone' : ''}"
-        style=${i === 0 && level ? `padding-left:${8 + level * 20}px` : ''} title=${typeof record[c.name] === 'string' ? String(record[c.name]) : ''}>${this.cell(record, c, scope)}</td>`)}
+        ${id === null ? '' : html`<input type="checkbox" aria-label=${_t('Select record')} .checked=${selected}
+          @change=${(e: Event) => this.fire('selection-toggle', { ids: [id], selected: (e.target as HTMLInputElement).checked })}>`}</td>` : ''}
+      ${this.columns.map((c, i) => {
+        const input = editing ? this.editor!.cell(c, scope) : null;
+        return html`<td class="${NUMERIC.has(c.field.type) ? 'num' : ''} ${TEXTUAL.has(c.field.type) && !c.node.attrs.widget ? 'text' : ''} ${c.phone ? 'phone' : ''} ${editing && !input ? 'readonly-cell' : ''}"
+          data-field=${c.name} data-label=${c.label} style=${i === 0 && level ? `padding-left:${8 + level * 20}px` : ''} title=${!editing && typeof values[c.name] === 'string' ? String(values[c.name]) : ''}>${input ?? this.cell(values, c, scope)}</td>`;
+      })}
     </tr>`;
   }
 
@@ -188,7 +227,9 @@ export class ErpListRenderer extends LitElement {
           @change=${(e: Event) => this.fire('selection-toggle', { ids: visibleIds, selected: (e.target as HTMLInputElement).checked })}></th>` : ''}
         ${this.columns.map((c) => this.header(c))}
       </tr></thead>
-      <tbody>${this.groups ? this.groups.map((g) => this.group(g)) : repeat(this.records, (r) => r.id, (r) => this.row(r, 0))}</tbody>
+      <tbody>${this.editor?.isEditing(null) && this.editPosition === 'top' ? this.row(NEW_ROW, 0) : ''}
+        ${this.groups ? this.groups.map((g) => this.group(g)) : repeat(this.records, (r) => r.id, (r) => this.row(r, 0))}
+        ${this.editor?.isEditing(null) && this.editPosition !== 'top' ? this.row(NEW_ROW, 0) : ''}</tbody>
       ${hasTotals ? html`<tfoot><tr>${this.selectable ? html`<td></td>` : ''}${this.columns.map((c) => html`<td class="num">${c.aggregate
         ? this.aggregate(c, c.aggregate === 'sum'
           ? this.records.reduce((a, r) => a + (Number(r[c.name]) || 0), 0)

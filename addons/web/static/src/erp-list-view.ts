@@ -11,8 +11,9 @@ import { callKw, canDo } from './rpc.ts';
 import { notify, notifyError } from './erp-notifications.ts';
 import { confirmDialog } from './erp-dialog.ts';
 import { runSelectionButton, selectionButtons } from './selection-actions.ts';
+import { InlineEditor } from './list-inline-edit.ts';
 import { currentLanguage, _t } from './i18n.ts';
-import type { ListColumn, ListGroup } from './erp-list-renderer.ts';
+import { focusEditingCell, type ListColumn, type ListGroup } from './erp-list-renderer.ts';
 import type { Domain, ReadGroupRow, RecordValues } from './types.ts';
 import './erp-list-renderer.ts';
 
@@ -21,7 +22,8 @@ import './erp-list-renderer.ts';
  * `sum`/`avg` totals, `decoration-*` rows), sorting, the pager (80 by default), grouping from
  * the search (read_group with counts, groups opened on demand with their `__domain`),
  * multi-selection with delete, CSV export and the arch's `<header>` buttons
- * (selection-actions.ts), "New", and row click to open the form.
+ * (selection-actions.ts), "New", and row click to open the form — or, when the arch says
+ * `editable="top|bottom"` and the user may write, to edit the row in place (list-inline-edit.ts).
  * @fires open-record - `{resId, resIds}` (resId null for "New")
  */
 export class ErpListView extends ViewBase {
@@ -29,7 +31,7 @@ export class ErpListView extends ViewBase {
     ...ViewBase.properties,
     records: { state: true }, total: { state: true }, offset: { state: true }, groups: { state: true },
     selection: { state: true }, order: { state: true }, names: { state: true }, loading: { state: true },
-    canCreate: { state: true }, canDelete: { state: true }, shownOptional: { state: true }, columnsMenu: { state: true },
+    canCreate: { state: true }, canDelete: { state: true }, canWrite: { state: true }, shownOptional: { state: true }, columnsMenu: { state: true },
   };
   static styles = [...ViewBase.styles, css`
     :host { display: flex; flex-direction: column; min-height: 0; flex: 1; }
@@ -49,9 +51,12 @@ export class ErpListView extends ViewBase {
   declare loading: boolean;
   declare canCreate: boolean;
   declare canDelete: boolean;
+  declare canWrite: boolean;
   declare shownOptional: Set<string>;
   declare columnsMenu: boolean;
   private seq = 0;
+  /** Edits rows in place when the arch is `editable` (see `inlineEditable`). */
+  readonly editor = new InlineEditor(this);
 
   constructor() {
     super();
@@ -65,6 +70,7 @@ export class ErpListView extends ViewBase {
     this.loading = false;
     this.canCreate = false;
     this.canDelete = false;
+    this.canWrite = false;
     this.shownOptional = new Set();
     this.columnsMenu = false;
   }
@@ -82,12 +88,19 @@ export class ErpListView extends ViewBase {
       this.order = this.arch.attrs.default_order ?? '';
       const saved = JSON.parse(localStorage.getItem(this.optionalKey) ?? 'null') as string[] | null;
       this.shownOptional = new Set(saved ?? fieldNodes(this.arch).filter((n) => n.attrs.optional === 'show').map((n) => n.attrs.name));
-      void Promise.all([canDo(this.model, 'create'), canDo(this.model, 'unlink')]).then(([c, d]) => {
+      void Promise.all([canDo(this.model, 'create'), canDo(this.model, 'unlink'), canDo(this.model, 'write')]).then(([c, d, w]) => {
         this.canCreate = c && boolAttr(this.arch.attrs.create, true);
         this.canDelete = d && boolAttr(this.arch.attrs.delete, true);
+        this.canWrite = w && boolAttr(this.arch.attrs.edit, true);
       });
     }
     if (this.needsReload(changed)) {
+      // Another search: a row being edited is saved (it reloads the list again once saved).
+      void this.editor.save({ leaving: true });
+      // A favorite brings its own order; the order in use is what a new favorite saves.
+      const sort = this.searchModel?.favoriteSort();
+      if (sort) this.order = sort;
+      if (this.searchModel) this.searchModel.order = this.order;
       this.offset = 0;
       this.selection = new Set();
       void this.load();
@@ -109,6 +122,45 @@ export class ErpListView extends ViewBase {
         aggregate: n.attrs.sum !== undefined ? 'sum' : n.attrs.avg !== undefined ? 'avg' : undefined,
       }))
       .map((c, i) => ({ ...c, phone: phone ? phone.includes(c.name) : i < 4 }));
+  }
+
+  /** `editable="top|bottom"` in the arch and the right to write: rows are edited in place. */
+  private get inlineEditable(): boolean {
+    return ['top', 'bottom'].includes(this.arch.attrs.editable ?? '') && this.canWrite;
+  }
+
+  // InlineEditHost
+  editColumns(): ListColumn[] {
+    return this.columns;
+  }
+  rowScope(values: RecordValues) {
+    return recordScope(values, this.fields, baseScope(this.context));
+  }
+  async saved(): Promise<void> {
+    await this.load();
+  }
+
+  async beforeLeave(): Promise<boolean> {
+    return this.editor.save({ leaving: true });
+  }
+
+  private async rowClicked(id: number, ids: number[], field?: string) {
+    if (!this.inlineEditable) return this.openRecord(id, ids);
+    const record = this.loadedRecords().find((r) => r.id === id);
+    if (record && (await this.editor.start(record))) await this.focusCell(field);
+  }
+
+  private async create() {
+    if (!this.inlineEditable || this.groups) return this.openRecord(null);
+    if (await this.editor.startNew()) await this.focusCell();
+  }
+
+  /** Puts the cursor in the editing row's cell `field` (or its first editable one). */
+  private async focusCell(field?: string) {
+    await this.updateComplete;
+    const renderer = this.renderRoot.querySelector('erp-list-renderer');
+    await renderer?.updateComplete;
+    await focusEditingCell(renderer, field);
   }
 
   private get readFields(): string[] {
@@ -202,6 +254,14 @@ export class ErpListView extends ViewBase {
   private sort(name: string) {
     const [current, dir] = this.order.split(/\s+/);
     this.order = current === name && dir?.toLowerCase() !== 'desc' ? `${name} desc` : `${name} asc`;
+    if (this.searchModel) this.searchModel.order = this.order;
+    void this.load();
+  }
+
+  /** Another page (a row being edited is saved first; it stays if it cannot be). */
+  private async turnPage(offset: number) {
+    if (!(await this.editor.save({ leaving: true }))) return;
+    [this.offset, this.selection] = [offset, new Set()];
     void this.load();
   }
 
@@ -246,7 +306,12 @@ export class ErpListView extends ViewBase {
 
   private renderButtons() {
     const n = this.selection.size;
-    if (!n) return this.canCreate ? html`<button class="btn btn-primary" @click=${() => this.openRecord(null)}>${_t('New')}</button>` : '';
+    if (this.editor.row) {
+      // These clicks are not "clicking elsewhere" for the editor's document listener.
+      return html`<button class="btn btn-primary" @click=${(e: Event) => { e.stopPropagation(); void this.editor.save(); }}>${_t('Save')}</button>
+        <button class="btn" @click=${(e: Event) => { e.stopPropagation(); this.editor.discard(); }}>${_t('Discard')}</button>`;
+    }
+    if (!n) return this.canCreate ? html`<button class="btn btn-primary" @click=${this.create}>${_t('New')}</button>` : '';
     const ids = [...this.selection];
     return html`<span class="selinfo">${_t('%s selected', n)}</span>
       ${selectionButtons(this.arch).map((b) => html`<button class="btn ${/\b(btn-primary|oe_highlight)\b/.test(b.attrs.class ?? '') ? 'btn-primary' : ''}"
@@ -271,13 +336,14 @@ export class ErpListView extends ViewBase {
   render() {
     const ids = this.loadedRecords().map((r) => r.id as number);
     const scopeBase = baseScope(this.context);
-    const empty = !this.loading && !this.groups && !this.records.length;
+    const empty = !this.loading && !this.groups && !this.records.length && !this.editor.row;
     return html`
       ${this.controlPanel({
         buttons: this.renderButtons(),
+        scrollButtons: this.selection.size > 0 && !this.editor.row,
         actions: this.renderColumnsMenu(),
         pager: this.groups ? '' : html`<erp-pager .offset=${this.offset} .limit=${this.pageLimit} .total=${this.total}
-          @pager-change=${(e: CustomEvent<{ offset: number }>) => { [this.offset, this.selection] = [e.detail.offset, new Set()]; void this.load(); }}></erp-pager>`,
+          @pager-change=${(e: CustomEvent<{ offset: number }>) => void this.turnPage(e.detail.offset)}></erp-pager>`,
       })}
       <div class="content ${this.loading ? 'loading' : ''}">
         ${empty ? html`<div class="help">${this.actionHelp ? unsafeHTML(this.actionHelp) : html`<p>${_t('No records found')}</p>`}</div>` : html`
@@ -285,7 +351,8 @@ export class ErpListView extends ViewBase {
           .order=${this.order} .names=${this.names} .limit=${this.pageLimit} .rowAttrs=${this.arch.attrs}
           .scopeFor=${(r: RecordValues) => recordScope(r, this.fields, scopeBase)}
           @sort-column=${(e: CustomEvent<{ name: string }>) => this.sort(e.detail.name)}
-          @row-open=${(e: CustomEvent<{ id: number }>) => this.openRecord(e.detail.id, ids)}
+          .editor=${this.inlineEditable ? this.editor : null} .editVersion=${this.editor.version} .editPosition=${this.arch.attrs.editable ?? 'bottom'}
+          @row-open=${(e: CustomEvent<{ id: number; field?: string }>) => this.rowClicked(e.detail.id, ids, e.detail.field)}
           @group-toggle=${(e: CustomEvent<{ group: ListGroup }>) => this.toggleGroup(e.detail.group)}
           @group-page=${(e: CustomEvent<{ group: ListGroup; offset: number }>) => this.toggleGroup(e.detail.group, e.detail.offset)}
           @selection-toggle=${(e: CustomEvent<{ ids: number[]; selected: boolean }>) => this.toggleSelection(e.detail.ids, e.detail.selected)}

@@ -6,6 +6,7 @@ import { parseFieldSearchValue, INTERVAL_LABELS, type SearchFieldDef, type Searc
 import { callKw } from './rpc.ts';
 import { notifyError } from './erp-notifications.ts';
 import { _t } from './i18n.ts';
+import './erp-search-favorites.ts';
 
 interface Suggestion {
   label: string;
@@ -22,7 +23,8 @@ interface Suggestion {
  * The search bar of a multi-record view: facets of the query (removable one by one), a text
  * input with "Search <field> for: …" suggestions (many2one fields expand to their records via
  * `name_search`, selection fields to their values), and a panel with the filters (OR-groups
- * split by separators, custom date ranges) and group-bys (from the arch, or any groupable field).
+ * split by separators, custom date ranges), group-bys (from the arch, or any groupable field)
+ * and favorites (erp-search-favorites).
  * The state lives in the SearchModel; this only edits it.
  * @fires search-changed - the query changed; read `model.getSearch()`
  */
@@ -49,7 +51,7 @@ export class ErpSearchBar extends LitElement {
     .suggestions { left: 0; right: 0; }
     .sub { padding-left: 32px; }
     .expand { border: 0; background: none; padding: 0 4px; color: var(--erp-muted); }
-    .panel { left: auto; right: 0; display: grid; grid-template-columns: repeat(2, minmax(180px, 1fr)); gap: 8px; padding: 8px 0; width: min(520px, 92vw); }
+    .panel { left: auto; right: 0; display: grid; grid-template-columns: repeat(3, minmax(170px, 1fr)); gap: 8px; padding: 8px 0; width: min(720px, 92vw); }
     .panel .col + .col { border-left: 1px solid var(--erp-border); }
     .check { width: 16px; color: var(--erp-primary); }
     .range { display: grid; gap: 4px; padding: 4px 14px 8px 36px; }
@@ -214,6 +216,7 @@ export class ErpSearchBar extends LitElement {
         }}><option value="">${_t('Add Custom Group')}</option>
           ${this.customGroupOptions().map(([spec, label]) => html`<option value=${spec}>${label}</option>`)}</select></div>
       </div>
+      <erp-search-favorites class="col" .search=${this.model} @favorite-applied=${() => this.changed()}></erp-search-favorites>
     </div>`;
   }
 
@@ -223,7 +226,7 @@ export class ErpSearchBar extends LitElement {
     return html`<div class="bar">
         <span class="icon">${icon('search')}</span>
         ${this.model.facets().map((f) => html`<span class="facet">
-          <span class="title">${f.type === 'field' ? f.title : f.type === 'groupBy' ? icon('layers') : icon('filter')}</span>
+          <span class="title">${f.type === 'field' ? f.title : f.type === 'groupBy' ? icon('layers') : f.type === 'favorite' ? html`<span aria-label=${_t('Favorite')}>★</span>` : icon('filter')}</span>
           <span class="values">${f.values.join(f.type === 'groupBy' ? ' > ' : ` ${_t('or')} `)}</span>
           <button aria-label=${_t('Remove')} @click=${() => { this.model.removeFacet(f.id); this.changed(); }}>×</button></span>`)}
         <input class="query" type="text" role="combobox" aria-expanded=${String(items.length > 0)} aria-label=${_t('Search')}

@@ -6,6 +6,9 @@
  *   search arch ──parse──▶ fields + filters (OR-groups split by <separator/> and <group>)
  *   query items ──facets()──▶ facets (one per filter group, one per field, one for group-by)
  *   facets ──getSearch()──▶ domain = AND(facets), each facet = OR(its items)
+ *
+ * Favorites (`ir.filters` of the model and action) are saved searches: applying one replaces
+ * the query with one favorite item carrying its domain and group-bys (favorites.ts).
  */
 import type { ArchNode } from './arch.ts';
 import { andDomains, orDomains } from '../../../../core/orm/domain/index.ts';
@@ -42,11 +45,24 @@ export type QueryItem =
   | { type: 'filter'; key: string }
   | { type: 'dateRange'; key: string; from: string; to: string }
   | { type: 'groupBy'; spec: string; key?: string }
-  | { type: 'field'; name: string; value: string | number; label: string };
+  | { type: 'field'; name: string; value: string | number; label: string }
+  | { type: 'favorite'; id: number; name: string; domain: Domain; groupBy: string[]; context: Context; sort?: string };
+
+/** A saved search (`ir.filters` row as `get_filters` returns it). */
+export interface Favorite {
+  id: number;
+  name: string;
+  domain: string;
+  context: string;
+  sort: string;
+  is_default: boolean;
+  user_id: [number, string] | false;
+  create_uid: [number, string] | false;
+}
 
 export interface Facet {
   id: string;
-  type: 'filter' | 'groupBy' | 'field';
+  type: 'filter' | 'groupBy' | 'field' | 'favorite';
   title: string;
   values: string[];
 }
@@ -77,6 +93,14 @@ export class SearchModel {
   readonly filters: SearchFilterDef[] = [];
   readonly fields: SearchFieldDef[] = [];
   query: QueryItem[] = [];
+  /** Saved searches of this model and action, loaded by the action loader. */
+  favorites: Favorite[] = [];
+  /** The window action the search belongs to (favorites are saved for it), or false. */
+  actionId: number | false = false;
+  /** The model searched (favorites are saved for it). */
+  resModel = '';
+  /** The list's current order (`name desc`), saved as a favorite's `sort`. */
+  order = '';
 
   constructor(arch: ArchNode | null | undefined, readonly modelFields: FieldsInfo) {
     if (arch) this.parse(arch);
@@ -157,6 +181,22 @@ export class SearchModel {
     }
   }
 
+  /** Applies a favorite (Odoo: it replaces the whole query); applying the active one again removes it. */
+  toggleFavorite(item: Extract<QueryItem, { type: 'favorite' }>): void {
+    const active = this.query.some((q) => q.type === 'favorite' && q.id === item.id);
+    this.query = active ? this.query.filter((q) => q.type !== 'favorite') : [item];
+  }
+
+  /** The `sort` of the active favorite ('' without one). */
+  favoriteSort(): string {
+    const fav = this.query.find((q) => q.type === 'favorite');
+    return fav?.type === 'favorite' ? fav.sort ?? '' : '';
+  }
+
+  isFavoriteActive(id: number): boolean {
+    return this.query.some((q) => q.type === 'favorite' && q.id === id);
+  }
+
   setDateRange(key: string, from: string, to: string): void {
     this.query = [...this.query.filter((q) => !(q.type === 'dateRange' && q.key === key)), { type: 'dateRange', key, from, to }];
   }
@@ -175,6 +215,7 @@ export class SearchModel {
   private facetId(item: QueryItem): string {
     if (item.type === 'groupBy') return 'groupBy';
     if (item.type === 'field') return `field:${item.name}`;
+    if (item.type === 'favorite') return 'favorite';
     return `filter:${this.filter(item.key)?.group ?? item.key}`;
   }
 
@@ -200,6 +241,7 @@ export class SearchModel {
       case 'dateRange': return `${this.filter(item.key)?.description ?? item.key}: ${item.from} – ${item.to}`;
       case 'groupBy': return item.key ? this.filter(item.key)?.description ?? item.spec : this.groupByLabel(item.spec);
       case 'field': return item.label;
+      case 'favorite': return item.name;
     }
   }
 
@@ -217,7 +259,7 @@ export class SearchModel {
       if (!facet.values.includes(label)) facet.values.push(label);
     }
     const all = [...facets.values()];
-    return [...all.filter((f) => f.type !== 'groupBy'), ...all.filter((f) => f.type === 'groupBy')];
+    return [...all.filter((f) => f.type === 'favorite'), ...all.filter((f) => f.type !== 'groupBy' && f.type !== 'favorite'), ...all.filter((f) => f.type === 'groupBy')];
   }
 
   private itemDomain(item: QueryItem, scope: Scope): Domain {
@@ -236,6 +278,7 @@ export class SearchModel {
         return [[item.name, def.operator ?? defaultOperator(def.field, item.value), item.value]];
       }
       case 'groupBy': return [];
+      case 'favorite': return item.domain;
     }
   }
 
@@ -249,6 +292,7 @@ export class SearchModel {
       if (id === 'groupBy') continue;
       domains.push(orDomains(...items.map((i) => this.itemDomain(i, scope))) as Domain);
       for (const item of items) {
+        if (item.type === 'favorite') context = { ...context, ...item.context };
         const src = item.type === 'filter' ? this.filter(item.key)?.context : item.type === 'field' ? this.fields.find((f) => f.name === item.name)?.context : undefined;
         if (src) {
           const { group_by: _ignored, ...rest } = evalContext(src, { ...scope, self: item.type === 'field' ? item.value : false });
@@ -256,7 +300,7 @@ export class SearchModel {
         }
       }
     }
-    const groupBy = this.query.flatMap((q) => (q.type === 'groupBy' ? [q.spec] : []));
+    const groupBy = this.query.flatMap((q) => (q.type === 'groupBy' ? [q.spec] : q.type === 'favorite' ? q.groupBy : []));
     return { domain: andDomains(...domains) as Domain, context, groupBy };
   }
 
@@ -292,6 +336,7 @@ export class SearchModel {
     this.query = items.filter((q) => {
       if (q.type === 'filter' || q.type === 'dateRange') return !!this.filter(q.key);
       if (q.type === 'field') return this.fields.some((f) => f.name === q.name);
+      if (q.type === 'favorite') return true;
       return q.type === 'groupBy' && q.spec.split(':')[0] in this.modelFields;
     });
   }

@@ -63,4 +63,9 @@ export const sharedStyles = css`
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   a { color: var(--erp-link); }
   .cp-buttons { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+  /* On a phone a long row of buttons (the actions on selected records) scrolls sideways. */
+  @media (max-width: 767px) {
+    .cp-buttons.scroll-x { flex-wrap: nowrap; overflow-x: auto; min-width: 0; max-width: calc(100vw - 120px); padding-bottom: 2px; }
+    .cp-buttons.scroll-x > * { flex: none; }
+  }
 `;

@@ -111,10 +111,10 @@ export abstract class ViewBase extends LitElement {
   }
 
   /** The control panel with this view's buttons, actions and pager, and the search bar when there is one. */
-  protected controlPanel(parts: { buttons?: TemplateResult | string; actions?: TemplateResult | string; pager?: TemplateResult | string; search?: boolean }): TemplateResult {
+  protected controlPanel(parts: { buttons?: TemplateResult | string; actions?: TemplateResult | string; pager?: TemplateResult | string; search?: boolean; scrollButtons?: boolean }): TemplateResult {
     const search = parts.search !== false && !!this.searchModel;
     return html`<erp-control-panel .breadcrumbs=${this.breadcrumbs} .viewTypes=${this.viewTypes} .activeView=${this.viewType} .hasSearch=${search}>
-      <div slot="buttons" class="cp-buttons">${parts.buttons ?? ''}</div>
+      <div slot="buttons" class="cp-buttons ${parts.scrollButtons ? 'scroll-x' : ''}">${parts.buttons ?? ''}</div>
       <div slot="actions">${parts.actions ?? ''}</div>
       ${search ? html`<erp-search-bar slot="search" .model=${this.searchModel} .query=${this.searchModel!.query}></erp-search-bar>` : ''}
       <div slot="pager">${parts.pager ?? ''}</div>

@@ -99,6 +99,8 @@ export class ErpFieldMany2one extends FieldWidget<Many2oneValue> {
       e.preventDefault();
       items[this.active]?.[1]();
     } else if (e.key === 'Escape') {
+      // Closing the suggestions is all Escape does here (an editable list row stays in edition).
+      e.preventDefault();
       [this.text, this.results] = [null, null];
     }
   }
