@@ -95,7 +95,7 @@ export async function userEnvironment(cr: Knex | Knex.Transaction, registry: Reg
   if (user) refreshSecurityCaches(registry, user.access_stamp, user.rules_stamp);
   const env = new Environment({ cr, uid, registry, context: { lang: user?.lang ?? 'en_US', tz: user?.tz ?? 'UTC', ...(context ?? {}) } });
   if (user) {
-    const groups = (user.groups as unknown[]).map(Number);
+    const groups = new Set((user.groups as unknown[]).map(Number));
     env.primeGroups(groups);
     registry.userContexts.set(uid, { lang: user.lang ?? 'en_US', tz: user.tz ?? 'UTC', groups, at: Date.now() });
   }

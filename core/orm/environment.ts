@@ -83,9 +83,13 @@ export class Environment {
     })();
     return this.shared.groupIds;
   }
-  /** Seeds the group cache (e.g. from the query that loaded the user at request start). */
-  primeGroups(ids: number[]): void {
-    this.shared.groupIds = Promise.resolve(new Set(ids));
+  /**
+   * Seeds the group cache (e.g. from the query that loaded the user at request start). A Set
+   * is used as is: requests that share it (app.ts reuses a user's groups for a moment) also
+   * share what is cached on it (the user's group XML ids, the `user` of record rules).
+   */
+  primeGroups(ids: number[] | Set<number>): void {
+    this.shared.groupIds = Promise.resolve(ids instanceof Set ? ids : new Set(ids));
   }
   /** Forget cached groups (after the user's groups change). */
   invalidateGroups(): void {

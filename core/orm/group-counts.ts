@@ -12,7 +12,8 @@ import { q, type Sql } from './domain/compile.ts';
 import { parseDomain, type DomainNode } from './domain/parse.ts';
 import type { Environment } from './environment.ts';
 import type { ModelClass } from './model.ts';
-import { ruleDomainFor, runQuery, whereClause } from './search.ts';
+import { ruleDomain } from '../security/index.ts';
+import { runQuery, whereClause } from './search.ts';
 
 /** The counts table and the condition on it, or null when the table cannot answer. */
 export async function countsSource(env: Environment, model: ModelClass, domain: unknown[], opts: { rules?: boolean } = {}): Promise<{ table: string; where: Sql } | null> {
@@ -23,7 +24,7 @@ export async function countsSource(env: Environment, model: ModelClass, domain: 
   const applyRules = opts.rules !== false && !env.su;
   if (applyRules) {
     if (model._meta.documentLink) return null;
-    const rules = await ruleDomainFor(env, model._meta.name, 'read');
+    const rules = await ruleDomain(env, model._meta.name, 'read');
     if (rules && !onlyCounted(model, parseDomain(rules), dims)) return null;
   }
   return { table: q(countsTable(model)), where: await whereClause(env, model, node, 't0', { rules: opts.rules }) };

@@ -5,7 +5,7 @@ export { fields, sanitizeHtmlValue, formatDatetime, parseDatetime, formatDate, t
 export { Environment, SUPERUSER_ID, rowsOf, type Context } from './environment.ts';
 export { andDomains, orDomains, normalizeDomain, parseDomain } from './domain/index.ts';
 export { invalidateAccessCache } from './access-cache.ts';
-export { invalidateRulesCache } from './search.ts';
+export { invalidateRulesCache } from '../security/index.ts';
 export { AccessError, AccessDenied, MissingError, UserError, ValidationError } from '../errors.ts';
 export { recomputeStored } from './recompute.ts';
 export { isTranslated, langOf, pickTranslation, translatedSql } from './translated-values.ts';

@@ -9,7 +9,7 @@ import { AccessError, err, MissingError, UserError, ValidationError } from '../e
 
 /** The verb of each operation in messages (translatable words). */
 const OPERATION_VERBS = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' } as const;
-import { hasModelAccess, type AccessMode } from '../security/index.ts';
+import { hasModelAccess, ruleDomain, type AccessMode } from '../security/index.ts';
 import { q } from './domain/compile.ts';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
@@ -18,7 +18,7 @@ import { inlineNameSelects, readRecords, storedColumns, type WireRecord } from '
 import { countFromCounts } from './group-counts.ts';
 import { readGroup, type ReadGroupOptions } from './read-group.ts';
 import type { ModelMeta, Registry } from './registry.ts';
-import { searchCount, searchIds, searchRows, whereClause, ruleDomainFor } from './search.ts';
+import { searchCount, searchIds, searchRows, whereClause } from './search.ts';
 import { createRecords, writeRecords, defaultValues } from './write.ts';
 import { getViews } from '../views/get-views.ts';
 import { accessLines } from './access-cache.ts';
@@ -114,6 +114,10 @@ export class Model {
     });
     return new (this.constructor as any)(this.env, [...new Set(list)]);
   }
+  /** A recordset of ids known to be valid and distinct (read from the table): no checks. */
+  _browseKnown(ids: number[]): this {
+    return new (this.constructor as any)(this.env, ids);
+  }
   withEnv(env: Environment): this {
     return new (this.constructor as any)(env, this.ids);
   }
@@ -163,7 +167,7 @@ export class Model {
     }
     if (this.env.su) return;
     // Document-linked models (attachments, messages) are restricted even without ir.rule rows.
-    if (!this._meta.documentLink && !(await ruleDomainFor(this.env, this._meta.name, mode))) return;
+    if (!this._meta.documentLink && !(await ruleDomain(this.env, this._meta.name, mode))) return;
     const cond = await whereClause(this.env.withContext({ active_test: false }), this.constructor as ModelClass, [['id', 'in', this.ids]], 't0', { mode });
     const rows = rowsOf(await this.env.cr.raw(`SELECT t0.id FROM ${q(this._meta.table)} t0 WHERE ${cond.sql}`, cond.bindings as any));
     if (rows.length !== this.ids.length) {
@@ -289,7 +293,7 @@ export class Model {
     // the read rules, so no second check per id.
     const rows = await searchRows(this.env, this.constructor as ModelClass, domain ?? [], { offset: offset ?? 0, limit: limit || null, order }, storedColumns(this, wanted), inlineNameSelects(this, wanted));
     if (!rows.length) return [];
-    return readRecords(this.browse(rows.map((r: any) => Number(r.id))), wanted, rows);
+    return readRecords(this._browseKnown(rows.map((r: any) => Number(r.id))), wanted, rows);
   }
   async read_group(domain: unknown[], fields: string[], groupby: string | string[], offset = 0, limit: number | null = null, orderby: string | null = null, lazy = true): Promise<Record<string, unknown>[]> {
     await this.check_access_rights('read');

@@ -50,13 +50,15 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
     `SELECT id${stored.map((f) => `, ${q(f.name)}`).join('')} FROM ${q(meta.table)} WHERE id IN (${ids.map(() => '?').join(',')})`, ids));
   const byId = new Map<number, WireRecord>();
   const lang = langOf(records.env);
+  // Per column once, not per value: its name, wire conversion and whether it is translated.
+  const columns = stored.map((f) => ({ f, name: f.name, toWire: FIELD_TYPES[f.type].toWire, translated: isTranslated(f) }));
   for (const row of rows) {
     const rec: WireRecord = { id: Number(row.id) };
-    for (const f of stored) rec[f.name] = FIELD_TYPES[f.type].toWire(isTranslated(f) ? pickTranslation(row[f.name], lang) : row[f.name], f);
+    for (const c of columns) rec[c.name] = c.toWire(c.translated ? pickTranslation(row[c.name], lang) : row[c.name], c.f);
     byId.set(rec.id, rec);
   }
-  const present = ids.filter((id) => byId.has(id));
-  const live = records.browse(present);
+  const present = byId.size === ids.length ? ids : ids.filter((id) => byId.has(id));
+  const live = present === ids ? records : records._browseKnown(present);
   for (const field of fieldsToRead) {
     if (field.name === 'id') continue;
     if (field.writeOnly) {

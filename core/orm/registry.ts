@@ -87,7 +87,7 @@ export class Registry {
   /** Translations by language: msgid → msgstr, filled from the addons' i18n/*.po files. */
   readonly translations = new Map<string, Map<string, string>>();
   /** Per-user language, time zone and groups, reused for a moment between requests (see app.ts). */
-  readonly userContexts = new Map<number, { lang: string; tz: string; groups: number[]; at: number }>();
+  readonly userContexts = new Map<number, { lang: string; tz: string; groups: Set<number>; at: number }>();
 
   /** Adds the definitions of one addon (call in dependency order). */
   addDefinitions(addon: string, defs: ModelDefinition[]): void {

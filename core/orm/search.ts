@@ -6,7 +6,7 @@
  */
 import { rawStatement } from '../db/index.ts';
 import { ValidationError, err } from '../errors.ts';
-import { combineRules, hasModelAccess, type RuleMode, type RuleRecord } from '../security/index.ts';
+import { hasModelAccess, ruleDomain, type RuleMode } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
 import { checkFieldAccess } from './field-access.ts';
 import { mapDbError } from './write.ts';
@@ -66,11 +66,11 @@ async function whereParts(env: Environment, model: ModelClass, domain: DomainNod
   let main = await compileNode(ctx, model, alias, node);
   if (opts.rules === false || env.su) return { main, rule: null };
   if (model._meta.documentLink) main = and(main, await documentRestriction(env, model, alias, opts.mode ?? 'read', aliases));
-  const ruleDomain = await ruleDomainFor(env, model._meta.name, opts.mode ?? 'read');
-  if (!ruleDomain) return { main, rule: null };
+  const rule = await ruleDomain(env, model._meta.name, opts.mode ?? 'read');
+  if (!rule) return { main, rule: null };
   // Rules are evaluated as superuser (Odoo): they must see through other models' rules.
   const suEnv = env.sudo().withContext({ active_test: false });
-  const branchNodes = orBranches(parseDomain(ruleDomain));
+  const branchNodes = orBranches(parseDomain(rule));
   // A branch that is always true (a technician who is also a user) lifts the restriction.
   if (branchNodes.some((b) => b.kind === 'true')) return { main, rule: null };
   const branches: Sql[] = [];
@@ -122,51 +122,6 @@ function mentionsField(node: DomainNode, name: string): boolean {
     case 'not': return mentionsField(node.child, name);
     default: return false;
   }
-}
-
-/** The rule domain restricting `mode` on `model` for the env's user; null = no restriction. */
-export async function ruleDomainFor(env: Environment, model: string, mode: RuleMode): Promise<unknown[] | null> {
-  if (env.su) return null;
-  const rules = await loadRules(env, model);
-  if (!rules.length) return null;
-  const user = await userScope(env);
-  return combineRules(rules, mode, await env.groupIds(), { user, uid: env.uid });
-}
-
-const rulesCache = new WeakMap<object, Map<string, Promise<RuleRecord[]>>>();
-
-/** Call after ir.rule records change. */
-export function invalidateRulesCache(registry: object): void {
-  rulesCache.delete(registry);
-}
-
-function loadRules(env: Environment, model: string): Promise<RuleRecord[]> {
-  let byModel = rulesCache.get(env.registry);
-  if (!byModel) rulesCache.set(env.registry, (byModel = new Map()));
-  let found = byModel.get(model);
-  if (!found) {
-    found = fetchRules(env, model);
-    found.catch(() => byModel!.delete(model));
-    byModel.set(model, found);
-  }
-  return found;
-}
-
-async function fetchRules(env: Environment, model: string): Promise<RuleRecord[]> {
-  const rows = rowsOf(await env.cr.raw(
-    `SELECT r.id, r.name, r.domain_force, r.perm_read, r.perm_write, r.perm_create, r.perm_unlink,
-            COALESCE(array_agg(g.group_id) FILTER (WHERE g.group_id IS NOT NULL), '{}') AS group_ids
-       FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
-       LEFT JOIN rule_group_rel g ON g.rule_group_id = r.id
-      WHERE m.model = ? AND r.active = TRUE
-      GROUP BY r.id`, [model]));
-  return rows.map((r: any) => ({ ...r, group_ids: (r.group_ids as unknown[]).map(Number) }));
-}
-
-async function userScope(env: Environment): Promise<Record<string, unknown>> {
-  const row = await env.cr('res_users').where({ id: env.uid }).first('id', 'login', 'partner_id');
-  if (!row) return { id: env.uid };
-  return { id: row.id, login: row.login, partner_id: { id: row.partner_id }, groups_id: { ids: [...(await env.groupIds())] } };
 }
 
 interface OrderTerm { field: Field; dir: 'ASC' | 'DESC'; nulls: string }

@@ -24,7 +24,7 @@ export async function syncSchema(cr: Knex | Knex.Transaction, registry: Registry
   const existing = await tableColumns(cr);
   migrated.length = 0;
   const catalog = await catalogNames(cr);
-  for (const model of list) await syncTable(cr, model, existing, catalog.indexes);
+  for (const model of list) await syncTable(cr, model, existing, catalog.indexes, catalog.leading);
   for (const model of list) await syncForeignKeys(cr, registry, model, catalog.foreignKeys);
   for (const model of list) await syncRelations(cr, registry, model, existing);
   for (const model of list) if (model._meta.groupCounts.length || existing.has(countsTable(model))) await syncGroupCounts(cr, model);
@@ -58,17 +58,28 @@ async function migrateToTranslated(cr: Knex | Knex.Transaction, table: string, f
   migrated.push(`${table}.${field.name}`);
 }
 
-/** Names of the indexes and foreign-key constraints of the current schema. */
-async function catalogNames(cr: Knex | Knex.Transaction): Promise<{ indexes: Set<string>; foreignKeys: Set<string> }> {
+/**
+ * Names of the indexes and foreign-key constraints of the current schema, and the columns
+ * that lead an index (`table/column`): a field's own index is not added next to an index that
+ * already starts with its column (an addon's `(partner_id, id)` serves every search of
+ * `partner_id`, and a second, narrower index only gives the planner a worse choice).
+ */
+async function catalogNames(cr: Knex | Knex.Transaction): Promise<{ indexes: Set<string>; foreignKeys: Set<string>; leading: Set<string> }> {
   // Foreign keys are named per table: `table/constraint`.
   const rows = rowsOf(await cr.raw(
     `SELECT 'i' AS kind, indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema()
      UNION ALL
-     SELECT 'f', conrelid::regclass::text || '/' || conname FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace`));
+     SELECT 'f', conrelid::regclass::text || '/' || conname FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+     UNION ALL
+     SELECT 'l', c.relname::text || '/' || a.attname::text FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE n.nspname = current_schema()`));
   const indexes = new Set<string>();
   const foreignKeys = new Set<string>();
-  for (const r of rows) (r.kind === 'i' ? indexes : foreignKeys).add(r.name);
-  return { indexes, foreignKeys };
+  const leading = new Set<string>();
+  for (const r of rows) (r.kind === 'i' ? indexes : r.kind === 'f' ? foreignKeys : leading).add(r.name);
+  return { indexes, foreignKeys, leading };
 }
 
 function columnDdl(field: Field): string | null {
@@ -76,7 +87,7 @@ function columnDdl(field: Field): string | null {
   return FIELD_TYPES[field.type].columnType(field);
 }
 
-async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existing: Map<string, Set<string>>, indexes: Set<string>): Promise<void> {
+async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existing: Map<string, Set<string>>, indexes: Set<string>, leading: Set<string>): Promise<void> {
   const { table, fields } = model._meta;
   const columns = [...fields.values()].filter((f) => f.stored && f.name !== 'id');
   if (!existing.has(table)) {
@@ -98,6 +109,7 @@ async function syncTable(cr: Knex | Knex.Transaction, model: ModelClass, existin
     const wantIndex = field.index || field.type === 'many2one' && field.index !== false;
     const name = field.unique ? `${table}_${field.name}_uniq` : `${table}_${field.name}_index`;
     if ((!field.unique && !wantIndex) || indexes.has(indexName(name))) continue;
+    if (!field.unique && leading.has(`${table}/${field.name}`)) continue;
     await cr.raw(`CREATE ${field.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(name)} ON ${q(table)} (${q(field.name)})`);
     indexes.add(indexName(name));
   }

@@ -5,11 +5,14 @@
  *
  * Superuser → no constraint. `ruleDomain` returns a wire domain (or null for "no
  * constraint"); the ORM ANDs it into every search and checks touched ids against it.
- * No SQL text here: the rules' `domain_force` strings go through the literal evaluator.
+ * No SQL text here: the rules' `domain_force` strings go through the literal evaluator, and
+ * the records come from rule-records.ts.
  */
 import { evaluate } from '../data/literal-eval.ts';
 import { ValidationError, err } from '../errors.ts';
 import { andDomains, orDomains } from '../orm/domain/index.ts';
+import type { Environment } from '../orm/environment.ts';
+import { ruleRecords, ruleUser } from './rule-records.ts';
 
 export type RuleMode = 'read' | 'write' | 'create' | 'unlink';
 
@@ -30,6 +33,17 @@ export interface RuleScope {
   user: Record<string, unknown>;
   uid: number;
   [key: string]: unknown;
+}
+
+/**
+ * The rule domain restricting `mode` on `model` for the env's user (a wire domain), or null
+ * when nothing restricts it (superuser, no rule for the model or the mode).
+ */
+export async function ruleDomain(env: Environment, model: string, mode: RuleMode): Promise<unknown[] | null> {
+  if (env.su) return null;
+  const rules = await ruleRecords(env, model);
+  if (!rules.some((r) => r[`perm_${mode}`])) return null;
+  return combineRules(rules, mode, await env.groupIds(), { user: await ruleUser(env), uid: env.uid });
 }
 
 /** Combines the rules that apply to `mode` for a user in `groups`; null = unrestricted. */

@@ -322,3 +322,10 @@ test('full-text: an empty query finds nothing; a bad limit is a clear error', as
     await rejects(t, as(env, fx.uid.technician).search_fulltext(42), 'ValidationError', /string/);
   });
 });
+
+test('indexes: the record rule\'s columns have their (column, id) index and no narrower one beside it', async (t) => {
+  const rows = (await fx.app.db.knex.raw(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'helpdesk_ticket'`)).rows as Array<{ indexname: string; indexdef: string }>;
+  const leadingWith = (col: string) => rows.filter((r) => new RegExp(`\\(${col}[,)]`).test(r.indexdef)).map((r) => r.indexdef.replace(/.*USING btree /, ''));
+  t.deepEqual(leadingWith('partner_id'), ['(partner_id, id)']);
+  t.deepEqual(leadingWith('create_uid'), ['(create_uid, id)']);
+});

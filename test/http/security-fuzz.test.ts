@@ -19,7 +19,7 @@ import { evaluate } from '../../core/data/literal-eval.ts';
 import { ErpError } from '../../core/errors.ts';
 import { visibleFields } from '../../core/orm/field-access.ts';
 import { SUPERUSER_ID, type ModelClass } from '../../core/orm/index.ts';
-import { ruleDomainFor } from '../../core/orm/search.ts';
+import { ruleDomain } from '../../core/security/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { callKwHttp, webLogin, xmlRpc } from './helpers.ts';
 
@@ -224,7 +224,7 @@ async function allowedIds(role: Role, model: string): Promise<Set<number>> {
   return srv.app.withEnv(SUPERUSER_ID, async (env) => {
     const userEnv = env.withUser(uid[role]).withContext({ active_test: false });
     if (meta(model).documentLink) return new Set((await userEnv.model(model).search([])).ids);
-    const rule = await ruleDomainFor(userEnv, model, 'read');
+    const rule = await ruleDomain(userEnv, model, 'read');
     return new Set((await env.sudo().withContext({ active_test: false }).model(model).search(rule ?? [])).ids);
   });
 }

@@ -51,3 +51,17 @@ test.serial('foreign keys follow ondelete and many2many tables exist', async (t)
   const idx = (await app.db.knex.raw(`SELECT indexname FROM pg_indexes WHERE tablename = 'test_orm_item'`)).rows.map((r: any) => r.indexname);
   t.true(idx.includes('test_orm_item_code_uniq'));
 });
+
+test.serial('a many2one gets its own index unless an index already starts with its column', async (t) => {
+  const indexes = async () => (await app.db.knex.raw(`SELECT indexname FROM pg_indexes WHERE tablename = 'test_orm_item'`)).rows.map((r: any) => r.indexname as string);
+  t.true((await indexes()).includes('test_orm_item_partner_id_index'));
+  // An addon's wider index, then the narrower one dropped: an upgrade does not add it back.
+  await app.db.knex.raw('CREATE INDEX test_orm_item_partner_id_id_idx ON test_orm_item (partner_id, id)');
+  await app.db.knex.raw('DROP INDEX test_orm_item_partner_id_index');
+  await loadRegistry(app.db.knex, { addonsPaths: testConfig({ addons: [], fixtures: true }).addons_path, upgrade: ['test_orm'] });
+  t.false((await indexes()).includes('test_orm_item_partner_id_index'));
+  // Without the wider index, the field's own comes back.
+  await app.db.knex.raw('DROP INDEX test_orm_item_partner_id_id_idx');
+  await loadRegistry(app.db.knex, { addonsPaths: testConfig({ addons: [], fixtures: true }).addons_path, upgrade: ['test_orm'] });
+  t.true((await indexes()).includes('test_orm_item_partner_id_index'));
+});

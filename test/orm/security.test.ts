@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { App } from '../../core/app.ts';
 import { makeTestApp } from '../helpers/app.ts';
+import { ruleDomain } from '../../core/security/index.ts';
 
 /** Two groups from the fixture: reader (own items, no delete) and manager (all items, delete). */
 let app: App;
@@ -49,6 +50,17 @@ test('record rules: a reader sees only their own items', async (t) => {
   t.deepEqual(ids, [readerItem]);
   const ids2 = await app.withEnv(reader2, async (env) => (await env.model('test.orm.item').search([])).ids);
   t.deepEqual(ids2, []);
+});
+
+test('record rules come from core/security: ruleDomain gives the user\'s domain, or null when nothing restricts', async (t) => {
+  const ownOnly = await app.withEnv(reader, (env) => ruleDomain(env, 'test.orm.item', 'read'));
+  t.deepEqual(ownOnly, [['owner_id', '=', reader]]);
+  // The manager's [(1, '=', 1)] is OR-ed with the reader rule it implies: no restriction left to apply.
+  const managers = await app.withEnv(manager, (env) => ruleDomain(env, 'test.orm.item', 'read'));
+  t.truthy(managers && JSON.stringify(managers).includes('[1,"=",1]'));
+  t.is(await app.withEnv(1, (env) => ruleDomain(env, 'test.orm.item', 'read')), null);
+  t.is(await app.withEnv(reader, (env) => ruleDomain(env.sudo(), 'test.orm.item', 'read')), null);
+  t.is(await app.withEnv(reader, (env) => ruleDomain(env, 'res.lang', 'read')), null);
 });
 
 test('record rules: a manager sees every item (group rules are OR-ed)', async (t) => {

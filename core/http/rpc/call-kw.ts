@@ -118,6 +118,14 @@ export function toWire(value: unknown): unknown {
   return out;
 }
 
+/** Results callKw returned: wire values already (toWire), so a serialiser need not walk them again. */
+const wireResults = new WeakSet<object>();
+
+/** True for an object callKw returned (plain JSON data). */
+export function isWireResult(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && wireResults.has(value);
+}
+
 /**
  * Calls `model.method` as `env`'s user. `kwargs.context` extends the environment's context.
  * @throws the method's own errors; ValidationError/AccessError/UserError for bad calls.
@@ -145,5 +153,7 @@ export async function callKw(env: Environment, model: string, method: string, ar
   const result = await fn.apply(recs, bound);
   if (method === 'create' && result instanceof Model && isPlainObject(bound[0])) return result.ids[0] ?? false;
   if (entry.returns === 'id' && result instanceof Model) return result.ids[0] ?? false;
-  return toWire(result);
+  const out = toWire(result);
+  if (typeof out === 'object' && out !== null) wireResults.add(out);
+  return out;
 }

@@ -6,6 +6,7 @@
  * base64 strings.
  */
 import { parseJson } from '../body.ts';
+import { isWireResult } from './call-kw.ts';
 import { BadRequest, toJsonRpcError, type JsonRpcErrorObject } from './errors.ts';
 
 export interface JsonRpcRequest {
@@ -53,13 +54,13 @@ export function stringifyWire(value: unknown): string {
 }
 
 /**
- * The success answer. Results of `callKw` are already wire values (toWire) and the other
- * routes return plain data, so the fast JSON.stringify is used; anything else (a Date or a
- * Buffer a route forgot to convert) falls back to the converting serialiser.
+ * The success answer. Results of `callKw` are already wire values (toWire: not walked again)
+ * and the other routes return plain data, so the fast JSON.stringify is used; anything else
+ * (a Date or a Buffer a route forgot to convert) falls back to the converting serialiser.
  */
 export function jsonRpcResult(id: string | number | null, result: unknown): string {
   const envelope = { jsonrpc: '2.0', id, result: result === undefined ? null : result };
-  return isPlainData(result, 0) ? JSON.stringify(envelope) : stringifyWire(envelope);
+  return isWireResult(result) || isPlainData(result, 0) ? JSON.stringify(envelope) : stringifyWire(envelope);
 }
 
 /** True when JSON.stringify alone gives the wire format (no Date, bytes, Map, Set, bigint). */

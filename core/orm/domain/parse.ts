@@ -77,7 +77,8 @@ function applyLogical(op: string, index: number, stack: DomainNode[], where: str
 }
 
 function parseLeaf(item: unknown[], index: number, where: string): DomainNode {
-  const label = `leaf #${index} ${show(item)}`;
+  // Only error messages use the label: it is built when one is thrown, not for every leaf.
+  const label = { toString: () => `leaf #${index} ${show(item)}` };
   if (item.length !== 3) throw invalid(`${label} must have 3 elements, got ${item.length}`, where);
   const [left, rawOperator, rawValue] = item;
   if (rawOperator === '=' && rawValue === 1 && (left === 1 || left === 0)) return { kind: left === 1 ? 'true' : 'false' };
@@ -95,13 +96,13 @@ function parsePath(path: string, index: number, where: string): string[] {
   return parts;
 }
 
-function parseOperator(raw: unknown, label: string, where: string): Operator {
+function parseOperator(raw: unknown, label: { toString(): string }, where: string): Operator {
   if (typeof raw === 'string' && Object.hasOwn(ALIASES, raw)) return ALIASES[raw];
   if (typeof raw === 'string' && OPERATOR_SET.has(raw)) return raw as Operator;
   throw invalid(`unknown operator ${show(raw)} in ${label}`, where);
 }
 
-function parseValue(operator: Operator, value: unknown, index: number, label: string, where: string): unknown {
+function parseValue(operator: Operator, value: unknown, index: number, label: { toString(): string }, where: string): unknown {
   if (operator === 'in' || operator === 'not in') return Array.isArray(value) ? value : [value];
   if (operator === 'any' || operator === 'not any') {
     if (!Array.isArray(value)) throw invalid(`operator '${operator}' expects a domain (a list) in ${label}`, where);
