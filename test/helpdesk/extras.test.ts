@@ -33,7 +33,7 @@ test('tags: users read tags but cannot create them nor tag tickets', async (t) =
 test('tags: tag names are unique', async (t) => {
   await rollback(fx.app, async (env) => {
     await env.model('helpdesk.ticket.tag').create({ name: 'Email' });
-    await rejects(t, env.model('helpdesk.ticket.tag').create({ name: 'Email' }), 'ValidationError', /Duplicate/);
+    await rejects(t, env.model('helpdesk.ticket.tag').create({ name: 'Email' }), 'ValidationError', /^Another Ticket Tag already has the Name "Email": it must be unique\.$/);
   });
 });
 
