@@ -134,6 +134,12 @@ export class ErpActionManager extends LitElement {
     return this.stack[this.stack.length - 1];
   }
 
+  /** The id of the action on screen (a deep link's XML id resolved), if any. */
+  get currentActionId(): number | undefined {
+    const id = this.current?.info.action.id;
+    return typeof id === 'number' ? id : undefined;
+  }
+
   private currentView(): ViewBase | null {
     return this.renderRoot.querySelector<ViewBase>('.o_view');
   }

@@ -66,7 +66,9 @@ export class ErpApp extends LitElement {
    */
   private followRouteApp() {
     const route = decodeRouterState(window.location.hash);
-    const menuId = route.menu_id ?? (typeof route.action === 'number' ? menuOfAction(this.menus!, route.action) : undefined);
+    // A link may name the action by XML id: then the action on screen says which it is.
+    const action = typeof route.action === 'number' ? route.action : this.renderRoot.querySelector<ErpActionManager>('erp-action-manager')?.currentActionId;
+    const menuId = route.menu_id ?? (action !== undefined ? menuOfAction(this.menus!, action) : undefined);
     const appId = menuId !== undefined ? appOf(this.menus!, menuId) : undefined;
     if (appId !== undefined) this.appId = appId;
   }
@@ -116,7 +118,7 @@ export class ErpApp extends LitElement {
       await manager.doAction(fallback.actionId, { clearBreadcrumbs: true, menuId: fallback.menuId });
     } else {
       await manager.restore(route);
-      this.followRouteApp(); // the action's XML id is now its id in the URL
+      this.followRouteApp();
     }
   }
 
