@@ -70,7 +70,8 @@ test.serial('Run import shows a progress bar that follows the run, then the coun
   await bar.waitFor({ timeout: 60_000 });
   const seen = new Set<string>();
   while (await bar.count()) {
-    const counter = await bar.locator('.muted').innerText().catch(() => '');
+    // Short: the bar goes when the call returns, and a long wait here would outlast the toast.
+    const counter = await bar.locator('.muted').innerText({ timeout: 200 }).catch(() => '');
     if (counter) seen.add(counter);
     if (seen.size === 1 && counter) await shot(page, 'zammad-progress');
     await page.waitForTimeout(100);
@@ -100,5 +101,17 @@ test.serial('Preview of a query that fails shows the reason, without empty Colum
   t.is(await dialog.getByText('First rows', { exact: true }).count(), 0);
   await shot(page, 'zammad-preview-failed');
   await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+  t.deepEqual(page.errors, []);
+});
+
+test.serial('a new task shows no empty header strip: its buttons need a saved task', async (t) => {
+  await page.goto(`${srv.url}/web#action=base_external_import_zammad.action_base_external_import_task&view_type=form`);
+  await page.waitForURL(/[#&]action=\d+/);
+  await page.locator('erp-form-renderer .o_field[data-field="sql_source"]').waitFor();
+  t.is(await page.locator('erp-form-renderer .statusbar').count(), 0, 'no header at all');
+  t.is(await page.getByRole('button', { name: 'Run import', exact: true }).count(), 0);
+  // A saved task has its header with the buttons.
+  await openTask(page);
+  t.is(await page.locator('erp-form-renderer .statusbar').count(), 1);
   t.deepEqual(page.errors, []);
 });

@@ -140,9 +140,11 @@ export class ErpFormRenderer extends LitElement {
   }
 
   private header(node: ArchNode): TemplateResult {
-    const buttons = node.children.filter((c) => c.tag !== 'field');
-    const fields = node.children.filter((c) => c.tag === 'field');
-    return html`<div class="statusbar"><div class="buttons">${buttons.map((c) => this.node(c))}</div><div>${fields.map((c) => this.node(c))}</div></div>`;
+    const buttons = node.children.filter((c) => c.tag !== 'field' && c.tag !== '#text').map((c) => this.node(c));
+    const fields = node.children.filter((c) => c.tag === 'field').map((c) => this.node(c));
+    // Nothing visible (e.g. a new record whose buttons need an id): no empty strip.
+    if ([...buttons, ...fields].every((c) => c === '')) return html``;
+    return html`<div class="statusbar"><div class="buttons">${buttons}</div><div>${fields}</div></div>`;
   }
 
   private field(node: ArchNode): { widget: Content; label: Content; full: boolean } {
