@@ -107,7 +107,10 @@ test.serial('Preview of a query that fails shows the reason, without empty Colum
 test.serial('a new task shows no empty header strip: its buttons need a saved task', async (t) => {
   await page.goto(`${srv.url}/web#action=base_external_import_zammad.action_base_external_import_task&view_type=form`);
   await page.waitForURL(/[#&]action=\d+/);
+  // The form switches from the task shown before to a new one: wait for the new record.
+  await page.locator('erp-control-panel li[aria-current="page"]', { hasText: 'New' }).waitFor();
   await page.locator('erp-form-renderer .o_field[data-field="sql_source"]').waitFor();
+  await page.locator('erp-form-renderer .statusbar').waitFor({ state: 'detached', timeout: 10_000 });
   t.is(await page.locator('erp-form-renderer .statusbar').count(), 0, 'no header at all');
   t.is(await page.getByRole('button', { name: 'Run import', exact: true }).count(), 0);
   // A saved task has its header with the buttons.
