@@ -21,6 +21,12 @@ import './erp-kanban-view.ts';
 import './erp-graph-view.ts';
 import './erp-dialog.ts';
 
+/** Detail of `action-shown`: the window action now on screen and the menu it was opened from. */
+export interface ActionShownDetail {
+  actionId: number | undefined;
+  menuId: number | undefined;
+}
+
 /** One breadcrumb: a view of a loaded action, on a record for forms. */
 interface Controller {
   key: number;
@@ -74,6 +80,7 @@ function loadAction(id: number | string): Promise<Action> {
  * (deep links, back/forward) and asks the current view before leaving it (forms autosave).
  * Listens to the views' events: open-record, record-changed, record-deleted, discard-new,
  * breadcrumb-click, switch-view, search-changed, do-action, dialog-done, dialog-close.
+ * @fires action-shown - a window action is on screen (its id and menu): the shell shows its app
  */
 export class ErpActionManager extends LitElement {
   static properties = { stack: { state: true }, dialogs: { state: true }, loading: { state: true } };
@@ -132,12 +139,6 @@ export class ErpActionManager extends LitElement {
 
   private get current(): Controller | undefined {
     return this.stack[this.stack.length - 1];
-  }
-
-  /** The id of the action on screen (a deep link's XML id resolved), if any. */
-  get currentActionId(): number | undefined {
-    const id = this.current?.info.action.id;
-    return typeof id === 'number' ? id : undefined;
   }
 
   private currentView(): ViewBase | null {
@@ -214,6 +215,9 @@ export class ErpActionManager extends LitElement {
     }
     this.stack = [...base, ...controllers];
     this.syncUrl('push');
+    // The app shell follows what is on screen (a deep link's app is known only now).
+    const shown: ActionShownDetail = { actionId: typeof info.action.id === 'number' ? info.action.id : undefined, menuId };
+    this.dispatchEvent(new CustomEvent<ActionShownDetail>('action-shown', { detail: shown }));
   }
 
   private openRecord(resId: number | null, resIds: number[]) {

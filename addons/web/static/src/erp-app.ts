@@ -7,7 +7,7 @@ import { decodeRouterState } from './router.ts';
 import { notifyError } from './erp-notifications.ts';
 import { appOf, firstAction, menuOfAction, type MenuSelectDetail } from './erp-menu.ts';
 import { prefetchAction } from './erp-action-manager.ts';
-import type { ErpActionManager } from './erp-action-manager.ts';
+import type { ActionShownDetail, ErpActionManager } from './erp-action-manager.ts';
 import type { MenuData, SessionInfo } from './types.ts';
 import './erp-menu.ts';
 import './erp-action-manager.ts';
@@ -60,16 +60,25 @@ export class ErpApp extends LitElement {
     if (this.state === 'ready') this.followRouteApp();
   };
 
-  /**
-   * The app of the URL: its menu_id's, or (a link from an email, a bookmark) the app whose
-   * menu opens its action. Unchanged for an action no menu opens.
-   */
+  /** The app of the URL (back/forward, a pasted link): its menu_id's, or the app whose menu opens its action. */
   private followRouteApp() {
     const route = decodeRouterState(window.location.hash);
-    // A link may name the action by XML id: then the action on screen says which it is.
-    const action = typeof route.action === 'number' ? route.action : this.renderRoot.querySelector<ErpActionManager>('erp-action-manager')?.currentActionId;
-    const menuId = route.menu_id ?? (action !== undefined ? menuOfAction(this.menus!, action) : undefined);
-    const appId = menuId !== undefined ? appOf(this.menus!, menuId) : undefined;
+    const action = typeof route.action === 'number' ? route.action : undefined;
+    this.showAppOf(route.menu_id, action);
+  }
+
+  /**
+   * The action on screen decides the app when no menu was clicked (a link from an email, a
+   * bookmark, an XML id in the URL): only the manager knows which action that is, once loaded.
+   */
+  private onActionShown(e: CustomEvent<ActionShownDetail>) {
+    this.showAppOf(e.detail.menuId, e.detail.actionId);
+  }
+
+  /** Unchanged for an action no menu opens. */
+  private showAppOf(menuId: number | undefined, actionId: number | undefined) {
+    const menu = menuId ?? (actionId !== undefined ? menuOfAction(this.menus!, actionId) : undefined);
+    const appId = menu !== undefined ? appOf(this.menus!, menu) : undefined;
     if (appId !== undefined) this.appId = appId;
   }
 
@@ -118,7 +127,6 @@ export class ErpApp extends LitElement {
       await manager.doAction(fallback.actionId, { clearBreadcrumbs: true, menuId: fallback.menuId });
     } else {
       await manager.restore(route);
-      this.followRouteApp();
     }
   }
 
@@ -161,7 +169,7 @@ export class ErpApp extends LitElement {
     const info = session();
     return html`<erp-menu .menus=${this.menus} .appId=${this.appId} .userName=${info.name} .lang=${info.user_context.lang}
         @menu-select=${this.onMenuSelect} @logout=${this.logout} @lang-change=${this.changeLang}></erp-menu>
-      <erp-action-manager></erp-action-manager>
+      <erp-action-manager @action-shown=${this.onActionShown}></erp-action-manager>
       <erp-notifications></erp-notifications>
       ${this.expired ? html`<erp-login .db=${info.db} .login=${info.username} @login-success=${this.onLogin}></erp-login>` : ''}`;
   }
