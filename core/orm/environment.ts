@@ -29,6 +29,8 @@ interface SharedState {
   xmlids: Map<string, { model: string; id: number } | null>;
   /** Work to run after the transaction commits (e.g. waking the mail queue). */
   afterCommit: Array<() => void | Promise<void>>;
+  /** Values looked up once per unit of work, with the models they were read from (see `memo`). */
+  memo?: Map<string, { models: readonly string[]; value: Promise<unknown> }>;
 }
 
 export class Environment {
@@ -127,6 +129,40 @@ export class Environment {
   }
   forgetXmlid(xmlid: string): void {
     this.shared.xmlids.delete(xmlid);
+  }
+
+  /**
+   * `fn()` computed once per unit of work (transaction) under `key`, shared by every
+   * environment derived from this one (sudo, withContext): for values read from records of
+   * `models` (configuration: a subtype's flag, a sequence, an SLA policy…). The ORM forgets
+   * the value as soon as this unit of work creates, writes or deletes records of one of
+   * those models (raw SQL writes to them must call `forgetMemo`). A failed lookup is not kept.
+   */
+  memo<T>(models: string | readonly string[], key: string, fn: () => PromiseLike<T>): Promise<T> {
+    const memo = (this.shared.memo ??= new Map());
+    let found = memo.get(key)?.value as Promise<T> | undefined;
+    if (!found) {
+      // Promise.resolve: a knex query builder is a thenable that runs once per `then`.
+      const value = Promise.resolve(fn());
+      found = value;
+      memo.set(key, { models: typeof models === 'string' ? [models] : models, value });
+      value.catch(() => { if (memo.get(key)?.value === value) memo.delete(key); });
+    }
+    return found;
+  }
+  /** Forgets the memoised values read from records of `model` (see `memo`). */
+  forgetMemo(model: string): void {
+    const memo = this.shared.memo;
+    if (!memo?.size) return;
+    for (const [key, entry] of memo) if (entry.models.includes(model)) memo.delete(key);
+  }
+  /**
+   * Forgets what this unit of work remembered (XML ids, memoised values): after a rollback
+   * to a savepoint, what was looked up since may be gone.
+   */
+  forgetCaches(): void {
+    this.shared.xmlids.clear();
+    this.shared.memo?.clear();
   }
 
   /** Runs `fn` after the surrounding transaction commits. */

@@ -252,6 +252,7 @@ export class Model {
   /** Deletes the rows (no checks); foreign keys decide cascade / set null / restrict. */
   async _unlinkRows(): Promise<void> {
     const table = this._meta.table;
+    this.env.forgetMemo(this._meta.name);
     try {
       await this.env.cr.raw(`SAVEPOINT unlink_rows`);
       await this.env.cr(table).whereIn('id', this.ids).delete();

@@ -58,10 +58,13 @@ function triggersOf(registry: Registry): Map<string, Trigger[]> {
   return found;
 }
 
-/** Recomputes stored computed fields of `records` whose own dependencies changed (all when null). */
-export async function recomputeStored(records: Model, changed: Set<string> | null): Promise<void> {
+/**
+ * Recomputes stored computed fields of `records` whose own dependencies changed (all when
+ * null), but those of `done` (precomputed at create).
+ */
+export async function recomputeStored(records: Model, changed: Set<string> | null, done?: Set<string>): Promise<void> {
   if (!records.ids.length) return;
-  const due = [...records._meta.fields.values()].filter((f) => f.compute && f.stored
+  const due = [...records._meta.fields.values()].filter((f) => f.compute && f.stored && !done?.has(f.name)
     && (!changed || (f.depends ?? []).some((d) => changed.has(d.split('.')[0]))));
   for (const field of due) await storeComputed(records, field);
 }

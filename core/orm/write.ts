@@ -113,6 +113,7 @@ function duplicateError(e: any, meta: ModelMeta): Error {
 
 export async function createRecords(records: Model, list: Vals[]): Promise<number[]> {
   const meta = records._meta;
+  records.env.forgetMemo(meta.name);
   const now = formatDatetime(new Date());
   const storedNames = [...meta.fields.values()].filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many')).map((f) => f.name);
   const prepared = [];
@@ -131,6 +132,13 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     p.columns.write_date ??= now;
     prepared.push(p);
   }
+  const precomputed = new Set<string>();
+  for (const field of meta.fields.values()) {
+    if (!field.precompute || !field.compute || !field.stored) continue;
+    const values = await field.precompute(records.env.sudo(), prepared.map((p) => p.columns));
+    prepared.forEach((p, i) => { p.columns[field.name] = FIELD_TYPES[field.type].toColumn(values[i] ?? null, field); });
+    precomputed.add(field.name);
+  }
   const ids: number[] = [];
   try {
     for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
@@ -145,13 +153,14 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands, true);
     if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);
   }
-  await recomputeStored(records.browse(ids), null);
+  await recomputeStored(records.browse(ids), null, precomputed);
   await recomputeDependents(records.browse(ids), null);
   return ids;
 }
 
 export async function writeRecords(records: Model, vals: Vals): Promise<void> {
   const meta = records._meta;
+  records.env.forgetMemo(meta.name);
   const { columns, x2many, related } = prepare(records, vals, 'write');
   columns.write_uid = records.env.uid;
   columns.write_date = formatDatetime(new Date());

@@ -159,7 +159,9 @@ export const IrSequence = model((Base) => class extends Base {
    */
   async _reserveByCode(code: string, count: number): Promise<string[]> {
     if (count <= 0) return [];
-    const row = await this._sequenceRow(this.env.cr('ir_sequence as s').where({ 's.code': code, 's.active': true }).orderBy('s.id'));
+    // Read once per unit of work (a batch of mails files several tickets); the numbers are not in it.
+    const row = await this.env.memo('ir.sequence', `ir.sequence.code:${code}`, () =>
+      this._sequenceRow(this.env.cr('ir_sequence as s').where({ 's.code': code, 's.active': true }).orderBy('s.id')));
     return row ? this._take(row, count) : [];
   }
 
@@ -173,7 +175,11 @@ export const IrSequence = model((Base) => class extends Base {
     const env = this.env;
     let numbers: number[];
     if (isStandard(row.implementation)) {
-      const oid = row.pg_oid ? Number(row.pg_oid) : await this._createMissingPgSequence(row.id);
+      let oid = row.pg_oid ? Number(row.pg_oid) : 0;
+      if (!oid) {
+        oid = await this._createMissingPgSequence(row.id);
+        env.forgetMemo('ir.sequence');
+      }
       const rows = rowsOf(await env.cr.raw(`SELECT nextval(?::oid::regclass) AS n FROM generate_series(1, ?)`, [oid, count]));
       numbers = rows.map((r: any) => Number(r.n));
     } else {

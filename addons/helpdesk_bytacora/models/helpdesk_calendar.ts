@@ -16,7 +16,12 @@ export const HelpdeskCalendar = model((Base) => class extends Base {
 });
 
 /** Loads a calendar for the SLA arithmetic (sla.ts). */
-export async function loadWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
+export function loadWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
+  // Once per unit of work: every ticket filed computes its deadlines with it.
+  return env.memo(['helpdesk.calendar', 'helpdesk.calendar.attendance', 'helpdesk.calendar.holiday'], `helpdesk.calendar:${id}`, () => readWorkCalendar(env, id));
+}
+
+async function readWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
   // One query (every new ticket loads its calendar): the zone, the weekly hours and the holidays.
   const [cal] = rowsOf(await env.cr.raw(
     `SELECT (SELECT tz FROM helpdesk_calendar WHERE id = ?) AS tz,

@@ -18,7 +18,7 @@
  *
  * sudo() (the importer, the mail gateway, data files) is trusted and may write anything.
  */
-import { fields, model, type ComputeFn, type Environment, type Vals } from '../../../core/orm/index.ts';
+import { fields, model, type ComputeFn, type Environment, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
 import { m2oId, userPartnerId, GROUP_TECHNICIAN } from '../tools.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
@@ -42,6 +42,13 @@ const computePriorityLevel: ComputeFn = async (records) => {
   for (const r of rows) out.set(Number(r.id), Number(r.level ?? 0));
   return out;
 };
+/** The same for new tickets, from their priority, before the insert (no UPDATE after it). */
+const precomputePriorityLevel: PrecomputeFn = async (env, rows) => {
+  // Each priority's level once per unit of work (the few priorities are configuration).
+  const level = (id: number) => env.memo('helpdesk.ticket.priority', `helpdesk.priority.level:${id}`, async () =>
+    Number((await env.cr('helpdesk_ticket_priority').where({ id }).first('level'))?.level ?? 0));
+  return Promise.all(rows.map((r) => (Number(r.priority_id) ? level(Number(r.priority_id)) : 0)));
+};
 
 /** The fields this addon declares on helpdesk.ticket (mail.thread adds the chatter ones). */
 const TICKET_FIELDS = {
@@ -60,7 +67,7 @@ const TICKET_FIELDS = {
   project_id: fields.many2one('project.project', { string: 'Project', index: true }),
   priority_id: fields.many2one('helpdesk.ticket.priority', { string: 'Priority', index: true, tracking: true, ondelete: 'restrict', default: refOrFalse('helpdesk_bytacora.priority_normal') }),
   priority_level: fields.integer({
-    string: 'Priority Level', compute: computePriorityLevel, depends: ['priority_id', 'priority_id.level'], store: true, index: true,
+    string: 'Priority Level', compute: computePriorityLevel, precompute: precomputePriorityLevel, depends: ['priority_id', 'priority_id.level'], store: true, index: true,
     help: 'The level of the priority, stored so that lists can color and filter by it cheaply',
   }),
   department_id: fields.many2one('hr.department', { string: 'Department', index: true }),
@@ -128,8 +135,11 @@ export const HelpdeskTicket = model((Base) => class extends Base {
   async _categoryTechnician(category: unknown): Promise<number | false> {
     const id = category === undefined ? (await this.env.xmlidLookup('helpdesk_bytacora.category_general'))?.id : m2oId(category);
     if (!id) return false;
-    const row = await this.env.cr('helpdesk_ticket_category').where({ id }).first('technician_id');
-    return row?.technician_id ? Number(row.technician_id) : false;
+    // Once per unit of work and category (a batch of mails files several tickets in one).
+    return this.env.memo('helpdesk.ticket.category', `helpdesk.category.technician:${id}`, async () => {
+      const row = await this.env.cr('helpdesk_ticket_category').where({ id }).first('technician_id');
+      return row?.technician_id ? Number(row.technician_id) : false;
+    });
   }
 
   /** This environment in the language of a partner (for texts mailed to them). */

@@ -6,7 +6,7 @@
  * message_update threads a reply only from the reporter, a follower or a technician (SPEC 4.5).
  */
 import { AccessError, model, type Vals } from '../../../core/orm/index.ts';
-import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, type InboundMail } from '../../mail/index.ts';
+import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, subtypeIsInternal, type InboundMail } from '../../mail/index.ts';
 import { escapeHtml, helpdeskRole, isEmptyHtml, isStaff, m2oId } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
 import { isTechnician, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
@@ -66,7 +66,7 @@ export const HelpdeskTicketMail = model((Base) => {
   async message_post(
     body?: string | false, subject?: string | false, message_type: string = 'comment', subtype_xmlid?: string | false,
     attachment_ids?: number[] | false, partner_ids?: number[] | false, author_id?: number | false, email_from?: string | false,
-    parent_id?: number | false, message_id?: string | false,
+    parent_id?: number | false, message_id?: string | false, date?: Date | false,
   ): Promise<number> {
     const type = message_type || 'comment';
     const subtype = subtype_xmlid || (type === 'notification' ? 'mail.mt_note' : 'mail.mt_comment');
@@ -77,7 +77,7 @@ export const HelpdeskTicketMail = model((Base) => {
         throw new AccessError(_t(this.env, 'Only helpdesk technicians can log internal notes; post a message instead.'));
       }
     }
-    const id: number = await thread.message_post.call(this, body, subject, message_type, subtype_xmlid, attachment_ids, partner_ids, author_id, email_from, parent_id, message_id);
+    const id: number = await thread.message_post.call(this, body, subject, message_type, subtype_xmlid, attachment_ids, partner_ids, author_id, email_from, parent_id, message_id, date);
     if (!internal && (type === 'comment' || type === 'email')) {
       // The reporter answering a pending ticket (the message's author and the ticket in one query).
       const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id')
@@ -89,9 +89,7 @@ export const HelpdeskTicketMail = model((Base) => {
 
   async _subtypeIsInternal(xmlid: string): Promise<boolean> {
     const found = await this.env.xmlidLookup(xmlid.includes('.') ? xmlid : `mail.${xmlid}`);
-    if (!found) return false;
-    const row = await this.env.cr('mail_message_subtype').where({ id: found.id }).first('internal');
-    return !!row?.internal;
+    return found ? subtypeIsInternal(this.env, found.id) : false;
   }
 
   /** pending → open when the reporter answers (chatter or email). */

@@ -135,8 +135,10 @@ export const HelpdeskTicketSla = model((Base) => {
       const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
       const calendars = new Map<number, WorkCalendar>();
       for (const r of rows) {
+        // The policy of a priority, once per unit of work (a batch of mails files several tickets).
         const sla = r.priority_id
-          ? await cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent')
+          ? await this.env.memo('helpdesk.sla', `helpdesk.sla.priority:${r.priority_id}`, () =>
+            cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent'))
           : null;
         if (!sla) {
           await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null });

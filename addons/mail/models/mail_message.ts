@@ -1,5 +1,6 @@
-import { fields, model, type ComputeFn, type Model, type Vals } from '../../../core/orm/index.ts';
+import { fields, model, type ComputeFn, type Model, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
 import { generateMessageId, htmlToText } from '../tools.ts';
+import { subtypeIsInternal } from './mail_message_subtype.ts';
 
 export const MESSAGE_TYPES = [
   ['email', 'Incoming Email'],
@@ -18,6 +19,8 @@ const computeIsInternal: ComputeFn = async (records) => {
   for (const r of rows) out.set(Number(r.id), r.internal === true);
   return out;
 };
+/** The same for new messages, from their subtype (known per unit of work): no UPDATE after the insert. */
+const precomputeIsInternal: PrecomputeFn = (env, rows) => Promise.all(rows.map((r) => subtypeIsInternal(env, Number(r.subtype_id) || false)));
 
 /**
  * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
@@ -43,7 +46,7 @@ export const MailMessage = model((Base) => class extends Base {
     record_name: fields.char({ string: 'Message Record Name' }),
     message_type: fields.selection(MESSAGE_TYPES, { string: 'Type', required: true, default: 'comment' }),
     subtype_id: fields.many2one('mail.message.subtype', { string: 'Subtype', index: true, ondelete: 'set null' }),
-    is_internal: fields.boolean({ string: 'Employee Only', compute: computeIsInternal, depends: ['subtype_id'], store: true, help: 'Hide to public / portal users, independently from subtype configuration.' }),
+    is_internal: fields.boolean({ string: 'Employee Only', compute: computeIsInternal, precompute: precomputeIsInternal, depends: ['subtype_id'], store: true, help: 'Hide to public / portal users, independently from subtype configuration.' }),
     email_from: fields.char({ string: 'From', help: 'Email address of the sender.' }),
     author_id: fields.many2one('res.partner', { string: 'Author', index: true, ondelete: 'set null' }),
     partner_ids: fields.many2many('res.partner', { string: 'Recipients', relation: 'mail_message_res_partner_rel', column1: 'mail_message_id', column2: 'res_partner_id' }),

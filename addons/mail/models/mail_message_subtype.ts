@@ -1,4 +1,16 @@
-import { fields, model } from '../../../core/orm/index.ts';
+import { fields, model, type Environment } from '../../../core/orm/index.ts';
+
+/**
+ * Whether subtype `id` is internal (its messages are notes), looked up once per unit of work:
+ * every message posted asks (the messages of one mail ask it several times).
+ */
+export function subtypeIsInternal(env: Environment, id: number | null | undefined | false): Promise<boolean> {
+  if (!id) return Promise.resolve(false);
+  return env.memo('mail.message.subtype', `mail.subtype.internal:${id}`, async () => {
+    const row = await env.cr('mail_message_subtype').where({ id }).first('internal');
+    return row?.internal === true;
+  });
+}
 
 /** Kinds of messages: public discussions (`mail.mt_comment`) versus internal notes (`mail.mt_note`). */
 export const MailMessageSubtype = model((Base) => class extends Base {

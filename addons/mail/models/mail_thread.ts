@@ -214,7 +214,7 @@ export const MailThread = model((Base) => class extends Base {
   async message_post(
     body?: string | false, subject?: string | false, message_type: string = 'comment', subtype_xmlid?: string | false,
     attachment_ids?: number[] | false, partner_ids?: number[] | false, author_id?: number | false, email_from?: string | false,
-    parent_id?: number | false, message_id?: string | false,
+    parent_id?: number | false, message_id?: string | false, date?: Date | false,
   ): Promise<number> {
     const env = this.env;
     if (this.ids.length !== 1) throw new ValidationError(_t(env, 'message_post expects a single record, got %s.', this.ids.length));
@@ -265,6 +265,8 @@ export const MailThread = model((Base) => class extends Base {
       email_from: from,
       parent_id: parent,
       message_id: message_id || false,
+      // The Date header of an inbound mail (not over RPC: see _rpc); else now.
+      ...(date instanceof Date && !Number.isNaN(date.getTime()) ? { date: formatDatetime(date) } : {}),
       reply_to: await this._notifyGetReplyTo(),
       attachment_ids: [[6, 0, attachments]],
       partner_ids: [[6, 0, partners]],
@@ -385,11 +387,15 @@ export const MailThread = model((Base) => class extends Base {
 
   /** Reply-To of messages on this record: its model's alias (`name@domain`) if one exists. */
   async _notifyGetReplyTo(): Promise<string | false> {
-    const row = await this.env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
-      .where('m.model', this._meta.name).where('a.active', true)
-      .where((q) => q.whereNull('a.alias_force_thread_id').orWhere('a.alias_force_thread_id', 0).orWhere('a.alias_force_thread_id', this.ids[0] ?? 0))
-      .orderBy('a.id').first('a.alias_name');
-    return row ? `${row.alias_name}@${await mailDomain(this.env)}` : false;
+    // The model's active aliases, read once per unit of work (every message posted asks).
+    const model = this._meta.name;
+    const aliases = await this.env.memo(['mail.alias', 'ir.model'], `mail.alias.of:${model}`, async () =>
+      (await this.env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
+        .where('m.model', model).where('a.active', true).orderBy('a.id').select('a.alias_name', 'a.alias_force_thread_id'))
+        .map((r: any) => ({ name: String(r.alias_name), thread: Number(r.alias_force_thread_id || 0) })));
+    const id = this.ids[0] ?? 0;
+    const alias = aliases.find((a) => !a.thread || a.thread === id);
+    return alias ? `${alias.name}@${await mailDomain(this.env)}` : false;
   }
 
   // ── followers ─────────────────────────────────────────────────────────────────────
@@ -529,15 +535,11 @@ export const MailThread = model((Base) => class extends Base {
       const cid = f.cid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       body = body.replace(new RegExp(`cid:${cid}(?=["'\\s>])`, 'g'), `/web/content/${attIds[i]}`);
     });
-    const messageId = await this.message_post(
-      body, msgDict.subject || false, 'email', 'mail.mt_comment', attIds, [], author, msgDict.email_from || false, parent, msgDict.message_id || false,
+    // The Date header becomes the message's date (in the INSERT, not an UPDATE after it).
+    const date = msgDict.date ? (msgDict.date instanceof Date ? msgDict.date : new Date(msgDict.date)) : false;
+    return this.message_post(
+      body, msgDict.subject || false, 'email', 'mail.mt_comment', attIds, [], author, msgDict.email_from || false, parent, msgDict.message_id || false, date,
     );
-    if (msgDict.date) {
-      // The Date header, on the message just posted (nothing depends on a message's date).
-      const d = msgDict.date instanceof Date ? msgDict.date : new Date(msgDict.date);
-      if (!Number.isNaN(d.getTime())) await env.cr('mail_message').where({ id: messageId }).update({ date: formatDatetime(d) });
-    }
-    return messageId;
   }
 });
 

@@ -16,6 +16,12 @@ export type SearchFn = (env: Environment, operator: string, value: unknown) => P
 
 /** Batch compute: returns the value of every record in `records`, keyed by id. */
 export type ComputeFn = (records: Model) => Promise<Map<number, unknown>> | Map<number, unknown>;
+/**
+ * Stored compute of new records from their create values (column values, defaults applied),
+ * before the INSERT: one value per row, in order. Spares the UPDATE that computing after the
+ * insert costs (Odoo's `precompute=True`).
+ */
+export type PrecomputeFn = (env: Environment, rows: ReadonlyArray<Record<string, unknown>>) => Promise<unknown[]> | unknown[];
 export type DefaultFn = (env: import('../environment.ts').Environment) => unknown | Promise<unknown>;
 export type SelectionList = ReadonlyArray<readonly [string, string]>;
 
@@ -47,6 +53,11 @@ export interface FieldOptions {
   search?: SearchFn;
   /** Field names (dotted paths allowed) the computed value depends on. */
   depends?: string[];
+  /**
+   * For a stored compute: its value for new records, computed from their create values
+   * before the insert instead of by `compute` after it (the same value, one statement less).
+   */
+  precompute?: PrecomputeFn;
   store?: boolean;
   /** Read-only path through many2one fields, e.g. `partner_id.city`. */
   related?: string;

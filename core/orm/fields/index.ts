@@ -47,7 +47,7 @@ export const fields = {
   many2many: (comodel: string, o: Opts & { relation?: string; column1?: string; column2?: string } = {}) => declare('many2many', { ...o, comodel }),
 };
 
-export type { Field, FieldDeclaration, FieldOptions, FieldType, FieldTypeName, ComputeFn, SearchFn, SelectionList } from './field.ts';
+export type { Field, FieldDeclaration, FieldOptions, FieldType, FieldTypeName, ComputeFn, PrecomputeFn, SearchFn, SelectionList } from './field.ts';
 export { sanitizeHtmlValue } from './html.ts';
 export { formatDatetime, parseDatetime } from './datetime.ts';
 export { formatDate } from './date.ts';
