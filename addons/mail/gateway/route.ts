@@ -53,9 +53,11 @@ interface AliasRow { id: number; alias_name: string; model: string; alias_defaul
 export async function aliasesFor(env: Environment, addresses: string[], domains: string[]): Promise<AliasRow[]> {
   const locals = addresses.map((a) => a.toLowerCase().split('@')).filter(([, d]) => d && domains.includes(d)).map(([l]) => l);
   if (!locals.length) return [];
-  const rows = await env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
-    .whereIn('a.alias_name', [...new Set(locals)]).where('a.active', true)
-    .select('a.id', 'a.alias_name', 'm.model', 'a.alias_defaults', 'a.alias_force_thread_id', 'a.alias_contact');
+  const names = [...new Set(locals)].sort();
+  // Once per unit of work and set of names: a batch of mails to the same alias reads it once.
+  const rows = await env.memo(['mail.alias', 'ir.model'], `mail.alias.named:${names.join(',')}`, () => env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
+    .whereIn('a.alias_name', names).where('a.active', true)
+    .select('a.id', 'a.alias_name', 'm.model', 'a.alias_defaults', 'a.alias_force_thread_id', 'a.alias_contact'));
   const order = new Map(locals.map((l, i) => [l, i]));
   return (rows as AliasRow[]).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => (order.get(a.alias_name) ?? 0) - (order.get(b.alias_name) ?? 0));
 }
@@ -190,6 +192,7 @@ export async function keepRaw(app: App, raw: Buffer, envelope: Envelope, reason:
 /**
  * The whole of message_process for raw bytes received by the SMTP listener: parse, route
  * and record in one transaction; on failure keep the raw message. Resolves once committed.
+ * (The listener files mails in batches, see batch.ts; a mail that fails there comes here.)
  */
 export async function processInbound(app: App, raw: Buffer, envelope: Envelope, settings: GatewaySettings): Promise<RouteOutcome> {
   let mail: ParsedInbound;
@@ -199,6 +202,11 @@ export async function processInbound(app: App, raw: Buffer, envelope: Envelope, 
     if (err instanceof UnparseableMail) return keepRaw(app, raw, envelope, 'unparseable', err.message);
     throw err;
   }
+  return processParsed(app, mail, raw, envelope, settings);
+}
+
+/** processInbound of a parsed message: routed in a transaction of its own, else kept raw. */
+export async function processParsed(app: App, mail: ParsedInbound, raw: Buffer, envelope: Envelope, settings: GatewaySettings): Promise<RouteOutcome> {
   try {
     return await app.withEnv(SUPERUSER_ID, (env) => routeParsed(env, mail, envelope, raw, settings));
   } catch (err) {

@@ -10,7 +10,8 @@ import { ConfigError } from '../../../core/errors.ts';
 import type { Service } from '../../../core/http/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { setMailTransport } from '../transport.ts';
-import { isKnownRecipient, processInbound } from './route.ts';
+import { InboundBatcher, type BatchOptions } from './batch.ts';
+import { isKnownRecipient } from './route.ts';
 import { createRelayTransport, type RelayTransport } from './sender.ts';
 import { startSmtpListener, type SmtpListener } from './server.ts';
 import { setGatewaySettings, settingsFromConfig } from './settings.ts';
@@ -21,6 +22,8 @@ export interface MailGatewayOptions {
   host?: string;
   /** Overrides config `mail_max_size_mb`, in bytes. */
   maxSize?: number;
+  /** Group commit of inbound mail (see batch.ts). */
+  batch?: BatchOptions;
 }
 
 export interface MailGateway {
@@ -42,6 +45,7 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
     setMailTransport(app.registry, relay);
   }
   const port = opts.port ?? app.config.smtp_port;
+  const batcher = new InboundBatcher(app, settings, opts.batch);
   let listener: SmtpListener;
   try {
     listener = await startSmtpListener({
@@ -50,7 +54,7 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
       domains: settings.domains,
       maxSize: opts.maxSize ?? app.config.mail_max_size_mb * 1024 * 1024,
       isKnownRecipient: (address) => isKnownRecipient(app, address, settings),
-      process: (raw, envelope) => processInbound(app, raw, envelope, settings),
+      process: (raw, envelope) => batcher.process(raw, envelope),
     });
   } catch (err) {
     relay?.close();
