@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import test from 'ava';
 import { SUPERUSER_ID } from '../../core/orm/index.ts';
 import { startMailGateway, type MailGateway } from '../../addons/mail/index.ts';
+import { InboundBatcher } from '../../addons/mail/gateway/batch.ts';
+import { settingsFromConfig } from '../../addons/mail/gateway/settings.ts';
 import { setupHelpdesk, type HelpdeskFixture } from '../helpdesk/helpers.ts';
 import { compose, mimeShapes, sendRaw, smtpSession, startRelay, type Relay, type Shape } from './smtp-helpers.ts';
 
@@ -345,6 +347,47 @@ test.serial('an unroutable message (alias of a deleted record) and a failing one
   await su((env) => env.model('mail.alias').search([['alias_name', '=', 'broken']]).then((r: any) => r.write({ alias_defaults: "{'origin': 'email'}" })));
   await su((env) => env.model('mail.gateway.message').browse([row.id]).action_process_again());
   t.like(await logOf(b.messageId), { state: 'routed', reason: 'alias' });
+});
+
+test.serial('group commit: mails arriving together share one transaction, a failing one fails alone and is kept raw', async (t) => {
+  const modelId = (await knex()('ir_model').where({ model: 'helpdesk.ticket' }).first('id')).id;
+  await su((env) => env.model('mail.alias').create({ alias_name: 'broken2', alias_model_id: modelId, alias_defaults: "{'no_such_field': 1}" }));
+  // One runner that waits long enough for all five to queue: one batch.
+  const batcher = new InboundBatcher(fx.app, settingsFromConfig(fx.app.config), { parallel: 1, waitMs: 300, maxBatch: 16 });
+  const tag = uid();
+  const mails = await Promise.all(Array.from({ length: 5 }, async (_, i) => {
+    const messageId = `<batch-${i}-${tag}@client.example>`;
+    const to = i === 2 ? `broken2@${DOMAIN}` : ALIAS;
+    const raw = await compose({ from: `Batch ${i} <batch.${i}.${tag}@example.com>`, to, subject: `Batch ${i} ${tag}`, text: `mail ${i}`, messageId });
+    return { messageId, raw, to, subject: `Batch ${i} ${tag}` };
+  }));
+  const begins: string[] = [];
+  const onQuery = (q: { sql: string }) => { if (/^BEGIN/i.test(q.sql)) begins.push(q.sql); };
+  knex().on('query', onQuery);
+  try {
+    const outcomes = await Promise.all(mails.map((m) => batcher.process(m.raw, { from: 'sender@example.com', to: [m.to] })));
+    t.deepEqual(outcomes.map((o) => o.state), ['routed', 'routed', 'failed', 'routed', 'routed']);
+  } finally {
+    knex().off('query', onQuery);
+  }
+  // The batch, the failing mail alone, then its raw copy: three transactions for five mails.
+  t.is(begins.length, 3);
+  for (const [i, m] of mails.entries()) {
+    const log = await logOf(m.messageId);
+    if (i === 2) {
+      t.like(log, { state: 'failed', reason: 'error' });
+      t.regex(log.detail, /no_such_field/);
+      t.truthy(log.raw);
+      t.is((await ticketBySubject(m.subject)).length, 0);
+    } else {
+      t.like(log, { state: 'routed', reason: 'alias' });
+      const [ticket] = await ticketBySubject(m.subject);
+      t.is(log.res_id, ticket.id);
+      // Its inbound message and acknowledgement are there: nothing of it was rolled back with the failing one.
+      t.deepEqual((await messagesOf(ticket.id)).map((r: any) => r.message_type).sort(), ['email', 'notification']);
+    }
+  }
+  t.is(new Set((await knex()('helpdesk_ticket').where('subject', 'like', `Batch % ${tag}`).select('number')).map((r: any) => r.number)).size, 4);
 });
 
 // ── outbound ────────────────────────────────────────────────────────────────────────

@@ -92,6 +92,27 @@ test.serial('a note (subtype mail.mt_note) is internal and notifies no follower'
   });
 });
 
+test.serial('what a transaction remembered of subtypes and aliases follows its own changes to them', async (t) => {
+  const id = await newDoc(ann.uid);
+  await su(async (env) => {
+    // One unit of work: the subtype's flag and the model's aliases are read once, then changed here.
+    const first = await doc(env, id).message_post('before', false, 'comment', 'mail.mt_comment');
+    const subtype = env.model('mail.message.subtype').browse([await env.refId('mail.mt_comment')]);
+    await subtype.write({ internal: true });
+    const modelId = (await env.model('ir.model').search([['model', '=', 'test.mail.doc']])).ids[0];
+    const alias = await env.model('mail.alias').create({ alias_name: 'remembered', alias_model_id: modelId });
+    const second = await doc(env, id).message_post('after', false, 'comment', 'mail.mt_comment');
+    const rows = await env.model('mail.message').browse([first, second]).read(['is_internal', 'reply_to']);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    t.like(byId.get(first), { is_internal: false, reply_to: false });
+    t.like(byId.get(second), { is_internal: true, reply_to: 'remembered@localhost' });
+    await alias.unlink();
+    await subtype.write({ internal: false });
+    const third = await doc(env, id).message_post('again', false, 'comment', 'mail.mt_comment');
+    t.like((await env.model('mail.message').browse([third]).read(['is_internal', 'reply_to']))[0], { is_internal: false, reply_to: false });
+  });
+});
+
 test.serial('attachments posted with a message are linked to it and moved to the document', async (t) => {
   const id = await newDoc(ann.uid);
   await as(ann.uid, async (env) => {
