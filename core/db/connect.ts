@@ -64,21 +64,37 @@ export function readonlyPoolSize(workers: number): number {
 }
 
 /**
- * knex's PostgreSQL client, running the statements its query builder generates as named
- * (prepared) statements once their text repeats (see statements.ts): each connection parses
- * such a text once instead of at every call — a third of the server's CPU for the short
- * lookups and inserts of the ORM (the mail gateway files a mail in some fifty of them).
- * `knex.raw` statements are left as their callers wrote them (rawStatement names them on
- * purpose; some searches run unnamed on purpose, to be planned with their values).
+ * knex's PostgreSQL client, able to run the statements its query builder generates as named
+ * (prepared) statements once their text repeats (see statements.ts): each connection then
+ * parses and plans such a text once instead of at every call — two thirds of the server's
+ * CPU for the short lookups and inserts of the ORM. Only in transactions marked with
+ * `nameBuilderStatements` (hot paths with a small, fixed set of statement shapes, such as
+ * the mail gateway's batches): elsewhere (module installs run thousands of shapes) the
+ * process's bounded supply of names is left to the searches. `knex.raw` statements are left
+ * as their callers wrote them (rawStatement names them on purpose).
  */
 class ClientPgNamed extends (ClientPg as any) {
+  nameBuilderStatements?: boolean;
+  /** A PostgreSQL server, where named statements pay (statements.ts asks; on the prototype, so transactions' clients answer too). */
+  get serverStatements(): boolean {
+    return true;
+  }
   _query(connection: unknown, obj: { sql?: string; method?: string; bindings?: unknown[]; options?: Record<string, unknown> }) {
-    if (obj.sql && obj.method !== 'raw' && obj.bindings?.length && !obj.options?.name) {
+    if (this.nameBuilderStatements && obj.sql && obj.method !== 'raw' && obj.bindings?.length && !obj.options?.name) {
       const name = statementName(obj.sql);
       if (name) obj.options = { ...(obj.options ?? {}), name };
     }
     return super._query(connection, obj);
   }
+}
+
+/**
+ * The query-builder statements of this transaction run as named statements once their text
+ * repeats (a PostgreSQL server only; nothing changes on embedded PGlite).
+ */
+export function nameBuilderStatements(trx: Knex.Transaction): void {
+  const client = (trx as any).client;
+  if (client instanceof ClientPgNamed) client.nameBuilderStatements = true;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {

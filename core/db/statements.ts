@@ -40,7 +40,8 @@ export function statementName(sql: string): string | undefined {
 
 /** True when `cr` talks to a PostgreSQL server through `pg` (not embedded PGlite). */
 function onServer(cr: Knex | Knex.Transaction): boolean {
-  return (cr as any).client?.config?.client === 'pg';
+  const client = (cr as any).client;
+  return client?.serverStatements === true || client?.config?.client === 'pg';
 }
 
 /**

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { App } from '../../core/app.ts';
-import { readonlyPoolSize, statementName } from '../../core/db/index.ts';
+import { nameBuilderStatements, readonlyPoolSize, statementName } from '../../core/db/index.ts';
 import { rowsOf } from '../../core/orm/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
@@ -78,4 +78,18 @@ test.serial('a repeated search runs as a prepared statement on a server, with fr
   } else {
     t.is(prepared.length, 0, 'embedded PGlite runs every query unnamed');
   }
+});
+
+test.serial('query-builder statements are named only in transactions that ask for it (nameBuilderStatements)', async (t) => {
+  const preparedIn = (trx: any, marker: string) => trx.raw(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE ?`, [`%${marker}%`]).then(rowsOf);
+  const run = (marked: boolean, marker: string) => app.db.knex.transaction(async (trx) => {
+    if (marked) nameBuilderStatements(trx);
+    // The marker is a column alias: part of the statement's text.
+    for (let i = 0; i < 3; i++) t.is((await trx('test_orm_item').where({ name: `p${i + 1}` }).select({ [marker]: 'name' })).length, 1);
+    return preparedIn(trx, marker);
+  });
+  t.deepEqual(await run(false, 'unmarked_builder'), [], 'not asked: unnamed');
+  const marked = await run(true, 'marked_builder');
+  if (onServer) t.is(marked.length, 1, 'asked, on a server: prepared once the text repeats');
+  else t.deepEqual(marked, [], 'embedded PGlite runs every query unnamed');
 });

@@ -17,7 +17,9 @@
  * instead of one per mail. A bad mail still fails alone: its savepoint undoes its writes,
  * and it is processed again on its own to be filed or kept raw exactly as a lone mail is.
  */
+import type { Knex } from 'knex';
 import type { App } from '../../../core/app.ts';
+import { nameBuilderStatements } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { SUPERUSER_ID } from '../../../core/orm/index.ts';
 import { parseInbound, UnparseableMail, type ParsedInbound } from './parse.ts';
@@ -107,6 +109,8 @@ export class InboundBatcher {
     const alone: Job[] = [];
     try {
       await this.app.withEnv(SUPERUSER_ID, async (env) => {
+        // The fifty-odd statements of a mail are always the same few shapes: prepared once per connection.
+        nameBuilderStatements(env.cr as Knex.Transaction);
         for (const job of jobs) {
           await env.cr.raw('SAVEPOINT mail_gateway_message');
           try {
