@@ -36,11 +36,22 @@ function wallClockFormat(tz: string): Intl.DateTimeFormat {
 
 /** Minutes the wall clock of `tz` is ahead of UTC at `instant`. */
 export function tzOffsetMinutes(instant: Date, tz: string): number {
+  // A function of the zone and the second (the formatter's precision): remembered, since every
+  // ticket's deadlines ask for the same day boundaries (formatToParts is the costly part).
+  const second = Math.floor(instant.getTime() / 1000);
+  const key = `${tz} ${second}`;
+  const known = offsetCache.get(key);
+  if (known !== undefined) return known;
   const parts = wallClockFormat(tz).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const offset = Math.round((asUtc - second * 1000) / 60_000);
+  if (offsetCache.size >= OFFSET_CACHE_MAX) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
 }
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_MAX = 20_000;
 
 /** The UTC instant of a local wall-clock time in `tz` (hours may be fractional). */
 export function localToUtc(year: number, month: number, day: number, hours: number, tz: string): Date {

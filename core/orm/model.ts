@@ -269,6 +269,7 @@ export class Model {
       const link = linked._meta.documentLink;
       if (!link || linked._meta.abstract || linked._meta.table === table) continue;
       await this.env.cr(linked._meta.table).where(link.model, this._meta.name).whereIn(link.id, this.ids).delete();
+      this.env.forgetMemo(linked._meta.name);
     }
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
   }

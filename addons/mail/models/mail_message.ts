@@ -62,8 +62,10 @@ export const MailMessage = model((Base) => class extends Base {
       const vals = { ...v };
       if (!vals.message_id) vals.message_id = await generateMessageId(this.env);
       if (!vals.record_name && typeof vals.model === 'string' && vals.res_id && this.env.registry.has(vals.model)) {
-        const names = await this.env.sudo().model(vals.model).browse([Number(vals.res_id)])._displayNames();
-        vals.record_name = names.get(Number(vals.res_id)) ?? false;
+        // Once per unit of work and document (a mail posts two messages on its ticket); forgotten when the document's model is written.
+        const [model, resId] = [vals.model, Number(vals.res_id)];
+        vals.record_name = await this.env.memo(model, `mail.record_name:${model}:${resId}`, async () =>
+          (await this.env.sudo().model(model).browse([resId])._displayNames()).get(resId) ?? false);
       }
       list.push(vals);
     }

@@ -416,6 +416,7 @@ export const MailThread = model((Base) => class extends Base {
     const partners = await this._followerArgs(partner_ids);
     if (!partners.length) return true;
     await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).whereIn('partner_id', partners).delete();
+    this.env.forgetMemo('mail.followers');
     return true;
   }
 
@@ -465,11 +466,21 @@ export const MailThread = model((Base) => class extends Base {
   /** Adds followers without access checks (existing ones are skipped). */
   async _addFollowers(partnerIds: number[]): Promise<void> {
     if (!this.ids.length || !partnerIds.length) return;
-    const existing = await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
+    const model = this._meta.name;
+    const pairs = this.ids.flatMap((id) => [...new Set(partnerIds)].map((p) => `${id}:${p}`));
+    // Followers this unit of work added (a new ticket: its reporter, then the mail's author, the same partner).
+    const added = await this.env.memo('mail.followers', `mail.followers.added:${model}`, async () => new Set<string>());
+    if (pairs.every((pair) => added.has(pair))) return;
+    const existing = await this.env.cr('mail_followers').where({ res_model: model }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
     const have = new Set(existing.map((r: any) => `${r.res_id}:${r.partner_id}`));
-    const vals: Vals[] = [];
-    for (const id of this.ids) for (const p of new Set(partnerIds)) if (!have.has(`${id}:${p}`)) vals.push({ res_model: this._meta.name, res_id: id, partner_id: p });
+    const vals: Vals[] = pairs.filter((pair) => !have.has(pair)).map((pair) => {
+      const [id, p] = pair.split(':').map(Number);
+      return { res_model: model, res_id: id, partner_id: p };
+    });
     if (vals.length) await this.env.sudo().model('mail.followers').create(vals);
+    // Creating followers forgot the memo: remember these anew (any unlink of a follower forgets them).
+    const now = await this.env.memo('mail.followers', `mail.followers.added:${model}`, async () => new Set<string>());
+    for (const pair of pairs) now.add(pair);
   }
 
   // ── inbound mail (called by the mail gateway) ─────────────────────────────────────
