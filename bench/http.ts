@@ -21,6 +21,7 @@ import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
 import { startHttpServer } from '../core/http/index.ts';
 import { serializeMethodCall } from '../core/http/rpc/xml-rpc.ts';
 import { hashPassword } from '../core/security/index.ts';
+import { backendsCpuDelta, backendsCpuMs, treeCpuMs } from './cpu.ts';
 import { load, type Target } from './load.ts';
 import { seedTickets } from './orm.ts';
 import { percentile, round, timeMany, type Row } from './stats.ts';
@@ -148,10 +149,14 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
     // own server stays idle meanwhile.
     const cluster = await startCluster(opts.dbUrl, workers);
     let clustered;
+    let cpu: { server: number; db: number | undefined } = { server: 0, db: undefined };
     try {
       const clusterTarget: Target = { ...callKw, port: cluster.port, headers: { ...callKw.headers, cookie: await login(cluster.port, config.db_name) } };
       await load(clusterTarget, clients, 5, sampleBytes); // warm-up: connections, JIT, prepared statements
+      const [serverBefore, dbBefore] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
       clustered = await load(clusterTarget, clients, seconds, sampleBytes);
+      const [serverAfter, dbAfter] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
+      cpu = { server: (serverAfter - serverBefore) / clustered.requests, db: dbBefore && dbAfter ? backendsCpuDelta(dbBefore, dbAfter) / clustered.requests : undefined };
     } finally {
       await stopCluster(cluster.child);
     }
@@ -167,6 +172,9 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<Row[]> {
       { key: `http.workers${workers}_req_s`, name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}`, value: round(clustered.rps, 0), unit: 'req/s', reference: `${clustered.generator} clients; bare koa handler ${round(ceiling.rps, 0)} req/s (ratio ${round(clustered.rps / ceiling.rps, 3)})${clustered.errors ? `; ${clustered.errors} errors` : ''}` },
       { name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p50`, value: round(clustered.p50), unit: 'ms', reference: `bare koa p50 ${round(ceiling.p50)} ms` },
       { key: `http.workers${workers}_p99_ms`, name: `HTTP call_kw search_read 80 of ${n}, ${clients} clients, --workers ${workers}, p99`, value: round(clustered.p99), unit: 'ms', reference: `bare koa p99 ${round(ceiling.p99)} ms` },
+      // What one request costs in CPU on each side: with C cores, C / (server + database) ms
+      // is the most any number of workers can answer per second on this machine.
+      { key: 'http.server_cpu_ms_per_req', name: `CPU per request in the server (--workers ${workers})`, value: round(cpu.server, 3), unit: 'ms', reference: cpu.db !== undefined ? `PostgreSQL backends ${round(cpu.db, 3)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (cpu.server + cpu.db), 0)} req/s` : 'PostgreSQL is not on this machine' },
       { key: 'http.bare_koa_req_s', name: `bare koa handler answering the same body, ${clients} clients (the ceiling)`, value: round(ceiling.rps, 0), unit: 'req/s' },
     ];
   } finally {

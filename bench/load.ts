@@ -20,6 +20,8 @@ export interface Target { port: number; path: string; body: string; headers: Rec
 
 export interface LoadResult {
   rps: number;
+  /** Requests answered during the run. */
+  requests: number;
   p50: number;
   p99: number;
   /** Failed requests and answers that were not a 200 of the expected size. */
@@ -87,7 +89,7 @@ end
     const m = /RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)/.exec(out);
     if (!m) throw new Error(`unexpected wrk output:\n${out}`);
     const [requests, micros, bad, failed, p50, p99] = m.slice(1).map(Number);
-    return { rps: requests / (micros / 1e6), p50: p50 / 1000, p99: p99 / 1000, errors: bad + failed, generator: 'wrk' };
+    return { rps: requests / (micros / 1e6), requests, p50: p50 / 1000, p99: p99 / 1000, errors: bad + failed, generator: 'wrk' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -137,7 +139,7 @@ function nodeLoad(t: Target, clients: number, seconds: number, expectBytes: numb
       void worker.terminate();
       if (m.error) { reject(new Error(m.error)); return; }
       const lat = m.latencies.sort((a, b) => a - b);
-      resolve({ rps: lat.length / m.elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors: m.errors, generator: 'node' });
+      resolve({ rps: lat.length / m.elapsed, requests: lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99), errors: m.errors, generator: 'node' });
     });
   });
 }
