@@ -8,7 +8,10 @@
  *  - outgoing: the queued acknowledgements sent by the queue through a local relay
  *    (another smtp-server), mails/s;
  *  - incoming again against `npm start -- --workers 2` (every worker listens on the SMTP
- *    port through node:cluster), the same clients and mails.
+ *    port through node:cluster), the same clients and mails;
+ *  - CPU per mail read from /proc, so that msg/s on a shared machine can be read against
+ *    what its cores allow: the gateway's (this process, less the clients' share measured by
+ *    the ceiling run), the cluster's processes, and PostgreSQL's backends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -21,6 +24,8 @@ import { bootApp } from '../core/app.ts';
 import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
 import { SUPERUSER_ID } from '../core/orm/index.ts';
 import { startMailGateway } from '../addons/mail/index.ts';
+import { availableParallelism } from 'node:os';
+import { backendsCpuDelta, backendsCpuMs, treeCpuMs } from './cpu.ts';
 import { round, type Row } from './stats.ts';
 
 export interface MailBenchOptions { dbUrl: string; messages?: number; senders?: number; workers?: number }
@@ -128,8 +133,18 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
     await blast(gateway.port, await buildMails(senders * 2, `${tag}-warmup`), senders);
     await app.db.knex('mail_mail').where({ state: 'outgoing' }).update({ state: 'cancel' });
 
+    const ceilingCpu0 = process.cpuUsage();
     const ceiling = await blast(ceilingServer.port, mails, senders);
+    const ceilingCpu = process.cpuUsage(ceilingCpu0);
+    const db0 = await backendsCpuMs(app.db.knex);
+    const cpu0 = process.cpuUsage();
     const incoming = await blast(gateway.port, mails, senders);
+    const cpu = process.cpuUsage(cpu0);
+    const db1 = await backendsCpuMs(app.db.knex);
+    // This process runs the gateway and the sending clients: the clients' share is what the ceiling run cost (clients and a discarding server).
+    const perMail = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000 / n;
+    const serverMs = perMail(cpu) - perMail(ceilingCpu);
+    const dbMs = db0 && db1 ? backendsCpuDelta(db0, db1) / n : undefined;
     const found = await countTickets(app, tag);
     const lost = incoming.accepted - found;
 
@@ -146,12 +161,15 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
 
     const workers = opts.workers ?? 2;
     const cluster = await startCluster(opts.dbUrl, workers);
-    let clustered: { accepted: number; seconds: number; found: number };
+    let clustered: { accepted: number; seconds: number; found: number; serverMs: number; dbMs: number | undefined };
     try {
       const wTag = `${tag}-w${workers}`;
       await blast(cluster.smtpPort, await buildMails(senders * 2, `${wTag}-warmup`), senders);
-      const result = await blast(cluster.smtpPort, await buildMails(n, wTag), senders);
-      clustered = { ...result, found: await countTickets(app, wTag) };
+      const wMails = await buildMails(n, wTag);
+      const [s0, d0] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
+      const result = await blast(cluster.smtpPort, wMails, senders);
+      const [s1, d1] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
+      clustered = { ...result, found: await countTickets(app, wTag), serverMs: (s1 - s0) / n, dbMs: d0 && d1 ? backendsCpuDelta(d0, d1) / n : undefined };
     } finally {
       await stopCluster(cluster.child);
     }
@@ -159,6 +177,8 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
       { name: 'mail.incoming_per_s', value: round(incoming.accepted / incoming.seconds, 1), unit: 'msg/s', reference: `ceiling (smtp-server alone, discarding): ${round(ceiling.accepted / ceiling.seconds, 1)} msg/s; ${n} mails of ${size} KB, ${senders} senders, goal 200` },
       { name: 'mail.ceiling_per_s', value: round(ceiling.accepted / ceiling.seconds, 1), unit: 'msg/s', reference: 'smtp-server accepting and discarding the same mails' },
       { name: 'mail.lost', value: lost, unit: 'mails', reference: `${incoming.accepted} accepted (250), ${found} tickets found` },
+      { name: 'mail.server_cpu_ms_per_mail', value: round(serverMs, 2), unit: 'ms', reference: dbMs !== undefined ? `one process; PostgreSQL backends ${round(dbMs, 2)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (serverMs + dbMs), 0)} msg/s` : 'one process; PostgreSQL is not on this machine' },
+      { name: `mail.server_cpu_ms_per_mail_workers${workers}`, value: round(clustered.serverMs, 2), unit: 'ms', reference: clustered.dbMs !== undefined ? `--workers ${workers}; PostgreSQL backends ${round(clustered.dbMs, 2)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (clustered.serverMs + clustered.dbMs), 0)} msg/s` : `--workers ${workers}; PostgreSQL is not on this machine` },
       { name: `mail.incoming_workers${workers}_per_s`, value: round(clustered.accepted / clustered.seconds, 1), unit: 'msg/s', reference: `npm start -- --workers ${workers}; ${clustered.accepted} accepted (250), ${clustered.accepted - clustered.found} not found as tickets` },
       { name: 'mail.outgoing_per_s', value: round(sent / outSeconds, 1), unit: 'mail/s', reference: `${sent} of ${queued} queued acknowledgements through a local relay (nodemailer pool)` },
     ];
