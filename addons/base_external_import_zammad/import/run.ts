@@ -453,5 +453,10 @@ async function fetchArticles(env: Environment, sourceId: number, ticketIds: numb
 }
 
 function objects<T>(result: QueryResult): T[] {
-  return result.rows.map((r) => Object.fromEntries(result.cols.map((c, i) => [c, r[i]])) as T);
+  const cols = result.cols;
+  return result.rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < cols.length; i++) o[cols[i]] = r[i];
+    return o as T;
+  });
 }
