@@ -143,14 +143,11 @@ export async function benchZammad(opts: { dbUrl: string; rows: number }): Promis
       return (await env.model('base.external.import.task').create({ name: 'Zammad (bench)', dbsource_id: source.ids[0] })).ids[0];
     });
     process.stderr.write('  full import…\n');
+    const rssBefore = process.memoryUsage().rss / 1024 / 1024;
     const t0 = performance.now();
-    let fullS = 0;
-    const { result: { result: full, peakMb }, cpu } = await measureCpu(app.db.knex, async () => {
-      const out = await withPeakRss(() => app.withEnv(SUPERUSER_ID, (env) => runImport(env, taskId)));
-      fullS = (performance.now() - t0) / 1000;
-      await importIndexed();
-      return out;
-    });
+    const { result: { result: full, peakMb }, cpu } = await measureCpu(app.db.knex, () => withPeakRss(() => app.withEnv(SUPERUSER_ID, (env) => runImport(env, taskId))));
+    const fullS = (performance.now() - t0) / 1000;
+    const { cpu: indexCpu } = await measureCpu(app.db.knex, () => importIndexed());
     const indexedS = (performance.now() - t0) / 1000;
     if (full.status !== 'done' || full.imported !== tickets) throw new Error(`The import did not complete: ${JSON.stringify(full)}`);
     const pending = await pendingMessageCount(app.db.knex);
@@ -166,8 +163,9 @@ export async function benchZammad(opts: { dbUrl: string; rows: number }): Promis
       { key: 'zammad.tickets_per_s', name: `Zammad import of ${tickets} tickets with ${ARTICLES_PER_TICKET} articles: tickets/s`, value: round(tickets / fullS, 0), unit: 'tick/s', reference: `full import ${round(fullS, 1)} s; plain SQL copy of the same rows ${round(floorS, 1)} s = ${round(tickets / floorS, 0)} tickets/s (floor); goal ≥ 5,000` },
       { key: 'zammad.articles_per_s', name: 'Zammad import: articles/s (as chatter messages)', value: round(articles / fullS, 0), unit: 'art/s', reference: `${articles} messages, ${full.attachments} attachments; floor ${round(articles / floorS, 0)} articles/s` },
       { key: 'zammad.searchable_s', name: 'Zammad import: time until everything imported is indexed for full-text search', value: round(indexedS, 2), unit: 's', reference: `${round(tickets / indexedS, 0)} tickets/s until indexed (the import itself ${round(fullS, 2)} s, then the messages' vectors)` },
-      { key: 'zammad.cpu_s', name: 'Zammad import: CPU seconds until indexed (this process + the database backends)', value: round(cpu.processS + (cpu.databaseS ?? 0), 1), unit: 's', reference: `${cpuText(cpu)}; floor ${cpuText(floorCpu)} (CPU time depends less than wall time on the other work of a shared machine)` },
-      { key: 'zammad.peak_rss_mb', name: 'Zammad import: peak RSS of the importing process', value: round(peakMb, 0), unit: 'MB', reference: 'goal < 400 MB' },
+      { key: 'zammad.cpu_s', name: 'Zammad import: CPU seconds until indexed (this process + the database backends)', value: round(cpu.processS + (cpu.databaseS ?? 0) + indexCpu.processS + (indexCpu.databaseS ?? 0), 1), unit: 's',
+        reference: `import ${cpuText(cpu)}; indexing ${cpuText(indexCpu)}; floor ${cpuText(floorCpu)} (CPU time depends less than wall time on the other work of a shared machine)` },
+      { key: 'zammad.peak_rss_mb', name: 'Zammad import: peak RSS of the importing process', value: round(peakMb, 0), unit: 'MB', reference: `goal < 400 MB; ${round(rssBefore, 0)} MB before the import` },
       { key: 'zammad.rerun_s', name: 'Zammad import: re-run with nothing changed', value: round(rerunS, 3), unit: 's', reference: `${rerun.imported} rows read again (the last instant), nothing written; goal < 1 s` },
       { key: 'zammad.floor_s', name: 'Zammad import: plain SQL copy of the same rows (floor)', value: round(floorS, 2), unit: 's', reference: `the import took ${round(fullS / floorS, 1)}x the floor` },
     ];
