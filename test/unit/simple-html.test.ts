@@ -15,11 +15,12 @@ test('bare tags come out as the sanitiser writes them, without its parser', (t) 
   const plain = '<div>Good morning,</div><div><br></div><div>Best regards<br/>Chloé "Evans" > x</div>';
   t.is(simpleHtml(plain), '<div>Good morning,</div><div><br /></div><div>Best regards<br />Chloé "Evans" &gt; x</div>');
   t.is(sanitizeHtmlValue(plain), sanitizeHtml(plain, { allowedTags: ['div', 'br'] }));
+  t.is(simpleHtml('<div>Thanks</div><blockquote type="cite"><div>Hello</div></blockquote>'), '<div>Thanks</div><blockquote><div>Hello</div></blockquote>', 'a quoted reply');
 });
 
 test('anything not provably simple goes to the sanitiser (scripts, attributes, entities, odd nesting)', (t) => {
   for (const html of ['<script>alert(1)</script>', '<div onclick="x">a</div>', '<img src=x onerror=alert(1)>', 'a &amp; b', '<!-- c -->',
-    '<p><div>x</div></p>', '<div>x', 'x</div>', '<b><i>x</b></i>', '<li><li>x</li></li>', '<DIV>x</DIV>', '<div >x</div>', '</br>', '<br></br>', '<a href="javascript:x">y</a>', '<iframe></iframe>', 'a\0b']) {
+    '<p><div>x</div></p>', '<div>x', 'x</div>', '<b><i>x</b></i>', '<li><li>x</li></li>', '<div type="cite">x</div>', '<blockquote type="cite">x</blockquote type="cite">', '<blockquote type="other">x</blockquote>', '<DIV>x</DIV>', '<div >x</div>', '</br>', '<br></br>', '<a href="javascript:x">y</a>', '<iframe></iframe>', 'a\0b']) {
     t.is(simpleHtml(html), null, html);
   }
   t.is(sanitizeHtmlValue('<script>alert(1)</script><div onclick="x">a</div>'), '<div>a</div>');
@@ -28,7 +29,7 @@ test('anything not provably simple goes to the sanitiser (scripts, attributes, e
 test('on many generated documents the fast path and the sanitiser agree', (t) => {
   const pieces = ['<div>', '</div>', '<p>', '</p>', '<span>', '</span>', '<b>', '</b>', '<i>', '</i>', '<u>', '</u>', '<s>', '</s>', '<strong>', '</strong>', '<em>', '</em>',
     '<blockquote>', '</blockquote>', '<ul>', '</ul>', '<ol>', '</ol>', '<li>', '</li>', '<pre>', '</pre>', '<code>', '</code>', '<small>', '</small>', '<sub>', '</sub>', '<sup>', '</sup>',
-    '<br>', '<br/>', '<br />', '<hr>', 'text', ' ', 'é ñ ü', '"q"', "'", '>', '\n', '\r\n', '\t', '\u00a0', 'a > b'];
+    '<br>', '<br/>', '<br />', '<hr>', '<blockquote type="cite">', '<div type="cite">', '</blockquote type="cite">', '<blockquote type="x">', 'text', ' ', 'é ñ ü', '"q"', "'", '>', '\n', '\r\n', '\t', '\u00a0', 'a > b'];
   let seed = 42;
   // mulberry32: a small PRNG with well mixed low bits (deterministic documents).
   const rand = (n: number) => {
@@ -49,7 +50,7 @@ test('on many generated documents the fast path and the sanitiser agree', (t) =>
       for (let k = 0; k < len; k++) {
         const r = rand(4);
         if (r === 0 && open.length) html += `</${open.pop()}>`;
-        else if (r === 1) { const tag = ['div', 'p', 'span', 'b', 'li', 'ul', 'em', 'blockquote', 'pre'][rand(9)]; open.push(tag); html += `<${tag}>`; }
+        else if (r === 1) { const tag = ['div', 'p', 'span', 'b', 'li', 'ul', 'em', 'blockquote', 'pre'][rand(9)]; open.push(tag); html += tag === 'blockquote' && rand(2) ? '<blockquote type="cite">' : `<${tag}>`; }
         else html += ['text', '<br>', ' x > y ', 'ñ', '"'][rand(5)];
       }
       while (open.length) html += `</${open.pop()}>`;

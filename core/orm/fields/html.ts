@@ -32,7 +32,11 @@ export function sanitizeHtmlValue(html: string): string {
 const SIMPLE_TAGS = new Set(['div', 'p', 'span', 'b', 'i', 'u', 's', 'strong', 'em', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code', 'small', 'sub', 'sup']);
 /** Tags whose opening never closes an open `<p>` (htmlparser2 closes it for block ones). */
 const INLINE_TAGS = new Set(['span', 'b', 'i', 'u', 's', 'strong', 'em', 'code', 'small', 'sub', 'sup', 'br']);
-const SIMPLE_TOKEN = /<(\/?)([a-z]+)( ?\/)?>|([^<&\0]+)/y;
+/**
+ * A bare tag, or text. `<blockquote type="cite">` (how mail clients and Zammad quote the
+ * message replied to) counts as a bare blockquote: the sanitiser drops that attribute.
+ */
+const SIMPLE_TOKEN = /<(\/?)([a-z]+)( ?\/| type="cite")?>|([^<&\0]+)/y;
 
 /** The sanitiser's output for HTML of bare allowed tags, properly nested; null when not that simple. */
 export function simpleHtml(html: string): string | null {
@@ -43,7 +47,7 @@ export function simpleHtml(html: string): string | null {
   while (SIMPLE_TOKEN.lastIndex < html.length) {
     const m = SIMPLE_TOKEN.exec(html);
     if (!m) return null;
-    const [, close, tag, selfClosing, text] = m;
+    const [, close, tag, selfClosing, text] = m; // selfClosing: '/', ' /' or the quote's attribute
     if (text !== undefined) {
       out += text.includes('>') ? text.replace(/>/g, '&gt;') : text;
       continue;
@@ -53,7 +57,7 @@ export function simpleHtml(html: string): string | null {
       out += '<br />';
       continue;
     }
-    if (selfClosing || !SIMPLE_TAGS.has(tag)) return null;
+    if (selfClosing === ' type="cite"' ? tag !== 'blockquote' || close : selfClosing || !SIMPLE_TAGS.has(tag)) return null;
     if (close) {
       if (stack.pop() !== tag) return null;
       if (tag === 'p') inP--;
