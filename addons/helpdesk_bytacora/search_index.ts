@@ -58,14 +58,19 @@ export async function deferMessageVectors(cr: Cr): Promise<void> {
 }
 
 /**
- * Computes the vectors of up to `limit` helpdesk messages that have none, oldest first;
- * returns how many. Rows another indexer holds are skipped (two may run side by side).
+ * Computes the vectors of up to `limit` helpdesk messages that have none, with ids above
+ * `after`, in id order; returns how many and the last id done. Rows another transaction holds
+ * are skipped (two indexers may run side by side). Going on from the last id matters: the
+ * partial index keeps an entry for every row indexed until VACUUM, and a scan from the start
+ * would walk them all again each time.
  */
-export async function indexPendingMessages(cr: Cr, limit = 2000): Promise<number> {
+export async function indexPendingMessages(cr: Cr, limit = 2000, after = 0): Promise<{ count: number; lastId: number }> {
   const rows = rowsOf(await cr.raw(
-    `WITH due AS (SELECT id FROM mail_message WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-     UPDATE mail_message m SET helpdesk_search_vector = ${messageVectorOf('m')} FROM due WHERE m.id = due.id RETURNING m.id`, [limit]));
-  return rows.length;
+    `WITH due AS (SELECT id FROM mail_message WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL AND id > ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+     UPDATE mail_message m SET helpdesk_search_vector = ${messageVectorOf('m')} FROM due WHERE m.id = due.id RETURNING m.id`, [after, limit]));
+  let lastId = after;
+  for (const r of rows) lastId = Math.max(lastId, Number(r.id));
+  return { count: rows.length, lastId };
 }
 
 /** How many helpdesk messages wait for their vector. */
@@ -81,16 +86,22 @@ export async function pendingMessageCount(cr: Cr): Promise<number> {
 export async function indexAllPending(pool: Knex, opts: { workers?: number; chunk?: number } = {}): Promise<number> {
   const { workers = 2, chunk = 2000 } = opts;
   let total = 0;
+  // The workers share how far they went; a second pass from the start takes the rows that
+  // were held by another transaction when a worker went past them.
+  let after = 0;
   const worker = async () => {
     for (;;) {
-      const n = await pool.transaction(async (trx) => {
+      const { count, lastId } = await pool.transaction(async (trx) => {
         await trx.raw('SET LOCAL synchronous_commit = off');
-        return indexPendingMessages(trx, chunk);
+        return indexPendingMessages(trx, chunk, after);
       });
-      total += n;
-      if (n < chunk) return;
+      total += count;
+      after = Math.max(after, lastId);
+      if (count < chunk) return;
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
+  after = 0;
+  await worker();
   return total;
 }

@@ -100,10 +100,12 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
    */
   async cron_index_fulltext(): Promise<number> {
     let total = 0;
+    let after = 0;
     for (;;) {
-      const n = await indexPendingMessages(this.env.cr, INDEX_CHUNK);
-      total += n;
-      if (n < INDEX_CHUNK || total >= INDEX_PER_RUN) return total;
+      const { count, lastId } = await indexPendingMessages(this.env.cr, INDEX_CHUNK, after);
+      total += count;
+      after = lastId;
+      if (count < INDEX_CHUNK || total >= INDEX_PER_RUN) return total;
     }
   }
 
