@@ -8,6 +8,8 @@
  *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
  *              two batches write at once while the next is read (last_sync: sync-point.ts)
  *     └─ log record + the task's counters and last_log; unlock
+ *     └─ server: the messages' full-text vectors, left by the batches, computed in the
+ *        background (helpdesk_bytacora/search_index.ts); the search finds them meanwhile
  *
  * Where transactions come from:
  *  - PostgreSQL server: the run opens its own small pool on the same database, so each batch
