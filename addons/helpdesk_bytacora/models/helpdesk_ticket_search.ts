@@ -9,8 +9,9 @@
  * Both vectors are stored columns with a GIN index: the ticket's is generated, the message's is
  * filled by a trigger or, after a bulk import, by an indexer — a message not indexed yet is
  * matched on the vector computed on the fly (../search_index.ts), so the search stays exact.
- * For each kind, PostgreSQL's estimate of the matches (EXPLAIN, no row read) decides: a rare word (up to FREQUENT
- * matches) has all its matches ranked — the exact answer; a frequent one ranks only its
+ * For each kind, PostgreSQL's estimate of the matches (EXPLAIN, no row read) decides: a rare
+ * word (up to FREQUENT matches) has all its matches ranked — the exact answer; a frequent one
+ * ranks only its
  * CANDIDATES newest matches — the first page comes in milliseconds and shows recent tickets,
  * ranked, as search UIs do, instead of ranking tens of thousands of matches.
  *
