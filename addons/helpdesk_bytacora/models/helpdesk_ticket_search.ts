@@ -11,9 +11,8 @@
  * matched on the vector computed on the fly (../search_index.ts), so the search stays exact.
  * For each kind, PostgreSQL's estimate of the matches (EXPLAIN, no row read) decides: a rare
  * word (up to FREQUENT matches) has all its matches ranked — the exact answer; a frequent one
- * ranks only its
- * CANDIDATES newest matches — the first page comes in milliseconds and shows recent tickets,
- * ranked, as search UIs do, instead of ranking tens of thousands of matches.
+ * ranks only its CANDIDATES newest matches — the first page comes in milliseconds and shows
+ * recent tickets, ranked, as search UIs do, instead of ranking tens of thousands of matches.
  *
  * The newest matches are looked for among the RECENT_IDS newest ids only (`id > max - N`):
  * whatever plan PostgreSQL picks (a walk down the primary key, or the GIN bitmap AND-ed with
