@@ -23,5 +23,5 @@ export async function onInstall(env: Environment): Promise<void> {
   await env.cr.raw('CREATE INDEX IF NOT EXISTS res_partner_email_ci_idx ON res_partner (lower(btrim(email)))');
 }
 
-export { runImport, closeImportPools, type RunOutcome } from './import/run.ts';
+export { runImport, closeImportPools, importIndexed, type RunOutcome } from './import/run.ts';
 export { zammadDemoCommand };

@@ -2,7 +2,7 @@ import { defineAddon } from '../../core/modules/manifest.ts';
 
 export default defineAddon({
   name: 'base_external_import_zammad',
-  version: '1.0.0',
+  version: '1.0.1',
   summary: 'Keep the tickets of a Zammad helpdesk in sync, read straight from its PostgreSQL database',
   description: 'Import tasks with an editable query, "Run import" with a progress bar, "Preview", a log per run and a scheduled action. See README.md.',
   category: 'Services/Helpdesk',

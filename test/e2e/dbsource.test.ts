@@ -47,6 +47,15 @@ async function createThroughForm(name: string, connString: string, password: str
   await page.waitForURL(/[#&]id=\d+/);
 }
 
+test.serial('with no source yet, the list says what a source is and how to make one (the action\'s help)', async (t) => {
+  const actionId = await srv.app.withEnv(2, (env) => env.refId('base_external_dbsource.action_base_external_dbsource'));
+  await page.goto(`${srv.url}/web#action=${actionId}`);
+  const help = page.locator('erp-list-view .help');
+  await help.getByText('No database sources yet').waitFor();
+  t.regex(await help.innerText(), /read-only connection to an external PostgreSQL, MySQL\/MariaDB, SQL Server or SQLite database/);
+  t.is(await help.locator('p').first().evaluate((el) => getComputedStyle(el).fontWeight), '600', 'the first line reads as a title');
+});
+
 test.serial('Test Connection shows a success notification, and the saved form does not show the password', async (t) => {
   await createThroughForm('Browser source', `host=${ext.host} port=${ext.port} dbname=${ext.name} user=postgres password=%s`, 'Browser-Secret-8');
   await page.getByRole('button', { name: 'Test Connection' }).click();

@@ -4,6 +4,9 @@
  */
 import test from 'ava';
 import { as, field, rejects, rollback, setupHelpdesk, ticketOf, type HelpdeskFixture } from './helpers.ts';
+import { rowsOf } from '../../core/orm/index.ts';
+import { DEFER_SETTING, deferMessageVectors, pendingMessageCount } from '../../addons/helpdesk_bytacora/search_index.ts';
+import { SEARCH_DDL } from '../../addons/helpdesk_bytacora/models/helpdesk_ticket_search.ts';
 
 let fx: HelpdeskFixture;
 test.before(async () => { fx = await setupHelpdesk(); });
@@ -311,6 +314,54 @@ test('full-text from the search bar: the "Text" field is a domain leaf, combined
     t.deepEqual(described.fulltext, { searchable: true, store: false });
     await rejects(t, as(env, fx.uid.technician).search([['fulltext', 'ilike', 42]]), 'ValidationError', /string/);
     await rejects(t, as(env, fx.uid.technician).search([['fulltext.name', 'ilike', 'x']]), 'ValidationError', /cannot be followed/);
+  });
+});
+
+test('full-text: messages written without their vector (bulk import) are found before and after the indexer', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const vectorOf = async (body: string) => rowsOf(await env.cr.raw(`SELECT helpdesk_search_vector IS NULL AS pending FROM mail_message WHERE body LIKE ?`, [`%${body}%`]))[0].pending;
+    const id = await ticketOf(fx, env, 'user', { subject: 'Portátil' });
+    await as(env, fx.uid.user).browse([id]).message_post('<p>La batería se hincha</p>');
+    t.false(await vectorOf('batería'), 'a message written by the ORM is indexed at once');
+    // What the Zammad importer does in its batches: the vectors are left to the indexer.
+    await deferMessageVectors(env.cr);
+    await as(env, fx.uid.user).browse([id]).message_post('<p>Ahora el ventilador chirría</p>');
+    await as(env, fx.uid.technician).browse([id]).message_post('<p>Revisar la placa base</p>', false, 'comment', 'mail.mt_note');
+    await env.cr.raw(`SELECT set_config(?, 'off', true)`, [DEFER_SETTING]);
+    t.true(await vectorOf('ventilador'));
+    t.true(await vectorOf('placa'));
+    t.true(await pendingMessageCount(env.cr) >= 2);
+    for (const phase of ['before', 'after'] as const) {
+      t.deepEqual((await as(env, fx.uid.user).search_fulltext('ventiladores')).map((h: any) => h.id), [id], `${phase} indexing: found by its stem`);
+      t.deepEqual(await as(env, fx.uid.user).search_fulltext('placa'), [], `${phase} indexing: a user does not find internal notes`);
+      t.deepEqual((await as(env, fx.uid.technician).search_fulltext('placa')).map((h: any) => h.id), [id], `${phase} indexing: a technician does`);
+      t.deepEqual((await as(env, fx.uid.technician).search([['fulltext', 'ilike', 'chirría']])).ids, [id], `${phase} indexing: the search bar's Text field too`);
+      t.deepEqual((await as(env, fx.uid.user).search([['fulltext', 'ilike', 'placa']])).ids, [], `${phase} indexing: not the user's`);
+      if (phase === 'before') t.true(await as(env, 1).cron_index_fulltext() >= 2);
+    }
+    t.false(await vectorOf('ventilador'));
+    t.false(await vectorOf('placa'));
+    t.is(await pendingMessageCount(env.cr), 0);
+    t.is(await as(env, 1).cron_index_fulltext(), 0, 'nothing left to index');
+  });
+});
+
+// Serial: it changes mail_message's columns, which the other tests of the file write.
+test.serial('full-text: a database from before keeps its message vectors when the generated column becomes a plain one', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user');
+    await as(env, fx.uid.user).browse([id]).message_post('<p>El escáner no escanea</p>');
+    await env.cr.raw(`DROP TRIGGER helpdesk_message_search_vector ON mail_message`);
+    await env.cr.raw(`ALTER TABLE mail_message DROP COLUMN helpdesk_search_vector`);
+    await env.cr.raw(`ALTER TABLE mail_message ADD COLUMN helpdesk_search_vector tsvector GENERATED ALWAYS AS (CASE WHEN model = 'helpdesk.ticket' THEN to_tsvector('spanish', body) END) STORED`);
+    for (const sql of SEARCH_DDL) await env.cr.raw(sql);
+    const [col] = rowsOf(await env.cr.raw(`SELECT attgenerated FROM pg_attribute WHERE attrelid = 'mail_message'::regclass AND attname = 'helpdesk_search_vector'`));
+    t.is(col.attgenerated, '', 'a plain column now');
+    t.is(await pendingMessageCount(env.cr), 0, 'the vectors are kept');
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('escáner')).map((h: any) => h.id), [id]);
+    await as(env, fx.uid.user).browse([id]).message_post('<p>Y la fotocopiadora tampoco</p>');
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('fotocopiadora')).map((h: any) => h.id), [id], 'new messages are indexed by the trigger');
+    t.is(await pendingMessageCount(env.cr), 0);
   });
 });
 

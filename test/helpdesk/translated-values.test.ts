@@ -129,3 +129,11 @@ test('read_group on a translated field groups by its text in the user\'s languag
     t.is(await Priority.withContext({ lang: 'es_ES' }).search_count(sonda.__domain), 2);
   });
 });
+
+test('an action\'s help (the empty list\'s text) is loaded in the user\'s language', async (t) => {
+  const help = (lang: string) => inLang(lang, async (env) => (await (await env.ref('helpdesk_bytacora.action_helpdesk_ticket_my'))._forClient()).help as string);
+  const [en, es] = [await help('en_US'), await help('es_ES')];
+  t.regex(en, /^<p class="o_view_nocontent_create">No tickets reported yet<\/p>/);
+  t.regex(es, /^<p class="o_view_nocontent_create">Aún no ha comunicado ninguna incidencia<\/p>/);
+  t.regex(es, /<b>Nuevo<\/b>/);
+});

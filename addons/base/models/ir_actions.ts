@@ -19,7 +19,7 @@ export const IrActionsActWindow = model((Base) => class extends Base {
     target: fields.selection([['current', 'Current Window'], ['new', 'New Window'], ['fullscreen', 'Full Screen'], ['main', 'Main action of Current Window']], { string: 'Target Window', default: 'current' }),
     res_id: fields.integer({ string: 'Record ID' }),
     limit: fields.integer({ string: 'Limit', default: 80 }),
-    help: fields.html({ string: 'Action Description' }),
+    help: fields.html({ string: 'Action Description', translate: true }),
     groups_id: fields.many2many('res.groups', { string: 'Groups', relation: 'ir_act_window_group_rel', column1: 'act_id', column2: 'gid' }),
   };
 

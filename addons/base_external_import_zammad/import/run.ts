@@ -8,6 +8,8 @@
  *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
  *              two batches write at once while the next is read (last_sync: sync-point.ts)
  *     └─ log record + the task's counters and last_log; unlock
+ *     └─ server: the messages' full-text vectors, left by the batches, computed in the
+ *        background (helpdesk_bytacora/search_index.ts); the search finds them meanwhile
  *
  * Where transactions come from:
  *  - PostgreSQL server: the run opens its own small pool on the same database, so each batch
@@ -22,7 +24,9 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { reportProgress } from '../../../core/http/index.ts';
 import { Environment, SUPERUSER_ID, rowsOf } from '../../../core/orm/index.ts';
+import { logger } from '../../../core/logger.ts';
 import { mailDomain } from '../../mail/index.ts';
+import { deferMessageVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
 import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
@@ -95,8 +99,28 @@ function ownPool(env: Environment): Knex | null {
   return pool;
 }
 
-/** Closes the importer's pools (server shutdown, end of tests). */
+/**
+ * The full-text indexing that follows the runs on a PostgreSQL server (one at a time): the
+ * batches commit their messages without vectors, computed here after the run, on the run's
+ * pool, while the search matches the messages not indexed yet on the fly
+ * (helpdesk_bytacora/search_index.ts). Whatever a crash leaves, the scheduled action does.
+ */
+let indexing: Promise<void> = Promise.resolve();
+
+function indexAfterRun(pool: Knex): void {
+  indexing = indexing.then(() => indexAllPending(pool, { workers: PARALLEL_BATCHES })).then(
+    () => undefined,
+    (err) => logger.warn(`Zammad import: indexing the imported messages for full-text search failed (the scheduled action will): ${err?.message ?? err}`));
+}
+
+/** Resolves once the messages of the runs so far are indexed for full-text search. */
+export function importIndexed(): Promise<void> {
+  return indexing;
+}
+
+/** Closes the importer's pools (server shutdown, end of tests), after their indexing. */
 export async function closeImportPools(): Promise<void> {
+  await indexing;
   const list = [...pools.values()];
   pools.clear();
   await Promise.all(list.map((p) => p.destroy()));
@@ -113,6 +137,13 @@ interface Tx {
    * run reads them again. Each batch is one commit, so this saves a disk flush per batch.
    */
   fastCommit(env: Environment): Promise<void>;
+  /**
+   * Lets the unit's messages wait for the full-text indexer (server: indexed right after the
+   * run; PGlite, one connection and one transaction: computed as they are inserted).
+   */
+  deferVectors(env: Environment): Promise<void>;
+  /** After the run: indexes what deferVectors left. */
+  afterRun(): void;
   /** An environment for reads outside the batches (the source record, the task). */
   env: Environment;
   /** Takes the task's lock; false when another run holds it. */
@@ -130,6 +161,8 @@ function transactions(caller: Environment): Tx {
       env,
       parallel: 1,
       async fastCommit() { /* inside the caller's transaction */ },
+      async deferVectors() { /* computed on insert */ },
+      afterRun() { /* nothing deferred */ },
       async unit(fn) {
         await env.cr.raw('SAVEPOINT zammad_unit');
         try {
@@ -154,6 +187,12 @@ function transactions(caller: Environment): Tx {
     parallel: PARALLEL_BATCHES,
     async fastCommit(env) {
       await env.cr.raw('SET LOCAL synchronous_commit = off');
+    },
+    async deferVectors(env) {
+      await deferMessageVectors(env.cr);
+    },
+    afterRun() {
+      indexAfterRun(pool);
     },
     unit: (fn) => pool.transaction((trx) => fn(system(trx))),
     async lock(taskId) {
@@ -252,6 +291,8 @@ export async function runImport(caller: Environment, taskId: number): Promise<Ru
     return outcome;
   } finally {
     await tx.unlock();
+    // Also after a failed run: its committed batches wait for their vectors.
+    tx.afterRun();
   }
 }
 
@@ -330,6 +371,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       }
       await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
         await tx.fastCommit(env);
+        await tx.deferVectors(env);
         const res = await writeBatch(env, ctx, input, prepared);
         for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
         let latest: string | null = null;
@@ -413,5 +455,10 @@ async function fetchArticles(env: Environment, sourceId: number, ticketIds: numb
 }
 
 function objects<T>(result: QueryResult): T[] {
-  return result.rows.map((r) => Object.fromEntries(result.cols.map((c, i) => [c, r[i]])) as T);
+  const cols = result.cols;
+  return result.rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < cols.length; i++) o[cols[i]] = r[i];
+    return o as T;
+  });
 }

@@ -34,6 +34,15 @@ function jsonValue(this: any, key: string, value: unknown): unknown {
   return value;
 }
 
+/** A value that is neither a primitive nor null (a Buffer, a Date…): the replacer converts those. */
+function hasObjectValue(row: Record<string, unknown>): boolean {
+  for (const key in row) {
+    const v = row[key];
+    if (v !== null && typeof v === 'object') return true;
+  }
+  return false;
+}
+
 /** `jsonb_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
 export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}): Promise<{ sql: string; binding: string }> {
   const types = await columnTypes(cr, table);
@@ -43,8 +52,9 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
     return `${q(c)} ${type}`;
   });
   // The rows as they are (no copy per row: a batch is thousands of them); keys that are not
-  // in `cols` are ignored by jsonb_to_recordset.
-  const binding = JSON.stringify(rows, jsonValue);
+  // in `cols` are ignored by jsonb_to_recordset. The replacer (a call per value) only when a
+  // value needs it: JSON.stringify is several times faster without one.
+  const binding = rows.some(hasObjectValue) ? JSON.stringify(rows, jsonValue) : JSON.stringify(rows);
   return { sql: `jsonb_to_recordset(?::jsonb) AS x(${defs.join(', ')})`, binding };
 }
 

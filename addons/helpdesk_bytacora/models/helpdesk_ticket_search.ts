@@ -6,11 +6,13 @@
  *                     + messages whose `helpdesk_search_vector` matches
  *                   ──▶ rank = ts_rank of both ──▶ the caller's record rules
  *
- * Both vectors are stored generated columns with a GIN index. For each kind, PostgreSQL's
- * estimate of the matches (EXPLAIN, no row read) decides: a rare word (up to FREQUENT
- * matches) has all its matches ranked — the exact answer; a frequent one ranks only its
- * CANDIDATES newest matches — the first page comes in milliseconds and shows recent tickets,
- * ranked, as search UIs do, instead of ranking tens of thousands of matches.
+ * Both vectors are stored columns with a GIN index: the ticket's is generated, the message's is
+ * filled by a trigger or, after a bulk import, by an indexer — a message not indexed yet is
+ * matched on the vector computed on the fly (../search_index.ts), so the search stays exact.
+ * For each kind, PostgreSQL's estimate of the matches (EXPLAIN, no row read) decides: a rare
+ * word (up to FREQUENT matches) has all its matches ranked — the exact answer; a frequent one
+ * ranks only its CANDIDATES newest matches — the first page comes in milliseconds and shows
+ * recent tickets, ranked, as search UIs do, instead of ranking tens of thousands of matches.
  *
  * The newest matches are looked for among the RECENT_IDS newest ids only (`id > max - N`):
  * whatever plan PostgreSQL picks (a walk down the primary key, or the GIN bitmap AND-ed with
@@ -28,11 +30,10 @@
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
 import { helpdeskRole, isStaff } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
+import { indexPendingMessages, MESSAGE_SEARCH_DDL, messageMatch as messageMatches, messageVectorForRank } from '../search_index.ts';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
 const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
-/** The message text as indexed: helpdesk messages only (other models' messages store NULL). */
-const MESSAGE_VECTOR = `CASE WHEN model = 'helpdesk.ticket' THEN to_tsvector('spanish', ${plain('body')}) || to_tsvector('english', ${plain('body')}) END`;
 
 /** How many of the newest matches of each kind (tickets, messages) a frequent word ranks. */
 export const CANDIDATES = 100;
@@ -40,6 +41,9 @@ export const CANDIDATES = 100;
 const FREQUENT = 2000;
 /** How far back (in ids) the newest matches of a frequent word are looked for. */
 export const RECENT_IDS = 20_000;
+/** Messages indexed per statement, and at most per run of the scheduled action (one transaction). */
+const INDEX_CHUNK = 2000;
+const INDEX_PER_RUN = 100_000;
 
 /** PostgreSQL's estimate of the rows `sql` returns (EXPLAIN: planned, not run). */
 async function estimatedRows(env: Environment, sql: string, bindings: unknown[]): Promise<number> {
@@ -52,8 +56,7 @@ async function estimatedRows(env: Environment, sql: string, bindings: unknown[])
 export const SEARCH_DDL = [
   `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS (${both(`coalesce(subject, '')`, 'A')} || ${both(plain('description'), 'B')}) STORED`,
   'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
-  `ALTER TABLE mail_message ADD COLUMN IF NOT EXISTS helpdesk_search_vector tsvector GENERATED ALWAYS AS (${MESSAGE_VECTOR}) STORED`,
-  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_search_vector_idx ON mail_message USING gin (helpdesk_search_vector) WHERE model = 'helpdesk.ticket'`,
+  ...MESSAGE_SEARCH_DDL,
   // Replaced by the stored column's index (the expression was recomputed for every row read).
   'DROP INDEX IF EXISTS mail_message_helpdesk_fulltext_idx',
 ];
@@ -76,7 +79,7 @@ async function searchFulltextField(env: Environment, operator: string, value: un
      SELECT t.id FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q
      UNION
      SELECT m.res_id FROM mail_message m, q
-      WHERE m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ q.q ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
+      WHERE m.model = 'helpdesk.ticket' AND ${messageMatches('m', 'q.q')} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
   return [['id', NEGATIVE.has(operator) ? 'not in' : 'in', rows.map((r: any) => Number(r.id))]];
 }
 
@@ -86,9 +89,25 @@ const noValue = (records: { ids: number[] }) => new Map(records.ids.map((id) => 
 export const HelpdeskTicketSearch = model((Base) => class extends Base {
   static _inherit = 'helpdesk.ticket';
   static _rpc = { search_fulltext: { kind: 'model' as const, params: ['query', 'limit'] } };
+  static _cron = ['cron_index_fulltext'];
   static fields = {
     fulltext: fields.char({ string: 'Text', help: 'Subject, description and messages, searched by words in Spanish and English', compute: noValue, search: searchFulltextField }),
   };
+
+  /**
+   * The scheduled action: vectors of the helpdesk messages written without them (bulk
+   * imports), up to INDEX_PER_RUN per run (the rest at the next one); returns how many.
+   */
+  async cron_index_fulltext(): Promise<number> {
+    let total = 0;
+    let after = 0;
+    for (;;) {
+      const { count, lastId } = await indexPendingMessages(this.env.cr, INDEX_CHUNK, after);
+      total += count;
+      after = lastId;
+      if (count < INDEX_CHUNK || total >= INDEX_PER_RUN) return total;
+    }
+  }
 
   /** The tickets matching `query` (web-search syntax: words, "phrases", -excluded, or), best first. */
   async search_fulltext(query: unknown, limit: unknown = 80): Promise<FulltextHit[]> {
@@ -106,9 +125,9 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
     const tsq = `(websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?))`;
     const q = [query, query];
     const ticketMatch = `t.search_vector @@ ${tsq} ${within('t.id')}`;
-    const messageMatch = `m.model = 'helpdesk.ticket' AND m.helpdesk_search_vector @@ ${tsq} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}`;
+    const messageMatch = `m.model = 'helpdesk.ticket' AND ${messageMatches('m', tsq)} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}`;
     const ticketArgs = [...q, ...scopeArgs];
-    const messageArgs = [...q, ...scopeArgs];
+    const messageArgs = [...q, ...q, ...scopeArgs]; // the words twice: the stored vector, or the one of a message not indexed yet
     // Rare words: every match is ranked (the exact answer). Frequent ones: the newest
     // CANDIDATES. Decided from PostgreSQL's own estimate, which costs no row read.
     const frequent = async (from: string, where: string, args: unknown[]) => (await estimatedRows(this.env, `SELECT 1 FROM ${from} WHERE ${where}`, args)) > FREQUENT;
@@ -128,7 +147,7 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
       return rowsOf(await this.env.cr.raw(base, [...q, ...kind.args] as any[]));
     };
     const tickets = await ranked({ table: 'helpdesk_ticket', alias: 't', select: `t.id, ts_rank(t.search_vector, ${tsq})::float8 AS r`, where: ticketMatch, args: ticketArgs, frequent: ticketsFrequent, newest: newestIds.t });
-    const messages = await ranked({ table: 'mail_message', alias: 'm', select: `m.res_id AS id, ts_rank(m.helpdesk_search_vector, ${tsq})::float8 AS r`, where: messageMatch, args: messageArgs, frequent: messagesFrequent, newest: newestIds.m });
+    const messages = await ranked({ table: 'mail_message', alias: 'm', select: `m.res_id AS id, ts_rank(${messageVectorForRank('m')}, ${tsq})::float8 AS r`, where: messageMatch, args: messageArgs, frequent: messagesFrequent, newest: newestIds.m });
     // A ticket's rank: its own, plus 0.4 x its best message's.
     const score = new Map<number, number>();
     for (const t of tickets) score.set(Number(t.id), Number(t.r));

@@ -3,7 +3,7 @@ import { isEmpty, TEXT_OPS, typeError } from './conversions.ts';
 import type { FieldType } from './field.ts';
 
 /** Tags and attributes kept by the sanitiser: formatting, links, images, tables; no scripts, no handlers. */
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img', 'span', 'del', 'ins', 'u', 's', 'font']),
   allowedAttributes: {
     a: ['href', 'name', 'target', 'title', 'rel'],
@@ -18,7 +18,59 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 /** Removes scripts, event handlers, javascript: URLs and unknown tags from HTML. */
 export function sanitizeHtmlValue(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return simpleHtml(html) ?? sanitizeHtml(html, SANITIZE_OPTIONS);
+}
+
+/*
+ * Most HTML written in bulk (mails, imported tickets) is a few bare tags: `<div>…</div>`,
+ * `<br>`, `<b>`. For that, the sanitiser's answer is known without its parser (which is most
+ * of an import's own CPU): the same tags, `<br />` for a void one, `>` escaped. simpleHtml
+ * gives that answer for HTML it can prove simple, and null for anything else — attributes,
+ * entities, comments, other tags, unbalanced or implicitly closed tags (`<p><div>`) — which
+ * the sanitiser then handles. A test compares both on many generated documents.
+ */
+const SIMPLE_TAGS = new Set(['div', 'p', 'span', 'b', 'i', 'u', 's', 'strong', 'em', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code', 'small', 'sub', 'sup']);
+/** Tags whose opening never closes an open `<p>` (htmlparser2 closes it for block ones). */
+const INLINE_TAGS = new Set(['span', 'b', 'i', 'u', 's', 'strong', 'em', 'code', 'small', 'sub', 'sup', 'br']);
+/**
+ * A bare tag, or text. `<blockquote type="cite">` (how mail clients and Zammad quote the
+ * message replied to) counts as a bare blockquote: the sanitiser drops that attribute.
+ */
+const SIMPLE_TOKEN = /<(\/?)([a-z]+)( ?\/| type="cite")?>|([^<&\0]+)/y;
+
+/** The sanitiser's output for HTML of bare allowed tags, properly nested; null when not that simple. */
+export function simpleHtml(html: string): string | null {
+  const stack: string[] = [];
+  let inP = 0;
+  let out = '';
+  SIMPLE_TOKEN.lastIndex = 0;
+  while (SIMPLE_TOKEN.lastIndex < html.length) {
+    const m = SIMPLE_TOKEN.exec(html);
+    if (!m) return null;
+    const [, close, tag, selfClosing, text] = m; // selfClosing: '/', ' /' or the quote's attribute
+    if (text !== undefined) {
+      out += text.includes('>') ? text.replace(/>/g, '&gt;') : text;
+      continue;
+    }
+    if (tag === 'br') {
+      if (close) return null;
+      out += '<br />';
+      continue;
+    }
+    if (selfClosing === ' type="cite"' ? tag !== 'blockquote' || close : selfClosing || !SIMPLE_TAGS.has(tag)) return null;
+    if (close) {
+      if (stack.pop() !== tag) return null;
+      if (tag === 'p') inP--;
+      out += `</${tag}>`;
+      continue;
+    }
+    if (inP && !INLINE_TAGS.has(tag)) return null;
+    if (tag === 'li' && stack[stack.length - 1] === 'li') return null; // htmlparser2 closes the open <li>
+    if (tag === 'p') inP++;
+    stack.push(tag);
+    out += `<${tag}>`;
+  }
+  return stack.length ? null : out;
 }
 
 /** HTML text, sanitised on every write. */

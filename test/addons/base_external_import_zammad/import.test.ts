@@ -1,6 +1,8 @@
 import test from 'ava';
 import type { App } from '../../../core/app.ts';
-import { closeImportPools } from '../../../addons/base_external_import_zammad/index.ts';
+import { closeImportPools, importIndexed } from '../../../addons/base_external_import_zammad/index.ts';
+import { pendingMessageCount } from '../../../addons/helpdesk_bytacora/search_index.ts';
+import { SUPERUSER_ID } from '../../../core/orm/index.ts';
 import { closeAllPools } from '../../../addons/base_external_dbsource/index.ts';
 import { createTask, makeImportApp, makeZammad, rows, runTask, type ZammadSource } from './helpers.ts';
 
@@ -82,6 +84,22 @@ test.serial('articles become chatter messages: counts, internal notes, order and
   }
   const scripts = await rows(app, `SELECT count(*) AS n FROM mail_message WHERE body ILIKE '%<script%'`);
   t.is(Number(scripts[0].n), 0);
+});
+
+test.serial('imported articles are found by the full-text search, before and after their vectors are computed', async (t) => {
+  // On a PostgreSQL server the batches leave the messages' vectors to an indexer that runs
+  // right after the run; the search finds them meanwhile (on PGlite they are computed on insert).
+  const expected = (await zammad.sql(`SELECT DISTINCT ticket_id FROM ticket_articles WHERE body ILIKE '%gateway%'`)).map((r) => Number(r.ticket_id)).sort((a, b) => a - b);
+  t.true(expected.length > 0, 'the generated articles mention the word');
+  const found = async () => {
+    const hits: any[] = await app.withEnv(SUPERUSER_ID, (env) => (env.model('helpdesk.ticket') as any).search_fulltext('gateway', 1000));
+    const ids = hits.map((h: any) => Number(h.id));
+    return (await rows(app, `SELECT zammad_id FROM helpdesk_ticket WHERE id = ANY(?) AND zammad_source_id = ?`, [ids, sourceId])).map((r) => Number(r.zammad_id)).sort((a, b) => a - b);
+  };
+  t.deepEqual(await found(), expected);
+  await importIndexed();
+  t.is(await pendingMessageCount(app.db.knex), 0, 'every imported message has its vector');
+  t.deepEqual(await found(), expected);
 });
 
 test.serial('attachments are imported byte for byte, on the ticket and its message', async (t) => {

@@ -1,5 +1,6 @@
 import { html, css, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ViewBase } from './view-base.ts';
 import { fieldNodes, fieldsToRead, findFirst, boolAttr, type ArchNode } from './arch.ts';
 import { andDomains } from '../../../../core/orm/domain/index.ts';
@@ -69,7 +70,8 @@ export class ErpKanbanView extends ViewBase {
       .grid { padding: 8px; grid-template-columns: 1fr; }
     }
     .more { align-self: center; }
-    .empty { color: var(--erp-muted); text-align: center; padding: 40px; }
+    .empty { color: var(--erp-muted); text-align: center; padding: 40px; grid-column: 1 / -1; max-width: 560px; margin: 0 auto; }
+    .empty p:first-child { font-size: 1.1rem; font-weight: 600; color: var(--erp-text); }
   `];
   readonly viewType = 'kanban' as const;
   declare columns: Column[] | null;
@@ -292,9 +294,14 @@ export class ErpKanbanView extends ViewBase {
           @pager-change=${(e: CustomEvent<{ offset: number }>) => { this.offset = e.detail.offset; void this.load(); }}></erp-pager>`,
       })}
       ${this.columns
-        ? html`<div class="board">${this.columns.map((c) => this.column(c, ids))}</div>`
+        ? html`${ids.length || !this.actionHelp ? '' : this.emptyHelp()}<div class="board">${this.columns.map((c) => this.column(c, ids))}</div>`
         : html`<div class="grid">${repeat(this.records, (r) => r.id, (r) => this.card(r, ids))}
-            ${this.records.length ? '' : html`<p class="empty">${_t('No records found')}</p>`}</div>`}`;
+            ${this.records.length ? '' : this.emptyHelp()}</div>`}`;
+  }
+
+  /** Nothing to show: the action's help (what this list is for, how to fill it), as in Odoo. */
+  private emptyHelp() {
+    return html`<div class="empty">${this.actionHelp ? unsafeHTML(this.actionHelp) : html`<p>${_t('No records found')}</p>`}</div>`;
   }
 }
 customElements.define('erp-kanban-view', ErpKanbanView);

@@ -37,6 +37,7 @@ export class ErpListView extends ViewBase {
     :host { display: flex; flex-direction: column; min-height: 0; flex: 1; }
     .content { flex: 1; overflow: auto; }
     .help { max-width: 560px; margin: 60px auto; text-align: center; color: var(--erp-muted); padding: 0 16px; }
+    .help p:first-child { font-size: 1.1rem; font-weight: 600; color: var(--erp-text); }
     .selinfo { font-size: .9rem; color: var(--erp-muted); }
     .loading { opacity: .6; }
   `];
