@@ -1,2 +1,2 @@
 export { PGLITE_PARSERS, nameBuilderStatements, openDatabase, readonlyPoolSize, transaction, type Database, type DatabaseOptions } from './connect.ts';
-export { rawStatement, statementName } from './statements.ts';
+export { onPostgresServer, rawStatement, statementName } from './statements.ts';

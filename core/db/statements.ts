@@ -38,8 +38,11 @@ export function statementName(sql: string): string | undefined {
   return name;
 }
 
-/** True when `cr` talks to a PostgreSQL server through `pg` (not embedded PGlite). */
-function onServer(cr: Knex | Knex.Transaction): boolean {
+/**
+ * True when `cr` talks to a PostgreSQL server through `pg` (not embedded PGlite): the one
+ * test for code that works differently there (side-by-side transactions, named statements).
+ */
+export function onPostgresServer(cr: Knex | Knex.Transaction): boolean {
   const client = (cr as any).client;
   return client?.serverStatements === true || client?.config?.client === 'pg';
 }
@@ -51,6 +54,6 @@ function onServer(cr: Knex | Knex.Transaction): boolean {
  */
 export function rawStatement(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Knex.Raw {
   const raw = cr.raw(sql, bindings as Knex.RawBinding[]);
-  const name = onServer(cr) ? statementName(sql) : undefined;
+  const name = onPostgresServer(cr) ? statementName(sql) : undefined;
   return name ? raw.options({ name }) : raw;
 }

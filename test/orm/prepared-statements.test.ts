@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { App } from '../../core/app.ts';
-import { nameBuilderStatements, readonlyPoolSize, statementName } from '../../core/db/index.ts';
+import { nameBuilderStatements, onPostgresServer, readonlyPoolSize, statementName } from '../../core/db/index.ts';
 import { rowsOf } from '../../core/orm/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
 
@@ -92,4 +92,10 @@ test.serial('query-builder statements are named only in transactions that ask fo
   const marked = await run(true, 'marked_builder');
   if (onServer) t.is(marked.length, 1, 'asked, on a server: prepared once the text repeats');
   else t.deepEqual(marked, [], 'embedded PGlite runs every query unnamed');
+});
+
+test('code that works differently on a server (side-by-side transactions) recognises it, inside transactions too', async (t) => {
+  t.is(onPostgresServer(app.db.knex), onServer);
+  t.is(await app.withEnv(ADMIN, async (env) => onPostgresServer(env.cr)), onServer);
+  if (app.db.readonly) t.is(onPostgresServer(app.db.readonly), onServer);
 });

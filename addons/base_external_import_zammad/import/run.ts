@@ -24,6 +24,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { reportProgress } from '../../../core/http/index.ts';
 import { Environment, SUPERUSER_ID, rowsOf } from '../../../core/orm/index.ts';
+import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { mailDomain } from '../../mail/index.ts';
 import { deferMessageVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
@@ -87,8 +88,8 @@ const pools = new Map<string, Knex>();
 
 /** A small pool on the ERP's own PostgreSQL server, or null on embedded PGlite. */
 function ownPool(env: Environment): Knex | null {
-  const config = (env.cr as any).client?.config;
-  if (config?.client !== 'pg') return null;
+  if (!onPostgresServer(env.cr)) return null;
+  const config = (env.cr as any).client.config;
   const key = JSON.stringify(config.connection);
   let pool = pools.get(key);
   if (!pool) {

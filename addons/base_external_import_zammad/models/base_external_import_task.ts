@@ -10,6 +10,7 @@
  *               └─ on embedded PGlite (one connection): runs inside the call
  */
 import { fields, model, SUPERUSER_ID, UserError } from '../../../core/orm/index.ts';
+import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { DEFAULT_QUERY } from '../import/mapping.ts';
 import { runImport, type RunOutcome } from '../import/run.ts';
@@ -54,7 +55,7 @@ export const BaseExternalImportTask = model((Base) => class extends Base {
   async import_run(): Promise<Record<string, unknown>> {
     await this.check_access_rights('write');
     await this.checkAccessRule('write');
-    const pgServer = (this.env.cr as any).client?.config?.client === 'pg';
+    const pgServer = onPostgresServer(this.env.cr);
     if (pgServer && !this.env.context.progress_key) {
       for (const id of this.ids) {
         const env = this.env;
