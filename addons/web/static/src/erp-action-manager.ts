@@ -195,7 +195,8 @@ export class ErpActionManager extends LitElement {
       this.dialogs = [...this.dialogs, { key: ++this.keySeq, info, resId: action.res_id || null, onClose: opts.onClose }];
       return;
     }
-    if (!(await this.canLeave())) return;
+    // Leaving may save a form (a round trip): a later click may have opened another action meanwhile.
+    if (!(await this.canLeave()) || seq !== this.seq) return;
     this.dialogs.forEach((d) => d.onClose?.());
     this.dialogs = [];
     // On a phone, a kanban view (when the action has one) reads better than a wide table.
