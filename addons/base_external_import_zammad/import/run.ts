@@ -200,6 +200,8 @@ function transactions(caller: Environment): Tx {
       // A session lock on a connection of its own: held for the whole run, released by
       // PostgreSQL if this process dies.
       const client = new pg.Client(typeof config.connection === 'string' ? { connectionString: config.connection } : config.connection);
+      // Losing this connection (a server restart) ends the lock; it must not crash the server.
+      client.on('error', (e) => logger.warn(`Zammad import: the run's lock connection was lost: ${e.message}`));
       await client.connect();
       const ok = (await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, taskId])).rows[0].ok;
       if (!ok) {
