@@ -26,6 +26,7 @@ import { reportProgress } from '../../../core/http/index.ts';
 import { Environment, SUPERUSER_ID, rowsOf } from '../../../core/orm/index.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
+import { _t } from '../tools.ts';
 import { mailDomain } from '../../mail/index.ts';
 import { deferMessageVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
@@ -309,7 +310,9 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   const srcEnv = tx.env;
   const countResult = await executeQuery(srcEnv, sourceId, `SELECT count(*) AS n FROM (${query}) AS zammad_rows`, params);
   const total = Number(countResult.rows[0]?.[0] ?? 0);
-  await reportProgress(caller, 0, total, '');
+  // The bar shows done / total; the line says what is being done, in the caller's language.
+  const progressText = _t(caller, 'Importing Zammad tickets…');
+  await reportProgress(caller, 0, total, progressText);
   const fields = targetFields(caller, 'helpdesk.ticket');
   const refs = new References();
   const subtypes = await tx.unit(async (env) => ({
@@ -395,7 +398,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         outcome.messages += res.messages;
         outcome.attachments += res.attachments;
         read += rowCount;
-        await reportProgress(caller, read, Math.max(total, read), `${read} / ${Math.max(total, read)}`);
+        await reportProgress(caller, read, Math.max(total, read), progressText);
       }));
     }
   } finally {
