@@ -6,8 +6,7 @@
  *        └─ stream the query in batches ─▶ map each row ─▶ fetch the batch's articles and
  *           attachments ─▶ prepare (references, ticket numbers: one batch at a time)
  *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
- *              two batches write at once while the next is prepared and the articles of the
- *              one after it are fetched (last_sync: sync-point.ts)
+ *              two batches write at once while the next is read (last_sync: sync-point.ts)
  *     └─ log record + the task's counters and last_log; unlock
  *     └─ server: the messages' full-text vectors, left by the batches, computed in the
  *        background (helpdesk_bytacora/search_index.ts); the search finds them meanwhile
@@ -331,56 +330,6 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
     log.add('ERROR', zid, message);
     sync.failed(updated);
   };
-  /**
-   * The batch read last (server only): its articles are fetched from Zammad while the one
-   * before it is prepared and written, so the source's round trips overlap the ERP's work.
-   */
-  let ahead: ReadBatch | null = null;
-  const handle = async (r: ReadBatch) => {
-    const { articles, attachments } = await r.related;
-    const { batchNo, mapped, updatedOf, rowCount } = r;
-    const input = { tickets: mapped, articles, attachments };
-    // A ticket twice in the stream (a custom query) is written by one batch after the other.
-    await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
-    let prepared: PreparedBatch;
-    try {
-      prepared = await tx.unit(async (env) => {
-        // Its commit waits for no disk flush either: a batch written after it can only be
-        // durable once it is (the WAL is written in order).
-        await tx.fastCommit(env);
-        return prepareBatch(env, ctx, input);
-      });
-    } catch (err) {
-      // The references created by that transaction are gone with it.
-      refs.clear();
-      throw err;
-    }
-    await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
-      await tx.fastCommit(env);
-      await tx.deferVectors(env);
-      const res = await writeBatch(env, ctx, input, prepared);
-      for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
-      let latest: string | null = null;
-      for (const zid of res.done) {
-        const u = updatedOf.get(zid);
-        if (u && (!latest || u > latest)) latest = u;
-      }
-      const next = sync.nextFor(batchNo, latest);
-      if (next) {
-        await env.cr.raw(`UPDATE base_external_import_task SET last_sync = ? WHERE id = ? AND (last_sync IS NULL OR last_sync < ?)`, [next, task.id, next]);
-      }
-      return { res, latest };
-    }).then(async ({ res, latest }) => {
-      sync.committed(batchNo, latest);
-      outcome.imported += res.done.length;
-      outcome.created += res.created;
-      outcome.updated += res.updated;
-      outcome.messages += res.messages;
-      outcome.attachments += res.attachments;
-      read += rowCount;
-      await reportProgress(caller, read, Math.max(total, read), progressText);
-    }));
-  };
   try {
     for await (const batch of streamQuery(srcEnv, sourceId, query, params, { batchSize: BATCH_SIZE })) {
       if (writing.error) break;
@@ -413,38 +362,55 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         mapped.push(m);
       }
       sync.read(batchNo, earliest);
-      const related = fetchArticles(srcEnv, sourceId, mapped.map((m) => m.zammadId));
-      // Awaited by handle(), or abandoned when the run stops first.
-      related.catch(() => undefined);
-      const current: ReadBatch = { batchNo, mapped, updatedOf, rowCount: batch.rows.length, related };
-      if (tx.parallel <= 1) {
-        // One connection (embedded PGlite): its statements one after the other.
-        await handle(current);
-        continue;
+      const rowCount = batch.rows.length;
+      const { articles, attachments } = await fetchArticles(srcEnv, sourceId, mapped.map((m) => m.zammadId));
+      const input = { tickets: mapped, articles, attachments };
+      // A ticket twice in the stream (a custom query) is written by one batch after the other.
+      await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
+      let prepared: PreparedBatch;
+      try {
+        prepared = await tx.unit(async (env) => {
+          // Its commit waits for no disk flush either: a batch written after it can only be
+          // durable once it is (the WAL is written in order).
+          await tx.fastCommit(env);
+          return prepareBatch(env, ctx, input);
+        });
+      } catch (err) {
+        // The references created by that transaction are gone with it.
+        refs.clear();
+        throw err;
       }
-      const previous = ahead;
-      ahead = current;
-      if (previous) await handle(previous);
-    }
-    if (ahead && !writing.error) {
-      const last = ahead;
-      ahead = null;
-      await handle(last);
+      await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
+        await tx.fastCommit(env);
+        await tx.deferVectors(env);
+        const res = await writeBatch(env, ctx, input, prepared);
+        for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
+        let latest: string | null = null;
+        for (const zid of res.done) {
+          const u = updatedOf.get(zid);
+          if (u && (!latest || u > latest)) latest = u;
+        }
+        const next = sync.nextFor(batchNo, latest);
+        if (next) {
+          await env.cr.raw(`UPDATE base_external_import_task SET last_sync = ? WHERE id = ? AND (last_sync IS NULL OR last_sync < ?)`, [next, task.id, next]);
+        }
+        return { res, latest };
+      }).then(async ({ res, latest }) => {
+        sync.committed(batchNo, latest);
+        outcome.imported += res.done.length;
+        outcome.created += res.created;
+        outcome.updated += res.updated;
+        outcome.messages += res.messages;
+        outcome.attachments += res.attachments;
+        read += rowCount;
+        await reportProgress(caller, read, Math.max(total, read), progressText);
+      }));
     }
   } finally {
     // Never leave a batch writing behind the run's end (its log, its lock).
     await writing.finish();
   }
   if (writing.error) throw writing.error;
-}
-
-/** A batch read from the query and mapped, its articles and attachments on their way. */
-interface ReadBatch {
-  batchNo: number;
-  mapped: MappedTicket[];
-  updatedOf: Map<number, string | null>;
-  rowCount: number;
-  related: Promise<{ articles: Map<number, ArticleRow[]>; attachments: Map<string, AttachmentRow[]> }>;
 }
 
 /**
