@@ -1,17 +1,20 @@
 /**
- * The full-text vector of helpdesk messages (`mail_message.helpdesk_search_vector`), filled
- * at once or later, as Zammad indexes into Elasticsearch after its commit:
+ * The full-text vectors of tickets (`helpdesk_ticket.search_vector`: subject and description)
+ * and of helpdesk messages (`mail_message.helpdesk_search_vector`), filled at once or later, as
+ * Zammad indexes into Elasticsearch after its commit:
  *
- *   INSERT / UPDATE OF body, model ──▶ trigger ──▶ vector computed (the ORM, mail gateway…)
- *                                   └─ bulk writer set `helpdesk.defer_search_vector` ──▶ NULL
- *   indexPendingMessages (right after a bulk import, and by a scheduled action)
- *     ──▶ batched UPDATE of the helpdesk messages whose vector is NULL
+ *   INSERT / UPDATE OF subject, description (tickets), body, model (messages)
+ *     ──▶ trigger ──▶ vector computed (the ORM, the mail gateway…)
+ *      └─ bulk writer set `helpdesk.defer_search_vector` ──▶ NULL
+ *   indexPending (right after a bulk import, and by a scheduled action)
+ *     ──▶ batched UPDATE of the tickets, then the helpdesk messages, whose vector is NULL
  *
- * Computing the vectors is most of the cost of inserting messages (two stemmers per body):
- * a bulk import (the Zammad importer) commits its batches without it and the vectors follow.
- * Meanwhile the search stays exact: a message whose vector is NULL (never the case once
- * indexed: an empty body gives an empty vector) is matched on the vector computed on the fly
- * (`pendingMatch`), found through a partial index that holds only those few rows.
+ * Computing the vectors is a large part of the cost of inserting tickets and messages (two
+ * stemmers per text): a bulk import (the Zammad importer) commits its batches without them and
+ * the vectors follow. Meanwhile the search stays exact: a row whose vector is NULL (never the
+ * case once indexed: an empty text gives an empty vector) is matched on the vector computed on
+ * the fly (`ticketMatch`, `messageMatch`), found through a partial index that holds only those
+ * few rows; an indexed row is matched and ranked on its stored vector, as before.
  */
 import type { Knex } from 'knex';
 import { rowsOf } from '../../core/orm/index.ts';
@@ -22,8 +25,22 @@ type Cr = Knex | Knex.Transaction;
 export const DEFER_SETTING = 'helpdesk.defer_search_vector';
 
 const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
+const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
 /** The vector of a message's body (`alias.body`), as stored: Spanish and English stems. */
 export const messageVectorOf = (alias: string) => `(to_tsvector('spanish', ${plain(`${alias}.body`)}) || to_tsvector('english', ${plain(`${alias}.body`)}))`;
+/**
+ * The vector of a ticket (`alias.subject`, `alias.description`), as stored: Spanish and
+ * English stems, the subject weighing A, the description B (the expression of the generated
+ * column it replaces, so the ranks stay the same).
+ */
+export const ticketVectorOf = (alias: string) => `(${both(`coalesce(${alias}.subject, '')`, 'A')} || ${both(plain(`${alias}.description`), 'B')})`;
+
+/** A ticket of `alias` matches `tsq`: on its stored vector, or on the fly while it is not indexed yet. */
+export const ticketMatch = (alias: string, tsq: string) =>
+  `(${alias}.search_vector @@ ${tsq} OR (${alias}.search_vector IS NULL AND ${ticketVectorOf(alias)} @@ ${tsq}))`;
+
+/** The vector to rank a ticket of `alias` with (computed while it is not indexed yet). */
+export const ticketVectorForRank = (alias: string) => `coalesce(${alias}.search_vector, ${ticketVectorOf(alias)})`;
 
 /** A message of `alias` matches `tsq`: on its stored vector, or on the fly while it is not indexed yet. */
 export const messageMatch = (alias: string, tsq: string) =>
@@ -31,6 +48,26 @@ export const messageMatch = (alias: string, tsq: string) =>
 
 /** The vector to rank a message of `alias` with (computed while it is not indexed yet). */
 export const messageVectorForRank = (alias: string) => `coalesce(${alias}.helpdesk_search_vector, ${messageVectorOf(alias)})`;
+
+export const TICKET_SEARCH_DDL = [
+  `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector`,
+  // Databases from before: the column was a generated one; its values are kept.
+  `ALTER TABLE helpdesk_ticket ALTER COLUMN search_vector DROP EXPRESSION IF EXISTS`,
+  `CREATE OR REPLACE FUNCTION helpdesk_ticket_search_vector() RETURNS trigger LANGUAGE plpgsql AS $fn$
+   BEGIN
+     IF current_setting('${DEFER_SETTING}', true) = 'on' THEN
+       NEW.search_vector := NULL;
+     ELSE
+       NEW.search_vector := ${ticketVectorOf('NEW')};
+     END IF;
+     RETURN NEW;
+   END $fn$`,
+  `DROP TRIGGER IF EXISTS helpdesk_ticket_search_vector ON helpdesk_ticket`,
+  `CREATE TRIGGER helpdesk_ticket_search_vector BEFORE INSERT OR UPDATE OF subject, description ON helpdesk_ticket FOR EACH ROW EXECUTE FUNCTION helpdesk_ticket_search_vector()`,
+  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
+  // The tickets waiting for the indexer: few rows, found at once by the search and the indexer.
+  `CREATE INDEX IF NOT EXISTS helpdesk_ticket_unindexed_idx ON helpdesk_ticket (id) WHERE search_vector IS NULL`,
+];
 
 export const MESSAGE_SEARCH_DDL = [
   `ALTER TABLE mail_message ADD COLUMN IF NOT EXISTS helpdesk_search_vector tsvector`,
@@ -52,39 +89,66 @@ export const MESSAGE_SEARCH_DDL = [
   `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_unindexed_idx ON mail_message (id) WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`,
 ];
 
-/** Makes the current transaction's new helpdesk messages wait for the indexer (SET LOCAL). */
-export async function deferMessageVectors(cr: Cr): Promise<void> {
+/**
+ * Makes the tickets and helpdesk messages the current transaction inserts (or whose texts it
+ * changes) wait for the indexer (SET LOCAL): only bulk writers call it.
+ */
+export async function deferSearchVectors(cr: Cr): Promise<void> {
   await cr.raw(`SELECT set_config('${DEFER_SETTING}', 'on', true)`);
 }
+/** The same (its name from when only the messages' vectors were deferred). */
+export const deferMessageVectors = deferSearchVectors;
+
+/** What the indexer fills: the tickets' vectors and the helpdesk messages'. */
+export type VectorKind = 'ticket' | 'message';
+const KINDS: Record<VectorKind, { table: string; column: string; pending: string; vector: (alias: string) => string }> = {
+  ticket: { table: 'helpdesk_ticket', column: 'search_vector', pending: 'search_vector IS NULL', vector: ticketVectorOf },
+  message: { table: 'mail_message', column: 'helpdesk_search_vector', pending: `model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`, vector: messageVectorOf },
+};
 
 /**
- * Computes the vectors of up to `limit` helpdesk messages that have none, with ids above
- * `after`, in id order; returns how many and the last id done. Rows another transaction holds
+ * Computes the vectors of up to `limit` tickets or helpdesk messages (`kind`) that have none,
+ * with ids above `after`, in id order; returns how many and the last id done. Rows another transaction holds
  * are skipped (two indexers may run side by side). Going on from the last id matters: the
  * partial index keeps an entry for every row indexed until VACUUM, and a scan from the start
  * would walk them all again each time.
  */
-export async function indexPendingMessages(cr: Cr, limit = 2000, after = 0): Promise<{ count: number; lastId: number }> {
+export async function indexPending(cr: Cr, kind: VectorKind, limit = 2000, after = 0): Promise<{ count: number; lastId: number }> {
+  const k = KINDS[kind];
   const rows = rowsOf(await cr.raw(
-    `WITH due AS (SELECT id FROM mail_message WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL AND id > ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-     UPDATE mail_message m SET helpdesk_search_vector = ${messageVectorOf('m')} FROM due WHERE m.id = due.id RETURNING m.id`, [after, limit]));
+    `WITH due AS (SELECT id FROM ${k.table} WHERE ${k.pending} AND id > ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+     UPDATE ${k.table} x SET ${k.column} = ${k.vector('x')} FROM due WHERE x.id = due.id RETURNING x.id`, [after, limit]));
   let lastId = after;
   for (const r of rows) lastId = Math.max(lastId, Number(r.id));
   return { count: rows.length, lastId };
 }
 
-/** How many helpdesk messages wait for their vector. */
-export async function pendingMessageCount(cr: Cr): Promise<number> {
-  return Number(rowsOf(await cr.raw(`SELECT count(*) AS n FROM mail_message WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`))[0].n);
+/** The messages' indexer (see indexPending). */
+export const indexPendingMessages = (cr: Cr, limit = 2000, after = 0) => indexPending(cr, 'message', limit, after);
+
+/** How many tickets or helpdesk messages (`kind`) wait for their vector. */
+export async function pendingCount(cr: Cr, kind: VectorKind): Promise<number> {
+  const k = KINDS[kind];
+  return Number(rowsOf(await cr.raw(`SELECT count(*) AS n FROM ${k.table} WHERE ${k.pending}`))[0].n);
 }
+/** How many helpdesk messages wait for their vector. */
+export const pendingMessageCount = (cr: Cr) => pendingCount(cr, 'message');
+/** How many tickets wait for their vector. */
+export const pendingTicketCount = (cr: Cr) => pendingCount(cr, 'ticket');
 
 /**
- * Indexes every pending message on a PostgreSQL server, `workers` transactions side by side
+ * Indexes every pending ticket, then every pending message, on a PostgreSQL server, `workers` transactions side by side
  * (one per core), each of `chunk` rows committed on its own (without waiting for the WAL
  * flush: a crash of the server leaves them NULL, and the next indexer does them again).
  */
 export async function indexAllPending(pool: Knex, opts: { workers?: number; chunk?: number } = {}): Promise<number> {
   const { workers = 2, chunk = 2000 } = opts;
+  let total = 0;
+  for (const kind of ['ticket', 'message'] as const) total += await indexAllOf(pool, kind, workers, chunk);
+  return total;
+}
+
+async function indexAllOf(pool: Knex, kind: VectorKind, workers: number, chunk: number): Promise<number> {
   let total = 0;
   // The workers share how far they went; a second pass from the start takes the rows that
   // were held by another transaction when a worker went past them.
@@ -93,7 +157,7 @@ export async function indexAllPending(pool: Knex, opts: { workers?: number; chun
     for (;;) {
       const { count, lastId } = await pool.transaction(async (trx) => {
         await trx.raw('SET LOCAL synchronous_commit = off');
-        return indexPendingMessages(trx, chunk, after);
+        return indexPending(trx, kind, chunk, after);
       });
       total += count;
       after = Math.max(after, lastId);

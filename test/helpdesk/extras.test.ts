@@ -5,7 +5,7 @@
 import test from 'ava';
 import { as, field, rejects, rollback, setupHelpdesk, ticketOf, type HelpdeskFixture } from './helpers.ts';
 import { rowsOf } from '../../core/orm/index.ts';
-import { DEFER_SETTING, deferMessageVectors, pendingMessageCount } from '../../addons/helpdesk_bytacora/search_index.ts';
+import { DEFER_SETTING, deferMessageVectors, deferSearchVectors, pendingMessageCount, pendingTicketCount } from '../../addons/helpdesk_bytacora/search_index.ts';
 import { SEARCH_DDL } from '../../addons/helpdesk_bytacora/models/helpdesk_ticket_search.ts';
 
 let fx: HelpdeskFixture;
@@ -343,6 +343,57 @@ test('full-text: messages written without their vector (bulk import) are found b
     t.false(await vectorOf('placa'));
     t.is(await pendingMessageCount(env.cr), 0);
     t.is(await as(env, 1).cron_index_fulltext(), 0, 'nothing left to index');
+  });
+});
+
+test('full-text: tickets written without their vector (bulk import) are found before and after the indexer, ranked the same', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const pendingOf = async (id: number) => rowsOf(await env.cr.raw(`SELECT search_vector IS NULL AS pending FROM helpdesk_ticket WHERE id = ?`, [id]))[0].pending;
+    const text = { subject: 'Escáner bloqueado', description: '<p>El alimentador de documentos se atasca</p>' };
+    const now = await ticketOf(fx, env, 'user', text);
+    t.false(await pendingOf(now), 'a ticket created by the ORM is indexed at once');
+    // What the Zammad importer does in its batches: the vectors are left to the indexer.
+    await deferSearchVectors(env.cr);
+    const later = await ticketOf(fx, env, 'user', text);
+    await env.cr.raw(`SELECT set_config(?, 'off', true)`, [DEFER_SETTING]);
+    t.true(await pendingOf(later));
+    t.is(await pendingTicketCount(env.cr), 1);
+    for (const phase of ['before', 'after'] as const) {
+      const hits = await as(env, fx.uid.user).search_fulltext('alimentadores escáner');
+      t.deepEqual(hits.map((h: any) => h.id), [later, now], `${phase} indexing: found by its stems`);
+      t.is(hits[0].rank, hits[1].rank, `${phase} indexing: ranked as the ticket indexed at once`);
+      t.deepEqual((await as(env, fx.uid.technician).search([['fulltext', 'ilike', 'bloqueados'], ['id', 'in', [now, later]]], 0, null, 'id')).ids, [now, later], `${phase} indexing: the search bar's Text field too`);
+      t.deepEqual(await as(env, fx.uid.user).search_fulltext('impresora'), [], `${phase} indexing: no false match`);
+      if (phase === 'before') t.true(await as(env, 1).cron_index_fulltext() >= 1);
+    }
+    t.false(await pendingOf(later));
+    t.is(await pendingTicketCount(env.cr), 0);
+    // Every other write keeps the vector current at once.
+    await env.model('helpdesk.ticket').browse([later]).sudo().write({ subject: 'Monitor parpadea' });
+    t.false(await pendingOf(later));
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('monitores')).map((h: any) => h.id), [later]);
+    const [vec] = rowsOf(await env.cr.raw(`SELECT search_vector @@ to_tsquery('spanish', 'bloqueado') AS old, search_vector @@ to_tsquery('spanish', 'parpadea') AS new FROM helpdesk_ticket WHERE id = ?`, [later]));
+    t.deepEqual(vec, { old: false, new: true }, 'the vector follows the new subject');
+  });
+});
+
+// Serial: it changes helpdesk_ticket's columns, which the other tests of the file write.
+test.serial('full-text: a database from before keeps its ticket vectors when the generated column becomes a plain one', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const id = await ticketOf(fx, env, 'user', { subject: 'Proyector sin imagen' });
+    const before = (await as(env, fx.uid.user).search_fulltext('proyector'))[0];
+    await env.cr.raw(`DROP TRIGGER helpdesk_ticket_search_vector ON helpdesk_ticket`);
+    await env.cr.raw(`ALTER TABLE helpdesk_ticket DROP COLUMN search_vector`);
+    await env.cr.raw(`ALTER TABLE helpdesk_ticket ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (setweight(to_tsvector('spanish', coalesce(subject, '')), 'A') || setweight(to_tsvector('english', coalesce(subject, '')), 'A') || setweight(to_tsvector('spanish', regexp_replace(coalesce(description, ''), '<[^>]*>', ' ', 'g')), 'B') || setweight(to_tsvector('english', regexp_replace(coalesce(description, ''), '<[^>]*>', ' ', 'g')), 'B')) STORED`);
+    for (const sql of SEARCH_DDL) await env.cr.raw(sql);
+    const [col] = rowsOf(await env.cr.raw(`SELECT attgenerated FROM pg_attribute WHERE attrelid = 'helpdesk_ticket'::regclass AND attname = 'search_vector'`));
+    t.is(col.attgenerated, '', 'a plain column now');
+    t.is(await pendingTicketCount(env.cr), 0, 'the vectors are kept');
+    t.deepEqual(await as(env, fx.uid.user).search_fulltext('proyector'), [before], 'found and ranked as before');
+    const other = await ticketOf(fx, env, 'user', { subject: 'Proyector sin sonido' });
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('sonido')).map((h: any) => h.id), [other], 'new tickets are indexed by the trigger');
+    t.is(await pendingTicketCount(env.cr), 0);
+    t.truthy(id);
   });
 });
 

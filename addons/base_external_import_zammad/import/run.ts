@@ -8,7 +8,7 @@
  *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
  *              two batches write at once while the next is read (last_sync: sync-point.ts)
  *     └─ log record + the task's counters and last_log; unlock
- *     └─ server: the messages' full-text vectors, left by the batches, computed in the
+ *     └─ server: the tickets' and messages' full-text vectors, left by the batches, computed in the
  *        background (helpdesk_bytacora/search_index.ts); the search finds them meanwhile
  *
  * Where transactions come from:
@@ -28,7 +28,7 @@ import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { _t } from '../tools.ts';
 import { mailDomain } from '../../mail/index.ts';
-import { deferMessageVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
+import { deferSearchVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
 import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
@@ -103,8 +103,8 @@ function ownPool(env: Environment): Knex | null {
 
 /**
  * The full-text indexing that follows the runs on a PostgreSQL server (one at a time): the
- * batches commit their messages without vectors, computed here after the run, on the run's
- * pool, while the search matches the messages not indexed yet on the fly
+ * batches commit their tickets and messages without vectors, computed here after the run, on
+ * the run's pool, while the search matches the ones not indexed yet on the fly
  * (helpdesk_bytacora/search_index.ts). Whatever a crash leaves, the scheduled action does.
  */
 let indexing: Promise<void> = Promise.resolve();
@@ -112,10 +112,10 @@ let indexing: Promise<void> = Promise.resolve();
 function indexAfterRun(pool: Knex): void {
   indexing = indexing.then(() => indexAllPending(pool, { workers: PARALLEL_BATCHES })).then(
     () => undefined,
-    (err) => logger.warn(`Zammad import: indexing the imported messages for full-text search failed (the scheduled action will): ${err?.message ?? err}`));
+    (err) => logger.warn(`Zammad import: indexing the imported tickets and messages for full-text search failed (the scheduled action will): ${err?.message ?? err}`));
 }
 
-/** Resolves once the messages of the runs so far are indexed for full-text search. */
+/** Resolves once the tickets and messages of the runs so far are indexed for full-text search. */
 export function importIndexed(): Promise<void> {
   return indexing;
 }
@@ -140,7 +140,7 @@ interface Tx {
    */
   fastCommit(env: Environment): Promise<void>;
   /**
-   * Lets the unit's messages wait for the full-text indexer (server: indexed right after the
+   * Lets the unit's tickets and messages wait for the full-text indexer (server: indexed right after the
    * run; PGlite, one connection and one transaction: computed as they are inserted).
    */
   deferVectors(env: Environment): Promise<void>;
@@ -191,7 +191,7 @@ function transactions(caller: Environment): Tx {
       await env.cr.raw('SET LOCAL synchronous_commit = off');
     },
     async deferVectors(env) {
-      await deferMessageVectors(env.cr);
+      await deferSearchVectors(env.cr);
     },
     afterRun() {
       indexAfterRun(pool);

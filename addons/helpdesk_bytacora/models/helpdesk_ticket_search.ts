@@ -6,9 +6,9 @@
  *                     + messages whose `helpdesk_search_vector` matches
  *                   ──▶ rank = ts_rank of both ──▶ the caller's record rules
  *
- * Both vectors are stored columns with a GIN index: the ticket's is generated, the message's is
- * filled by a trigger or, after a bulk import, by an indexer — a message not indexed yet is
- * matched on the vector computed on the fly (../search_index.ts), so the search stays exact.
+ * Both vectors are stored columns with a GIN index, filled by a trigger or, after a bulk
+ * import, by an indexer — a ticket or message not indexed yet is matched (and ranked) on the
+ * vector computed on the fly (../search_index.ts), so the search stays exact.
  * For each kind, PostgreSQL's estimate of the matches (EXPLAIN, no row read) decides: a rare
  * word (up to FREQUENT matches) has all its matches ranked — the exact answer; a frequent one
  * ranks only its CANDIDATES newest matches — the first page comes in milliseconds and shows
@@ -30,10 +30,7 @@
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
 import { helpdeskRole, isStaff } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { indexPendingMessages, MESSAGE_SEARCH_DDL, messageMatch as messageMatches, messageVectorForRank } from '../search_index.ts';
-
-const plain = (col: string) => `regexp_replace(coalesce(${col}, ''), '<[^>]*>', ' ', 'g')`;
-const both = (text: string, weight: string) => `setweight(to_tsvector('spanish', ${text}), '${weight}') || setweight(to_tsvector('english', ${text}), '${weight}')`;
+import { indexPending, MESSAGE_SEARCH_DDL, messageMatch as messageMatches, messageVectorForRank, TICKET_SEARCH_DDL, ticketMatch as ticketMatches, ticketVectorForRank } from '../search_index.ts';
 
 /** How many of the newest matches of each kind (tickets, messages) a frequent word ranks. */
 export const CANDIDATES = 100;
@@ -41,7 +38,7 @@ export const CANDIDATES = 100;
 const FREQUENT = 2000;
 /** How far back (in ids) the newest matches of a frequent word are looked for. */
 export const RECENT_IDS = 20_000;
-/** Messages indexed per statement, and at most per run of the scheduled action (one transaction). */
+/** Tickets or messages indexed per statement, and at most per run of the scheduled action (one transaction). */
 const INDEX_CHUNK = 2000;
 const INDEX_PER_RUN = 100_000;
 
@@ -54,8 +51,7 @@ async function estimatedRows(env: Environment, sql: string, bindings: unknown[])
 }
 
 export const SEARCH_DDL = [
-  `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS (${both(`coalesce(subject, '')`, 'A')} || ${both(plain('description'), 'B')}) STORED`,
-  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
+  ...TICKET_SEARCH_DDL,
   ...MESSAGE_SEARCH_DDL,
   // Replaced by the stored column's index (the expression was recomputed for every row read).
   'DROP INDEX IF EXISTS mail_message_helpdesk_fulltext_idx',
@@ -76,7 +72,7 @@ async function searchFulltextField(env: Environment, operator: string, value: un
   const staff = isStaff(await helpdeskRole(env));
   const rows = rowsOf(await env.cr.raw(
     `WITH q AS (SELECT websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?) AS q)
-     SELECT t.id FROM helpdesk_ticket t, q WHERE t.search_vector @@ q.q
+     SELECT t.id FROM helpdesk_ticket t, q WHERE ${ticketMatches('t', 'q.q')}
      UNION
      SELECT m.res_id FROM mail_message m, q
       WHERE m.model = 'helpdesk.ticket' AND ${messageMatches('m', 'q.q')} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'}`, [value, value]));
@@ -95,18 +91,23 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
   };
 
   /**
-   * The scheduled action: vectors of the helpdesk messages written without them (bulk
-   * imports), up to INDEX_PER_RUN per run (the rest at the next one); returns how many.
+   * The scheduled action: vectors of the tickets, then of the helpdesk messages, written
+   * without them (bulk imports), up to INDEX_PER_RUN per run (the rest at the next one);
+   * returns how many.
    */
   async cron_index_fulltext(): Promise<number> {
     let total = 0;
-    let after = 0;
-    for (;;) {
-      const { count, lastId } = await indexPendingMessages(this.env.cr, INDEX_CHUNK, after);
-      total += count;
-      after = lastId;
-      if (count < INDEX_CHUNK || total >= INDEX_PER_RUN) return total;
+    for (const kind of ['ticket', 'message'] as const) {
+      let after = 0;
+      for (;;) {
+        if (total >= INDEX_PER_RUN) return total;
+        const { count, lastId } = await indexPending(this.env.cr, kind, INDEX_CHUNK, after);
+        total += count;
+        after = lastId;
+        if (count < INDEX_CHUNK) break;
+      }
     }
+    return total;
   }
 
   /** The tickets matching `query` (web-search syntax: words, "phrases", -excluded, or), best first. */
@@ -124,10 +125,10 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
     // The words are written in place (not in a CTE) so that the planner sees them.
     const tsq = `(websearch_to_tsquery('spanish', ?) || websearch_to_tsquery('english', ?))`;
     const q = [query, query];
-    const ticketMatch = `t.search_vector @@ ${tsq} ${within('t.id')}`;
+    const ticketMatch = `${ticketMatches('t', tsq)} ${within('t.id')}`;
     const messageMatch = `m.model = 'helpdesk.ticket' AND ${messageMatches('m', tsq)} ${staff ? '' : 'AND m.is_internal IS NOT TRUE'} ${within('m.res_id')}`;
-    const ticketArgs = [...q, ...scopeArgs];
-    const messageArgs = [...q, ...q, ...scopeArgs]; // the words twice: the stored vector, or the one of a message not indexed yet
+    const ticketArgs = [...q, ...q, ...scopeArgs]; // the words twice: the stored vector, or the one of a ticket not indexed yet
+    const messageArgs = [...q, ...q, ...scopeArgs]; // the same for messages
     // Rare words: every match is ranked (the exact answer). Frequent ones: the newest
     // CANDIDATES. Decided from PostgreSQL's own estimate, which costs no row read.
     const frequent = async (from: string, where: string, args: unknown[]) => (await estimatedRows(this.env, `SELECT 1 FROM ${from} WHERE ${where}`, args)) > FREQUENT;
@@ -146,7 +147,7 @@ export const HelpdeskTicketSearch = model((Base) => class extends Base {
       }
       return rowsOf(await this.env.cr.raw(base, [...q, ...kind.args] as any[]));
     };
-    const tickets = await ranked({ table: 'helpdesk_ticket', alias: 't', select: `t.id, ts_rank(t.search_vector, ${tsq})::float8 AS r`, where: ticketMatch, args: ticketArgs, frequent: ticketsFrequent, newest: newestIds.t });
+    const tickets = await ranked({ table: 'helpdesk_ticket', alias: 't', select: `t.id, ts_rank(${ticketVectorForRank('t')}, ${tsq})::float8 AS r`, where: ticketMatch, args: ticketArgs, frequent: ticketsFrequent, newest: newestIds.t });
     const messages = await ranked({ table: 'mail_message', alias: 'm', select: `m.res_id AS id, ts_rank(${messageVectorForRank('m')}, ${tsq})::float8 AS r`, where: messageMatch, args: messageArgs, frequent: messagesFrequent, newest: newestIds.m });
     // A ticket's rank: its own, plus 0.4 x its best message's.
     const score = new Map<number, number>();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { App } from '../../../core/app.ts';
 import { closeImportPools, importIndexed } from '../../../addons/base_external_import_zammad/index.ts';
-import { pendingMessageCount } from '../../../addons/helpdesk_bytacora/search_index.ts';
+import { deferSearchVectors, pendingMessageCount, pendingTicketCount } from '../../../addons/helpdesk_bytacora/search_index.ts';
 import { SUPERUSER_ID } from '../../../core/orm/index.ts';
 import { closeAllPools } from '../../../addons/base_external_dbsource/index.ts';
 import { createTask, makeImportApp, makeZammad, rows, runTask, type ZammadSource } from './helpers.ts';
@@ -100,6 +100,40 @@ test.serial('imported articles are found by the full-text search, before and aft
   await importIndexed();
   t.is(await pendingMessageCount(app.db.knex), 0, 'every imported message has its vector');
   t.deepEqual(await found(), expected);
+});
+
+test.serial('imported tickets are found by their subject before and after their vectors are computed, ranked the same', async (t) => {
+  // On a PostgreSQL server the batches leave the tickets' vectors to the indexer too.
+  await importIndexed();
+  t.is(await pendingTicketCount(app.db.knex), 0, 'every imported ticket has its vector');
+  const [ticket] = await rows(app, `SELECT id, subject, search_vector IS NULL AS pending FROM helpdesk_ticket WHERE zammad_source_id = ? ORDER BY zammad_id LIMIT 1`, [sourceId]);
+  t.false(ticket.pending);
+  const word = String(ticket.subject).split(/\s+/).find((w) => /^[\p{L}]{5,}$/u.test(w));
+  t.truthy(word, `a word of the subject "${ticket.subject}"`);
+  const hitOf = async () => {
+    const hits: any[] = await app.withEnv(SUPERUSER_ID, (env) => (env.model('helpdesk.ticket') as any).search_fulltext(word, 1000));
+    const ids: number[] = await app.withEnv(SUPERUSER_ID, async (env) => (await env.model('helpdesk.ticket').search([['fulltext', 'ilike', word]])).ids);
+    return { hit: hits.find((h) => Number(h.id) === Number(ticket.id)), inField: ids.includes(Number(ticket.id)) };
+  };
+  const indexed = await hitOf();
+  t.truthy(indexed.hit, 'found on its stored vector');
+  t.true(indexed.inField);
+  // What a batch of the importer leaves: the ticket written without its vector.
+  await app.db.knex.transaction(async (trx) => {
+    await deferSearchVectors(trx);
+    await trx.raw('UPDATE helpdesk_ticket SET subject = subject WHERE id = ?', [ticket.id]);
+  });
+  t.is(await pendingTicketCount(app.db.knex), 1);
+  const pending = await hitOf();
+  t.truthy(pending.hit, 'found before its vector is computed (on the fly)');
+  t.true(pending.inField, "the search bar's Text field finds it too");
+  t.is(pending.hit.rank, indexed.hit.rank, 'ranked as when indexed');
+  t.is(await app.withEnv(SUPERUSER_ID, (env) => (env.model('helpdesk.ticket') as any).cron_index_fulltext()), 1);
+  t.is(await pendingTicketCount(app.db.knex), 0);
+  const again = await hitOf();
+  t.truthy(again.hit, 'found after its vector is computed');
+  t.true(again.inField);
+  t.is(again.hit.rank, indexed.hit.rank);
 });
 
 test.serial('attachments are imported byte for byte, on the ticket and its message', async (t) => {
