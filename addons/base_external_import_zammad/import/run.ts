@@ -7,6 +7,7 @@
  *           attachments ─▶ prepare (references, ticket numbers: one batch at a time)
  *           ─▶ write the batch and move last_sync, in ONE transaction per batch; on a server
  *              two batches write at once while the next is read (last_sync: sync-point.ts)
+ *           (between batches: the heap kept within the run's memory budget, memory.ts)
  *     └─ log record + the task's counters and last_log; unlock
  *     └─ server: the tickets' and messages' full-text vectors, left by the batches, computed in the
  *        background (helpdesk_bytacora/search_index.ts); the search finds them meanwhile
@@ -33,6 +34,7 @@ import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type C
 import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
+import { MemoryBudget } from './memory.ts';
 import { describeDbError, prepareBatch, writeBatch, type ArticleRow, type AttachmentRow, type PreparedBatch, type WriterContext } from './writer.ts';
 
 /**
@@ -323,6 +325,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   const ctx: WriterContext = { sourceId, refs, subtypes, mailDomain: domain, warn: (zid, msg) => log.add('WARNING', zid, msg) };
   const sync = new SyncPoint();
   const writing = new Writing(tx.parallel);
+  const memory = new MemoryBudget();
   let plan: ColumnPlan | null = null;
   let seq = 0;
   let read = 0;
@@ -333,6 +336,8 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   try {
     for await (const batch of streamQuery(srcEnv, sourceId, query, params, { batchSize: BATCH_SIZE })) {
       if (writing.error) break;
+      // Between batches (not for a run of one batch): the heap kept within the run's budget.
+      if (seq > 0) memory.check();
       if (!plan) {
         plan = planColumns(batch.cols, fields);
         if (plan.errors.length) throw new Error(plan.errors.join(' '));

@@ -231,10 +231,10 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   const fresh = tickets.filter((t) => !existing.has(t.zammadId));
   const now = nowUtc();
   const inserted = await insertMany(cr, 'helpdesk_ticket', fresh.map((t) => ({
-    ...common(t), number: prepared.numbers.get(t.zammadId) || null, zammad_source_id: ctx.sourceId, zammad_id: t.zammadId, origin: 'zammad', rating: '0',
+    ...common(t), number: prepared.numbers.get(t.zammadId) || null, zammad_id: t.zammadId,
     close_date: t.values.closeDate, date_pending: t.values.state === 'pending' ? (t.updatedAt ?? now) : null,
-    create_date: t.values.createDate ?? now, write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID,
-  })), { returning: 'id, zammad_id, number' });
+    create_date: t.values.createDate ?? now,
+  })), { returning: 'id, zammad_id, number', constants: { zammad_source_id: ctx.sourceId, origin: 'zammad', rating: '0', write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID } });
   const ticketIds = new Map<number, { id: number; number: string }>();
   for (const r of inserted) ticketIds.set(Number(r.zammad_id), { id: Number(r.id), number: r.number });
   result.created += inserted.length;
@@ -262,9 +262,12 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
     if (!touched.has(id)) continue;
     const reporter = refs.partnerOf(t.customer);
     const tech = t.owner?.email ? refs.users.get(t.owner.email) : false;
-    for (const p of [reporter, tech ? refs.userPartners.get(tech) : null]) if (p) followers.push({ res_model: TICKET, res_id: id, partner_id: p, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now });
+    for (const p of [reporter, tech ? refs.userPartners.get(tech) : null]) if (p) followers.push({ res_id: id, partner_id: p });
   }
-  await insertMany(cr, 'mail_followers', followers, { onConflict: 'ON CONFLICT (res_model, res_id, partner_id) DO NOTHING' });
+  await insertMany(cr, 'mail_followers', followers, {
+    onConflict: 'ON CONFLICT (res_model, res_id, partner_id) DO NOTHING',
+    constants: { res_model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
+  });
 
   await writeArticles(env, ctx, tickets, ticketIds, input, result);
 }
@@ -296,12 +299,11 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       articleOf.set(messageId, a);
       const author = authorOf(a);
       rows.push({
-        message_id: messageId, model: TICKET, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
+        message_id: messageId, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
         subject: a.subject, body: bodyHtml(a), date: utcText(a.created_at) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
         email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
-        create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now,
       });
     }
   }
@@ -310,6 +312,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
       WHERE (mail_message.res_id, mail_message.subtype_id, mail_message.is_internal) IS DISTINCT FROM (EXCLUDED.res_id, EXCLUDED.subtype_id, EXCLUDED.is_internal)`,
     returning: 'id, message_id, res_id, (xmax = 0) AS inserted',
+    constants: { model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
   result.messages += written.filter((w) => w.inserted).length;
   const moved = written.filter((w) => !w.inserted).map((w) => Number(w.id));
@@ -326,7 +329,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
         ctx.warn(article.ticket_id, `Attachment "${s.filename}" of article ${article.id}: its bytes are not in the Zammad database (storage provider ${s.provider ?? '?'}); not imported`);
         continue;
       }
-      const data = Buffer.from(s.data);
+      const data = Buffer.isBuffer(s.data) ? s.data : Buffer.from(s.data);
       files.push({
         messageId: Number(w.id),
         row: {
