@@ -21,8 +21,8 @@
  *
  * What the ORM would do on create and stays true here: the ticket number from its sequence,
  * `priority_level` (stored computed) from the priority, `is_internal` of messages from their
- * subtype, the group-count tables and the search vector (database triggers / generated
- * column), sanitised HTML. Access: the run is started by a Settings user and writes as the
+ * subtype, the group-count tables and the search vectors (database triggers; on a server
+ * the batch defers them to the indexer that runs after the import), sanitised HTML. Access: the run is started by a Settings user and writes as the
  * system, as SPEC 6 says.
  */
 import { createHash } from 'node:crypto';
