@@ -13,7 +13,7 @@
 import { AccessError, fields, formatDatetime, model, type Vals } from '../../../core/orm/index.ts';
 import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../sla.ts';
 import { loadWorkCalendar } from './helpdesk_calendar.ts';
-import { isTechnician } from './helpdesk_ticket.ts';
+import { isTechnician, postedOnTicket } from './helpdesk_ticket.ts';
 import { fieldLabel } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
 
@@ -106,8 +106,7 @@ export const HelpdeskTicketSla = model((Base) => {
       const id: number = await parent.message_post.apply(this, args);
       // message_post(body, subject, message_type, …): logged notifications are never an answer.
       if (!['comment', 'email'].includes(String(args[2] || 'comment'))) return id;
-      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
-        .where({ 't.id': this.ids[0], 'm.id': id }).first('t.first_response_date', 't.sla_id', 'm.author_id', 'm.message_type', 's.internal');
+      const row = await postedOnTicket(this.env, this.ids[0], id);
       if (row?.sla_id && !row.first_response_date) {
         if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
