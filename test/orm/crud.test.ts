@@ -165,3 +165,17 @@ test('long id lists (over PostgreSQL\'s 65,535 parameters) are searched in one a
     t.is(await env.model('test.orm.item').search_count([['id', 'not in', many.slice(0, 69_999)], ['name', 'like', 'long-list%']]), 2);
   });
 });
+
+test('memoized: what memo holds under a key, forgotten when its model is written; it computes nothing', async (t) => {
+  await asAdmin(async (env) => {
+    t.is(env.memoized('test.memoized'), undefined);
+    let calls = 0;
+    const value = await env.memo('res.partner', 'test.memoized', async () => ++calls);
+    t.is(value, 1);
+    t.is(await env.sudo().memoized('test.memoized'), 1);
+    t.is(calls, 1);
+    await env.model('res.partner').create({ name: 'Forgets the memo' });
+    t.is(env.memoized('test.memoized'), undefined);
+    t.is(calls, 1);
+  });
+});

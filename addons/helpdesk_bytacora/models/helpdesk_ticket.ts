@@ -167,6 +167,24 @@ export const HelpdeskTicket = model((Base) => class extends Base {
 });
 
 /** True when the user belongs to the technician group (directly or through admin). */
+/** The columns of a new ticket that its creation reads back: the acknowledgement's and the SLA's. */
+const CREATED_COLUMNS = ['id', 'number', 'subject', 'partner_id', 'user_id', 'origin', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status'];
+const createdKey = (id: number) => `helpdesk.ticket.created:${id}`;
+
+/**
+ * A ticket just created, read once for what its creation does next (followers and
+ * acknowledgement, then the SLA): remembered until a ticket is written.
+ */
+export function createdTicketRow(env: Environment, id: number): Promise<Record<string, any> | undefined> {
+  return env.memo(TICKET_MODEL, createdKey(id), () => env.cr('helpdesk_ticket').where({ id }).first(CREATED_COLUMNS));
+}
+
+/** The rows `createdTicketRow` has read of these tickets, if it read them all (else undefined). */
+export function createdTicketRows(env: Environment, ids: number[]): Promise<Array<Record<string, any> | undefined>> | undefined {
+  const known = ids.map((id) => env.memoized<Record<string, any> | undefined>(createdKey(id)));
+  return known.every(Boolean) ? Promise.all(known) : undefined;
+}
+
 /**
  * What the helpdesk's message_post hooks (the reporter answering, the first response) read of
  * a message just posted on a ticket, with the ticket: one query for both, remembered until

@@ -9,7 +9,7 @@ import { AccessError, model, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, subtypeIsInternal, type InboundMail } from '../../mail/index.ts';
 import { escapeHtml, helpdeskRole, isEmptyHtml, isStaff, m2oId } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { isTechnician, postedOnTicket, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
+import { createdTicketRow, isTechnician, postedOnTicket, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
 
 export const HelpdeskTicketMail = model((Base) => {
   /** The layers below, down to mail.thread: its methods, which Model's type does not know. */
@@ -35,7 +35,7 @@ export const HelpdeskTicketMail = model((Base) => {
   async _afterCreate(): Promise<void> {
     const env = this.env;
     // The raw row: the names of the reporter and the technician are not needed here.
-    const t = await env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('number', 'subject', 'partner_id', 'user_id', 'origin');
+    const t = (await createdTicketRow(env, this.ids[0]))!;
     const reporter = m2oId(t.partner_id);
     const technician = m2oId(t.user_id);
     const techPartner = await this._technicianPartner(technician);

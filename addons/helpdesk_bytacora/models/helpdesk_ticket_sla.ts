@@ -13,7 +13,7 @@
 import { AccessError, fields, formatDatetime, model, type Vals } from '../../../core/orm/index.ts';
 import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../sla.ts';
 import { loadWorkCalendar } from './helpdesk_calendar.ts';
-import { isTechnician, postedOnTicket } from './helpdesk_ticket.ts';
+import { createdTicketRows, isTechnician, postedOnTicket } from './helpdesk_ticket.ts';
 import { fieldLabel } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
 
@@ -110,6 +110,7 @@ export const HelpdeskTicketSla = model((Base) => {
       if (row?.sla_id && !row.first_response_date) {
         if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
+          this.env.forgetMemo('helpdesk.ticket');
           await this._slaUpdateStatus();
         }
       }
@@ -131,7 +132,10 @@ export const HelpdeskTicketSla = model((Base) => {
     async _slaCompute(): Promise<void> {
       if (!this.ids.length) return;
       const cr = this.env.cr;
-      const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
+      // New tickets: as their creation read them (createdTicketRow), unless a ticket was written since.
+      const created = await createdTicketRows(this.env, this.ids);
+      const rows: any[] = created ? created.filter(Boolean)
+        : await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
       const calendars = new Map<number, WorkCalendar>();
       for (const r of rows) {
         // The policy of a priority, once per unit of work (a batch of mails files several tickets).

@@ -113,6 +113,14 @@ export const MailThread = model((Base) => class extends Base {
   // ── CRUD: subscription of the creator, tracking ───────────────────────────────────
   async create(valsList: Vals | Vals[]) {
     const records = await super.create(valsList);
+    // What this unit of work knows of the new records: they exist (the superuser's posting
+    // check), and they have no followers yet (until followers are written: the first ones
+    // added need not look for existing ones).
+    const model = this._meta.name;
+    for (const id of records.ids) {
+      await this.env.memo(model, `mail.post_exists:${model}:${id}`, async () => undefined);
+      await this.env.memo('mail.followers', followersNoneKey(model, id), async () => true);
+    }
     const ctx = this.env.context;
     if (!ctx.mail_create_nosubscribe && !ctx.tracking_disable && this.env.uid !== SUPERUSER_ID) {
       const partner = await userPartnerId(this.env);
@@ -481,7 +489,9 @@ export const MailThread = model((Base) => class extends Base {
     // Followers this unit of work added (a new ticket: its reporter, then the mail's author, the same partner).
     const added = await this.env.memo('mail.followers', `mail.followers.added:${model}`, async () => new Set<string>());
     if (pairs.every((pair) => added.has(pair))) return;
-    const existing = await this.env.cr('mail_followers').where({ res_model: model }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
+    // Records created in this unit of work, whose followers have not been written since, have none.
+    const known = this.ids.every((id) => this.env.memoized(followersNoneKey(model, id)));
+    const existing = known ? [] : await this.env.cr('mail_followers').where({ res_model: model }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
     const have = new Set(existing.map((r: any) => `${r.res_id}:${r.partner_id}`));
     const vals: Vals[] = pairs.filter((pair) => !have.has(pair)).map((pair) => {
       const [id, p] = pair.split(':').map(Number);
@@ -569,6 +579,7 @@ export const MailThread = model((Base) => class extends Base {
   }
 });
 
+const followersNoneKey = (model: string, id: number) => `mail.followers.none:${model}:${id}`;
 const looseKey = (ids: number[]) => `mail.attachments.loose:${[...ids].sort((a, b) => a - b).join(',')}`;
 const inboundKey = (messageId: string) => `mail.inbound_message:${messageId}`;
 
