@@ -47,6 +47,16 @@ export async function rememberMessageIdFree(env: Environment, messageId: string)
   await env.memo(FREE_MESSAGE_IDS, freeKey(messageId), async () => true);
 }
 
+const recordNameKey = (model: string, resId: number) => `mail.record_name:${model}:${resId}`;
+
+/**
+ * Tells this unit of work the display name of a document its messages will carry as
+ * record_name (a model that has just read what its name is made of), until it is written.
+ */
+export async function rememberRecordName(env: Environment, model: string, resId: number, name: string | false): Promise<void> {
+  await env.memo(model, recordNameKey(model, resId), async () => name);
+}
+
 /**
  * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
  * a document by (model, res_id). A message is readable when its document is (see
@@ -91,7 +101,7 @@ export const MailMessage = model((Base) => class extends Base {
       if (!vals.record_name && typeof vals.model === 'string' && vals.res_id && this.env.registry.has(vals.model)) {
         // Once per unit of work and document (a mail posts two messages on its ticket); forgotten when the document's model is written.
         const [model, resId] = [vals.model, Number(vals.res_id)];
-        vals.record_name = await this.env.memo(model, `mail.record_name:${model}:${resId}`, async () =>
+        vals.record_name = await this.env.memo(model, recordNameKey(model, resId), async () =>
           (await this.env.sudo().model(model).browse([resId])._displayNames()).get(resId) ?? false);
       }
       list.push(vals);
