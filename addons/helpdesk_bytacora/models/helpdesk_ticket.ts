@@ -200,16 +200,18 @@ export function createdTicketRows(env: Environment, ids: number[]): Promise<Arra
 
 /**
  * What the helpdesk's message_post hooks (the reporter answering, the first response) read of
- * a message just posted on a ticket, with the ticket: one query for both, remembered until
- * the ticket, a message or a subtype is written.
+ * a message just posted on a ticket, with the ticket and the author's active users: one query
+ * for both, remembered until the ticket, a message, a subtype or a user is written.
  */
 export function postedOnTicket(env: Environment, ticketId: number, messageId: number): Promise<{
   author_id: number | null; message_type: string; internal: boolean | null; state: string; partner_id: number | null; first_response_date: unknown; sla_id: number | null;
+  author_user_ids: number[];
 } | undefined> {
-  return env.memo([TICKET_MODEL, 'mail.message', 'mail.message.subtype'], `helpdesk.posted:${ticketId}:${messageId}`, () =>
+  return env.memo([TICKET_MODEL, 'mail.message', 'mail.message.subtype', 'res.users'], `helpdesk.posted:${ticketId}:${messageId}`, () =>
     env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
       .where({ 'm.id': messageId, 't.id': ticketId })
-      .first('m.author_id', 'm.message_type', 's.internal', 't.state', 't.partner_id', 't.first_response_date', 't.sla_id'));
+      .first('m.author_id', 'm.message_type', 's.internal', 't.state', 't.partner_id', 't.first_response_date', 't.sla_id',
+        env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = m.author_id AND u.active ORDER BY u.id) AS author_user_ids')));
 }
 
 export async function isTechnician(env: any, uid: number): Promise<boolean> {

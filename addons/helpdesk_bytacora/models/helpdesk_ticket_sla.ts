@@ -108,7 +108,7 @@ export const HelpdeskTicketSla = model((Base) => {
       if (!['comment', 'email'].includes(String(args[2] || 'comment'))) return id;
       const row = await postedOnTicket(this.env, this.ids[0], id);
       if (row?.sla_id && !row.first_response_date) {
-        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
+        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id), row.author_user_ids))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
           this.env.forgetMemo('helpdesk.ticket');
           await this._slaUpdateStatus();
@@ -117,8 +117,9 @@ export const HelpdeskTicketSla = model((Base) => {
       return id;
     }
 
-    async _isStaffPartner(partnerId: number): Promise<boolean> {
-      const users = await this.env.cr('res_users').where({ partner_id: partnerId, active: true }).select('id');
+    /** Is one of the partner's active users a technician? (`userIds`: those users, when already read.) */
+    async _isStaffPartner(partnerId: number, userIds?: number[]): Promise<boolean> {
+      const users = userIds ? userIds.map((id) => ({ id })) : await this.env.cr('res_users').where({ partner_id: partnerId, active: true }).select('id');
       for (const u of users) if (await isTechnician(this.env, Number(u.id))) return true;
       return false;
     }

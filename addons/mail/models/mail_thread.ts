@@ -547,7 +547,7 @@ export const MailThread = model((Base) => class extends Base {
     if (files.length) {
       const created = await env.sudo().model('ir.attachment').create(files.map((f) => ({
         name: f.filename || 'attachment',
-        datas: typeof f.content === 'string' ? f.content : Buffer.from(f.content),
+        datas: typeof f.content === 'string' || Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content),
         mimetype: f.mimetype || false,
         res_model: this._meta.name,
         res_id: this.ids[0],
