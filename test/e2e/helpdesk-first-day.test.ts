@@ -89,6 +89,11 @@ for (const [lang, viewport, save, label] of [['en_US', DESKTOP, 'Save', 'desktop
     await stars.nth(stars3 - 1).click();
     await field(page, 'rating_comment').locator('textarea').fill(`Comentario ${label}`);
     await shot(page, `first-day-usuario-rating-${label}`);
+    // New, Save and Discard share one row, inside the screen, on a phone too.
+    const tops = await Promise.all([cpButton(page, lang === 'en_US' ? 'New' : 'Nuevo'), cpButton(page, save), cpButton(page, lang === 'en_US' ? 'Discard' : 'Descartar')]
+      .map(async (b) => (await b.boundingBox())!));
+    t.is(new Set(tops.map((b) => Math.round(b.y))).size, 1, 'one row of buttons');
+    t.true(tops.every((b) => b.x + b.width <= viewport.width), 'no button beyond the screen');
     await cpButton(page, save).click();
     await cpButton(page, save).waitFor({ state: 'detached' });
     const [rec] = await tickets(srv.app, [['id', '=', id]], ['rating', 'rating_comment', 'state']);

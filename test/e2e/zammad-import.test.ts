@@ -69,16 +69,20 @@ test.serial('Run import shows a progress bar that follows the run, then the coun
   const bar = page.locator('erp-progress-bar');
   await bar.waitFor({ timeout: 60_000 });
   const seen = new Set<string>();
+  const said = new Set<string>();
   while (await bar.count()) {
     // Short: the bar goes when the call returns, and a long wait here would outlast the toast.
     const counter = await bar.locator('.muted').innerText({ timeout: 200 }).catch(() => '');
     if (counter) seen.add(counter);
+    const line = await bar.locator('.line span').first().innerText({ timeout: 200 }).catch(() => '');
+    if (line) said.add(line);
     if (seen.size === 1 && counter) await shot(page, 'zammad-progress');
     await page.waitForTimeout(100);
   }
   const counts = [...seen].map((s) => Number(/^(\d+) \//.exec(s)?.[1])).filter((n) => Number.isFinite(n));
   t.true(counts.some((n) => n > 0 && n < TICKETS), `the bar showed the run in the middle: ${[...seen].join(', ')}`);
   t.true([...seen].every((s) => s.includes(`/ ${TICKETS}`)), 'out of the rows to import');
+  t.true(said.has('Importing Zammad tickets…'), `the bar says what runs: ${[...said].join(', ')}`);
   await page.locator('erp-notifications .toast', { hasText: 'Import finished' }).waitFor({ timeout: 60_000 });
   await page.getByRole('tab', { name: 'Last Run' }).click().catch(() => page.getByText('Last Run', { exact: true }).click());
   await page.locator('.o_field[data-field="last_record_count"]', { hasText: /2,?500/ }).waitFor({ timeout: 30_000 });

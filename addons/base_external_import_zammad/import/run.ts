@@ -26,6 +26,7 @@ import { reportProgress } from '../../../core/http/index.ts';
 import { Environment, SUPERUSER_ID, rowsOf } from '../../../core/orm/index.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
+import { _t } from '../tools.ts';
 import { mailDomain } from '../../mail/index.ts';
 import { deferMessageVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
@@ -200,6 +201,8 @@ function transactions(caller: Environment): Tx {
       // A session lock on a connection of its own: held for the whole run, released by
       // PostgreSQL if this process dies.
       const client = new pg.Client(typeof config.connection === 'string' ? { connectionString: config.connection } : config.connection);
+      // Losing this connection (a server restart) ends the lock; it must not crash the server.
+      client.on('error', (e) => logger.warn(`Zammad import: the run's lock connection was lost: ${e.message}`));
       await client.connect();
       const ok = (await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, taskId])).rows[0].ok;
       if (!ok) {
@@ -307,7 +310,9 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   const srcEnv = tx.env;
   const countResult = await executeQuery(srcEnv, sourceId, `SELECT count(*) AS n FROM (${query}) AS zammad_rows`, params);
   const total = Number(countResult.rows[0]?.[0] ?? 0);
-  await reportProgress(caller, 0, total, '');
+  // The bar shows done / total; the line says what is being done, in the caller's language.
+  const progressText = _t(caller, 'Importing Zammad tickets…');
+  await reportProgress(caller, 0, total, progressText);
   const fields = targetFields(caller, 'helpdesk.ticket');
   const refs = new References();
   const subtypes = await tx.unit(async (env) => ({
@@ -393,7 +398,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         outcome.messages += res.messages;
         outcome.attachments += res.attachments;
         read += rowCount;
-        await reportProgress(caller, read, Math.max(total, read), `${read} / ${Math.max(total, read)}`);
+        await reportProgress(caller, read, Math.max(total, read), progressText);
       }));
     }
   } finally {

@@ -37,6 +37,9 @@ export class ErpControlPanel extends LitElement {
     .switcher .btn[aria-pressed='true'] { background: var(--erp-hover); color: var(--erp-primary); }
     @media (max-width: 767px) {
       :host { padding: 6px 8px; }
+      /* The buttons keep one row; a breadcrumb that does not fit beside them goes below. */
+      .left { flex-wrap: wrap; }
+      ::slotted([slot='buttons']) { flex: none; max-width: 100%; }
       .search { order: 3; flex-basis: 100%; max-width: none; }
       ol { font-size: 1rem; }
     }

@@ -50,6 +50,8 @@ export class ErpFormView extends ViewBase {
     .content { flex: 1; overflow: auto; background: var(--erp-bg); }
     :host([in-dialog]) .content { background: #fff; overflow: visible; }
     .dirty { font-size: .85rem; color: var(--erp-muted); }
+    /* On a phone, Save and Discard showing already say it; the row stays one line. */
+    @media (max-width: 767px) { .dirty { display: none; } }
     .failed { padding: 48px 16px; text-align: center; color: var(--erp-muted); }
     .footer { display: flex; flex-wrap: wrap; gap: 8px; border-top: 1px solid var(--erp-border); padding-top: 12px; margin-top: 16px; }
     .overlay { position: fixed; inset: 0; z-index: 950; background: rgba(255,255,255,.7); display: flex; align-items: center; justify-content: center; }
