@@ -382,7 +382,10 @@ export const MailThread = model((Base) => class extends Base {
     if (!m) return mails;
     const partnerIds = await this._notifyGetRecipients(message, m);
     if (!partnerIds.length) return mails;
-    const partners = (await env.cr('res_partner').whereIn('id', partnerIds).select('id', 'name', 'email')).filter((p: any) => p.email && parseEmailAddress(p.email));
+    // One recipient (an acknowledgement to its reporter): the partner read with the message, when it was.
+    const known = partnerIds.length === 1 ? (m.partners ?? []).find((p) => Number(p.id) === partnerIds[0]) : undefined;
+    const rows = known ? [known] : await env.cr('res_partner').whereIn('id', partnerIds).select('id', 'name', 'email');
+    const partners = rows.filter((p: any) => p.email && parseEmailAddress(p.email));
     if (!partners.length) return mails;
     let references = String(m.message_id || '');
     if (m.parent_message_id) references = `${m.parent_message_id} ${references}`.trim();
@@ -601,6 +604,8 @@ export interface NotifyRow {
   record_name: string | null; parent_message_id: string | null;
   /** The followers of `followers_of` ('model,id'), when read with the message (see notifyRow). */
   follower_ids?: number[] | null; followers_of?: string;
+  /** Name and address of the explicit recipients and those followers, when read with them. */
+  partners?: Array<{ id: number; name: string | null; email: string | null }> | null;
 }
 
 /**
@@ -614,8 +619,12 @@ async function notifyRow(env: Model['env'], id: number, thread?: Model): Promise
             ARRAY(SELECT r.res_partner_id FROM mail_message_res_partner_rel r JOIN res_partner p ON p.id = r.res_partner_id AND p.active
                   WHERE r.mail_message_id = m.id ORDER BY r.res_partner_id) AS partner_ids,
             m.subject, m.body, m.email_from, m.reply_to, m.message_id, m.record_name, parent.message_id AS parent_message_id${single ? `,
-            ARRAY(SELECT f.partner_id FROM mail_followers f WHERE f.res_model = ? AND f.res_id = ?) AS follower_ids` : ''}
-       FROM mail_message m LEFT JOIN mail_message parent ON parent.id = m.parent_id WHERE m.id = ?`, single ? [thread!._meta.name, thread!.ids[0], id] : [id]));
+            ARRAY(SELECT f.partner_id FROM mail_followers f WHERE f.res_model = ? AND f.res_id = ?) AS follower_ids,
+            (SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'email', p.email)) FROM res_partner p
+              WHERE p.id IN (SELECT r.res_partner_id FROM mail_message_res_partner_rel r WHERE r.mail_message_id = m.id)
+                 OR p.id IN (SELECT f.partner_id FROM mail_followers f WHERE f.res_model = ? AND f.res_id = ?)) AS partners` : ''}
+       FROM mail_message m LEFT JOIN mail_message parent ON parent.id = m.parent_id WHERE m.id = ?`,
+    single ? [thread!._meta.name, thread!.ids[0], thread!._meta.name, thread!.ids[0], id] : [id]));
   if (m && single) m.followers_of = `${thread!._meta.name},${thread!.ids[0]}`;
   return m;
 }
