@@ -369,7 +369,12 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
       let prepared: PreparedBatch;
       try {
-        prepared = await tx.unit((env) => prepareBatch(env, ctx, input));
+        prepared = await tx.unit(async (env) => {
+          // Its commit waits for no disk flush either: a batch written after it can only be
+          // durable once it is (the WAL is written in order).
+          await tx.fastCommit(env);
+          return prepareBatch(env, ctx, input);
+        });
       } catch (err) {
         // The references created by that transaction are gone with it.
         refs.clear();

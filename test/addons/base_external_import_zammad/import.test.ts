@@ -127,6 +127,15 @@ test.serial('the run is logged and the task keeps its counters and last sync', a
   t.deepEqual(logs.map((l) => [l.status, Number(l.record_count)]), [['done', TICKETS]]);
 });
 
+test.serial('the import key (source, Zammad id) has one unique index, and no second index led by the source to update per ticket', async (t) => {
+  const indexes = await rows(app, `
+    SELECT c.relname AS name, i.indisunique AS is_unique, array_to_string(array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o), ',') AS cols
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = 'helpdesk_ticket'::regclass`);
+  const ledBySource = indexes.filter((r) => String(r.cols).split(',')[0] === 'zammad_source_id');
+  t.deepEqual(ledBySource.map((r) => [r.cols, r.is_unique]), [['zammad_source_id,zammad_id', true]]);
+});
+
 test.serial('a second run with nothing changed in Zammad writes nothing', async (t) => {
   const before = await rows(app, `SELECT (SELECT max(write_date)::text FROM helpdesk_ticket) AS t, (SELECT count(*) FROM mail_message) AS m,
     (SELECT max(write_date)::text FROM mail_message) AS mw, (SELECT count(*) FROM ir_attachment) AS a, (SELECT count(*) FROM res_partner) AS p, (SELECT count(*) FROM mail_followers) AS f`);
