@@ -150,6 +150,10 @@ export class Environment {
     }
     return found;
   }
+  /** What `memo` holds under `key` in this unit of work, or undefined (it computes nothing). */
+  memoized<T>(key: string): Promise<T> | undefined {
+    return this.shared.memo?.get(key)?.value as Promise<T> | undefined;
+  }
   /** Forgets the memoised values read from records of `model` (see `memo`). */
   forgetMemo(model: string): void {
     const memo = this.shared.memo;

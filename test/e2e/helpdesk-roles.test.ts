@@ -75,6 +75,7 @@ async function openHelpdesk(p: Page): Promise<void> {
   await p.locator('erp-menu').getByRole('button', { name: 'Applications' }).click();
   await p.locator('erp-menu .apps').getByRole('menuitem', { name: /Helpdesk/ }).click();
   await p.locator('erp-menu .app-name', { hasText: 'Helpdesk' }).waitFor();
+  await actionShown(p);
 }
 
 /** The names of the Helpdesk app's top-level sections in the navbar. */
@@ -82,10 +83,18 @@ async function sections(p: Page): Promise<string[]> {
   return (await p.locator('erp-menu .sections > .nav-btn, erp-menu .sections > .dropdown > .nav-btn').allInnerTexts()).map((s) => s.replace('▾', '').trim());
 }
 
+/**
+ * Until the last action asked for is on screen: the section clicked may be the one shown
+ * already (an app opens on it), whose title and rows would otherwise pass for the new view's
+ * while typing lands in the one about to be replaced.
+ */
+const actionShown = (p: Page) => p.locator('erp-action-manager[aria-busy="false"]').waitFor({ state: 'attached' });
+
 /** Clicks a top-level section (or an entry of a section dropdown) and waits for its list. */
 async function openSection(p: Page, name: string, entry?: string): Promise<void> {
   await p.locator('erp-menu .sections').getByRole('button', { name: new RegExp(`^${name}`) }).click();
   if (entry) await p.locator('erp-menu .sections').getByRole('menuitem', { name: entry, exact: true }).click();
+  await actionShown(p);
   await p.locator('erp-control-panel li[aria-current="page"]', { hasText: entry ?? name }).waitFor();
   await rows(p).first().waitFor();
 }

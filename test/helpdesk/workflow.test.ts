@@ -563,6 +563,24 @@ test('mails speak the reporter\'s language: a Spanish reporter gets the acknowle
   });
 });
 
+test('what a transaction remembered of a reporter and a ticket follows its writes: language, then the name on the messages', async (t) => {
+  await rollback(fx.app, async (env) => {
+    // One environment, so one unit of work's memory (ticketOf would file them as another user).
+    const file = async () => (await env.model('helpdesk.ticket').create({ subject: 'Filed', description: '<p>x</p>', partner_id: fx.partner.user })).ids[0];
+    await file();
+    await env.model('res.partner').browse([fx.partner.user]).write({ lang: 'es_ES' });
+    const second = await file();
+    const mails = await env.model('mail.mail').search_read([['recipient_ids', 'in', [fx.partner.user]]], ['body_html'], 0, null, 'id');
+    t.is(mails.length, 2);
+    t.notRegex(mails[0].body_html as string, /Hemos recibido tu solicitud/);
+    t.regex(mails[1].body_html as string, /Hemos recibido tu solicitud/);
+    await env.model('helpdesk.ticket').browse([second]).write({ subject: 'Renamed in the same transaction' });
+    const id = await (env.model('helpdesk.ticket').browse([second]) as any).message_post('after the rename');
+    const [m] = await env.model('mail.message').browse([id]).read(['record_name']);
+    t.regex(String(m.record_name), / Renamed in the same transaction$/);
+  });
+});
+
 test('create: imported tickets (origin zammad) send no acknowledgement', async (t) => {
   await rollback(fx.app, async (env) => {
     await env.model('helpdesk.ticket').sudo().create({ subject: 'From Zammad', description: '<p>x</p>', origin: 'zammad', partner_id: fx.partner.user });

@@ -244,6 +244,39 @@ test.serial('message_new creates a document from a mail, with the mail as messag
   });
 });
 
+test.serial('what a transaction remembers of Message-IDs, new documents and inbound files follows its own writes', async (t) => {
+  await su(async (env) => {
+    const { rememberMessageIdFree } = await import('../../addons/mail/models/mail_message.ts');
+    const { postedInboundMessage } = await import('../../addons/mail/models/mail_thread.ts');
+    const record = await (env.model('test.mail.doc') as any).withContext({ mail_create_nosubscribe: true }).message_new({
+      subject: 'Remembered', body: 'one', email_from: 'Ann <ann@example.com>', message_id: '<remembered-1@example.com>',
+      attachments: [{ filename: 'a.txt', content: Buffer.from('a'), mimetype: 'text/plain' }],
+    });
+    const id = record.ids[0];
+    const posted = await postedInboundMessage(env, '<remembered-1@example.com>');
+    t.deepEqual((await messagesOf(env, id)).map((m: any) => m.id), [posted]);
+    // A Message-ID remembered free, then stored: posting it again is refused.
+    await rememberMessageIdFree(env, '<remembered-2@example.com>');
+    await doc(env, id).message_post('first', false, 'email', false, [], [], false, 'x@example.com', false, '<remembered-2@example.com>');
+    t.true((await t.throwsAsync(doc(env, id).message_post('again', false, 'email', false, [], [], false, 'x@example.com', false, '<remembered-2@example.com>'))) instanceof ValidationError);
+    // ... and one written onto an existing message.
+    await rememberMessageIdFree(env, '<remembered-3@example.com>');
+    await env.model('mail.message').browse([posted]).write({ message_id: '<remembered-3@example.com>' });
+    t.true((await t.throwsAsync(doc(env, id).message_post('third', false, 'email', false, [], [], false, 'x@example.com', false, '<remembered-3@example.com>'))) instanceof ValidationError);
+    // A new document's first followers are added without looking; the next ones are not added twice.
+    await doc(env, id).message_subscribe([bob.partner]);
+    await doc(env, id).message_subscribe([bob.partner, ann.partner]);
+    const followers = await env.cr('mail_followers').where({ res_model: 'test.mail.doc', res_id: id }).select('partner_id');
+    t.deepEqual(followers.map((f: any) => Number(f.partner_id)).sort((a: number, b: number) => a - b), [ann.partner, bob.partner].sort((a, b) => a - b));
+    // The inbound file, made loose in the same transaction, is attached again when posted.
+    const [att] = (await env.model('ir.attachment').search([['res_model', '=', 'test.mail.doc'], ['res_id', '=', id]])).ids;
+    await env.model('ir.attachment').browse([att]).write({ res_model: false, res_id: false });
+    await doc(env, id).message_post('with the file', false, 'comment', false, [att]);
+    const [a] = await env.model('ir.attachment').browse([att]).read(['res_model', 'res_id']);
+    t.like(a, { res_model: 'test.mail.doc', res_id: id });
+  });
+});
+
 test.serial('message_update appends the mail to the document, threaded under the message it answers', async (t) => {
   await su(async (env) => {
     const record = await (env.model('test.mail.doc') as any).message_new({ subject: 'First', body: 'one', email_from: 'stranger@example.org', message_id: '<thread-1@example.org>' });

@@ -165,3 +165,29 @@ test('long id lists (over PostgreSQL\'s 65,535 parameters) are searched in one a
     t.is(await env.model('test.orm.item').search_count([['id', 'not in', many.slice(0, 69_999)], ['name', 'like', 'long-list%']]), 2);
   });
 });
+
+test('memoized: what memo holds under a key, forgotten when its model is written; it computes nothing', async (t) => {
+  await asAdmin(async (env) => {
+    t.is(env.memoized('test.memoized'), undefined);
+    let calls = 0;
+    const value = await env.memo('res.partner', 'test.memoized', async () => ++calls);
+    t.is(value, 1);
+    t.is(await env.sudo().memoized('test.memoized'), 1);
+    t.is(calls, 1);
+    await env.model('res.partner').create({ name: 'Forgets the memo' });
+    t.is(env.memoized('test.memoized'), undefined);
+    t.is(calls, 1);
+  });
+});
+
+test('binary values given as bytes store exactly those bytes (a Buffer, or a view into a larger array)', async (t) => {
+  await asAdmin(async (env) => {
+    const whole = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const view = new Uint8Array(whole.buffer, 2, 3);
+    const a = await env.model('test.orm.item').create({ name: 'bytes', data: view });
+    const b = await env.model('test.orm.item').create({ name: 'buffer', data: Buffer.from('buffer bytes') });
+    const [ra, rb] = await env.model('test.orm.item').browse([...a.ids, ...b.ids]).read(['data']);
+    t.deepEqual([...Buffer.from(String(ra.data), 'base64')], [3, 4, 5]);
+    t.is(Buffer.from(String(rb.data), 'base64').toString(), 'buffer bytes');
+  });
+});

@@ -48,7 +48,7 @@ export const IrAttachment = model((Base) => class extends Base {
 
   private withContentMeta(vals: Vals): Vals {
     if (vals.datas === undefined) return vals;
-    const content = typeof vals.datas === 'string' ? Buffer.from(vals.datas, 'base64') : vals.datas instanceof Uint8Array ? Buffer.from(vals.datas) : Buffer.alloc(0);
+    const content = typeof vals.datas === 'string' ? Buffer.from(vals.datas, 'base64') : vals.datas instanceof Uint8Array ? Buffer.from(vals.datas.buffer, vals.datas.byteOffset, vals.datas.byteLength) : Buffer.alloc(0);
     if (content.length > MAX_ATTACHMENT_BYTES) throw err(ValidationError, "Attachment '%s' is too large: %s bytes, the limit is %s", vals.name ?? '', content.length, MAX_ATTACHMENT_BYTES);
     vals.file_size = content.length;
     vals.checksum = createHash('sha1').update(content).digest('hex');

@@ -20,6 +20,7 @@
  */
 import { fields, model, type ComputeFn, type Environment, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
 import { m2oId, userPartnerId, GROUP_TECHNICIAN } from '../tools.ts';
+import { rememberRecordName } from '../../mail/index.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
 export const TICKET_RATINGS = [['0', 'Not rated'], ['1', 'Very poor'], ['2', 'Poor'], ['3', 'Fair'], ['4', 'Good'], ['5', 'Excellent']] as const;
@@ -118,7 +119,7 @@ export const HelpdeskTicket = model((Base) => class extends Base {
     const out = new Map<number, string>();
     if (!this.ids.length) return out;
     const rows = await this.env.cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'number', 'subject');
-    for (const r of rows) out.set(Number(r.id), [r.number, r.subject].filter(Boolean).join(' '));
+    for (const r of rows) out.set(Number(r.id), ticketDisplayName(r));
     return out;
   }
 
@@ -144,8 +145,8 @@ export const HelpdeskTicket = model((Base) => class extends Base {
 
   /** This environment in the language of a partner (for texts mailed to them). */
   async _partnerEnv(partnerId: number): Promise<typeof this.env> {
-    const row = await this.env.cr('res_partner').where({ id: partnerId }).first('lang');
-    return row?.lang ? this.env.withContext({ lang: row.lang }) : this.env;
+    const lang = await this.env.memo('res.partner', partnerLangKey(partnerId), async () => (await this.env.cr('res_partner').where({ id: partnerId }).first('lang'))?.lang ?? false);
+    return lang ? this.env.withContext({ lang }) : this.env;
   }
 
   async _technicianPartner(uid: number | false): Promise<number | false> {
@@ -167,6 +168,52 @@ export const HelpdeskTicket = model((Base) => class extends Base {
 });
 
 /** True when the user belongs to the technician group (directly or through admin). */
+/** The columns of a new ticket that its creation reads back: the acknowledgement's and the SLA's. */
+const CREATED_COLUMNS = ['id', 'number', 'subject', 'partner_id', 'user_id', 'origin', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status'];
+const createdKey = (id: number) => `helpdesk.ticket.created:${id}`;
+const partnerLangKey = (id: number) => `helpdesk.partner_lang:${id}`;
+
+/** A ticket's display name: its number and subject. */
+const ticketDisplayName = (r: { number?: string | null; subject?: string | null }) => [r.number, r.subject].filter(Boolean).join(' ');
+
+/**
+ * A ticket just created, read once for what its creation does next (followers and
+ * acknowledgement, then the SLA), with its reporter's language and remembering its display
+ * name for its messages: remembered until a ticket (or, for the language, a partner) is written.
+ */
+export function createdTicketRow(env: Environment, id: number): Promise<Record<string, any> | undefined> {
+  return env.memo(TICKET_MODEL, createdKey(id), async () => {
+    const row = await env.cr('helpdesk_ticket as t').leftJoin('res_partner as p', 'p.id', 't.partner_id').where('t.id', id)
+      .first([...CREATED_COLUMNS.map((c) => `t.${c}`), 'p.lang as partner_lang']);
+    if (!row) return row;
+    if (row.partner_id) await env.memo('res.partner', partnerLangKey(Number(row.partner_id)), async () => row.partner_lang ?? false);
+    await rememberRecordName(env, TICKET_MODEL, id, ticketDisplayName(row));
+    return row;
+  });
+}
+
+/** The rows `createdTicketRow` has read of these tickets, if it read them all (else undefined). */
+export function createdTicketRows(env: Environment, ids: number[]): Promise<Array<Record<string, any> | undefined>> | undefined {
+  const known = ids.map((id) => env.memoized<Record<string, any> | undefined>(createdKey(id)));
+  return known.every(Boolean) ? Promise.all(known) : undefined;
+}
+
+/**
+ * What the helpdesk's message_post hooks (the reporter answering, the first response) read of
+ * a message just posted on a ticket, with the ticket and the author's active users: one query
+ * for both, remembered until the ticket, a message, a subtype or a user is written.
+ */
+export function postedOnTicket(env: Environment, ticketId: number, messageId: number): Promise<{
+  author_id: number | null; message_type: string; internal: boolean | null; state: string; partner_id: number | null; first_response_date: unknown; sla_id: number | null;
+  author_user_ids: number[];
+} | undefined> {
+  return env.memo([TICKET_MODEL, 'mail.message', 'mail.message.subtype', 'res.users'], `helpdesk.posted:${ticketId}:${messageId}`, () =>
+    env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
+      .where({ 'm.id': messageId, 't.id': ticketId })
+      .first('m.author_id', 'm.message_type', 's.internal', 't.state', 't.partner_id', 't.first_response_date', 't.sla_id',
+        env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = m.author_id AND u.active ORDER BY u.id) AS author_user_ids')));
+}
+
 export async function isTechnician(env: any, uid: number): Promise<boolean> {
   const found = await env.xmlidLookup(GROUP_TECHNICIAN);
   if (!found) return false;

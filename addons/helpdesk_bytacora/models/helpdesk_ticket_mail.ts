@@ -9,7 +9,7 @@ import { AccessError, model, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, subtypeIsInternal, type InboundMail } from '../../mail/index.ts';
 import { escapeHtml, helpdeskRole, isEmptyHtml, isStaff, m2oId } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { isTechnician, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
+import { createdTicketRow, isTechnician, postedOnTicket, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
 
 export const HelpdeskTicketMail = model((Base) => {
   /** The layers below, down to mail.thread: its methods, which Model's type does not know. */
@@ -35,7 +35,7 @@ export const HelpdeskTicketMail = model((Base) => {
   async _afterCreate(): Promise<void> {
     const env = this.env;
     // The raw row: the names of the reporter and the technician are not needed here.
-    const t = await env.cr('helpdesk_ticket').where({ id: this.ids[0] }).first('number', 'subject', 'partner_id', 'user_id', 'origin');
+    const t = (await createdTicketRow(env, this.ids[0]))!;
     const reporter = m2oId(t.partner_id);
     const technician = m2oId(t.user_id);
     const techPartner = await this._technicianPartner(technician);
@@ -80,8 +80,7 @@ export const HelpdeskTicketMail = model((Base) => {
     const id: number = await thread.message_post.call(this, body, subject, message_type, subtype_xmlid, attachment_ids, partner_ids, author_id, email_from, parent_id, message_id, date);
     if (!internal && (type === 'comment' || type === 'email')) {
       // The reporter answering a pending ticket (the message's author and the ticket in one query).
-      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id')
-        .where({ 'm.id': id, 't.id': this.ids[0] }).first('m.author_id', 't.state', 't.partner_id');
+      const row = await postedOnTicket(this.env, this.ids[0], id);
       if (row?.author_id && row.state === 'pending' && Number(row.partner_id) === Number(row.author_id)) await this._reporterReplied(Number(row.author_id));
     }
     return id;

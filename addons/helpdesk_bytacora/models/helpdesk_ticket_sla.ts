@@ -13,7 +13,7 @@
 import { AccessError, fields, formatDatetime, model, type Vals } from '../../../core/orm/index.ts';
 import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../sla.ts';
 import { loadWorkCalendar } from './helpdesk_calendar.ts';
-import { isTechnician } from './helpdesk_ticket.ts';
+import { createdTicketRows, isTechnician, postedOnTicket } from './helpdesk_ticket.ts';
 import { fieldLabel } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
 
@@ -106,19 +106,20 @@ export const HelpdeskTicketSla = model((Base) => {
       const id: number = await parent.message_post.apply(this, args);
       // message_post(body, subject, message_type, …): logged notifications are never an answer.
       if (!['comment', 'email'].includes(String(args[2] || 'comment'))) return id;
-      const row = await this.env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
-        .where({ 't.id': this.ids[0], 'm.id': id }).first('t.first_response_date', 't.sla_id', 'm.author_id', 'm.message_type', 's.internal');
+      const row = await postedOnTicket(this.env, this.ids[0], id);
       if (row?.sla_id && !row.first_response_date) {
-        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id)))) {
+        if (!row.internal && ['comment', 'email'].includes(row.message_type) && row.author_id && (await this._isStaffPartner(Number(row.author_id), row.author_user_ids))) {
           await this.env.cr('helpdesk_ticket').where({ id: this.ids[0] }).update({ first_response_date: formatDatetime(new Date()) });
+          this.env.forgetMemo('helpdesk.ticket');
           await this._slaUpdateStatus();
         }
       }
       return id;
     }
 
-    async _isStaffPartner(partnerId: number): Promise<boolean> {
-      const users = await this.env.cr('res_users').where({ partner_id: partnerId, active: true }).select('id');
+    /** Is one of the partner's active users a technician? (`userIds`: those users, when already read.) */
+    async _isStaffPartner(partnerId: number, userIds?: number[]): Promise<boolean> {
+      const users = userIds ? userIds.map((id) => ({ id })) : await this.env.cr('res_users').where({ partner_id: partnerId, active: true }).select('id');
       for (const u of users) if (await isTechnician(this.env, Number(u.id))) return true;
       return false;
     }
@@ -132,7 +133,10 @@ export const HelpdeskTicketSla = model((Base) => {
     async _slaCompute(): Promise<void> {
       if (!this.ids.length) return;
       const cr = this.env.cr;
-      const rows = await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
+      // New tickets: as their creation read them (createdTicketRow), unless a ticket was written since.
+      const created = await createdTicketRows(this.env, this.ids);
+      const rows: any[] = created ? created.filter(Boolean)
+        : await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
       const calendars = new Map<number, WorkCalendar>();
       for (const r of rows) {
         // The policy of a priority, once per unit of work (a batch of mails files several tickets).

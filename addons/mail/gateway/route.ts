@@ -17,6 +17,8 @@
 import type { App } from '../../../core/app.ts';
 import { SUPERUSER_ID, type Environment, type Model } from '../../../core/orm/index.ts';
 import { parseAliasDefaults } from '../models/mail_alias.ts';
+import { rememberMessageIdFree } from '../models/mail_message.ts';
+import { postedInboundMessage } from '../models/mail_thread.ts';
 import { findPartnerByEmail, formatEmailAddress, parseEmailList } from '../tools.ts';
 import { parseInbound, UnparseableMail, type ParsedInbound } from './parse.ts';
 
@@ -142,6 +144,8 @@ export async function routeParsed(env: Environment, mail: ParsedInbound, envelop
     await env.cr.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`mail.gateway:${mail.message_id}`]);
     const seen = await env.cr('mail_message').where({ message_id: mail.message_id }).first('id', 'model', 'res_id');
     if (seen) return log({ state: 'ignored', reason: 'duplicate', detail: String(mail.message_id), model: seen.model || undefined, resId: Number(seen.res_id) || undefined, messageId: Number(seen.id) });
+    // message_post's own duplicate check need not ask again.
+    await rememberMessageIdFree(env, String(mail.message_id));
   }
   const aliases = await aliasesFor(env, [...envelope.to, ...mail.recipients], settings.domains);
   const [senderLocal, senderDomain] = mail.sender.split('@');
@@ -172,8 +176,8 @@ export async function routeParsed(env: Environment, mail: ParsedInbound, envelop
   const defaults = parseAliasDefaults(env, target.alias?.alias_defaults);
   const record = await model.message_new(inbound, defaults);
   const resId = Number(record.ids[0]);
-  const msg = mail.message_id ? await env.cr('mail_message').where({ message_id: mail.message_id }).first('id') : null;
-  return log({ state: 'routed', reason: 'alias', detail: target.detail, model: target.model, resId, messageId: msg ? Number(msg.id) : undefined });
+  const msg = mail.message_id ? await postedInboundMessage(env, String(mail.message_id)) : 0;
+  return log({ state: 'routed', reason: 'alias', detail: target.detail, model: target.model, resId, messageId: msg || undefined });
 }
 
 function ownFree(list: string | false | undefined, settings: GatewaySettings): string | false {

@@ -1,4 +1,5 @@
-import { fields, model, type ComputeFn, type Model, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
+import { _t } from '../../../core/i18n/index.ts';
+import { fields, model, ValidationError, type ComputeFn, type Environment, type Model, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
 import { generateMessageId, htmlToText } from '../tools.ts';
 import { subtypeIsInternal } from './mail_message_subtype.ts';
 
@@ -21,6 +22,40 @@ const computeIsInternal: ComputeFn = async (records) => {
 };
 /** The same for new messages, from their subtype (known per unit of work): no UPDATE after the insert. */
 const precomputeIsInternal: PrecomputeFn = (env, rows) => Promise.all(rows.map((r) => subtypeIsInternal(env, Number(r.subtype_id) || false)));
+
+/**
+ * Message-IDs known to be free in this unit of work (memo entries under this pseudo-model):
+ * only "free" is remembered, and storing a given Message-ID (create, write) forgets them all.
+ * So the gateway's duplicate check (under its advisory lock) and message_post's make one query.
+ */
+const FREE_MESSAGE_IDS = 'mail.message.message_id';
+const freeKey = (messageId: string) => `mail.message_id.free:${messageId}`;
+
+/** Raises unless no message has this Message-ID (asked once per unit of work while it stays free). */
+export async function assertMessageIdFree(env: Environment, messageId: string): Promise<void> {
+  await env.memo(FREE_MESSAGE_IDS, freeKey(messageId), async () => {
+    // A failed lookup is not remembered: only a free Message-ID is.
+    if (await env.cr('mail_message').where({ message_id: messageId }).first('id')) {
+      throw new ValidationError(_t(env, 'A message with Message-ID %s already exists.', messageId));
+    }
+    return true;
+  });
+}
+
+/** Tells this unit of work that no message has this Message-ID (the caller has just checked, under a lock). */
+export async function rememberMessageIdFree(env: Environment, messageId: string): Promise<void> {
+  await env.memo(FREE_MESSAGE_IDS, freeKey(messageId), async () => true);
+}
+
+const recordNameKey = (model: string, resId: number) => `mail.record_name:${model}:${resId}`;
+
+/**
+ * Tells this unit of work the display name of a document its messages will carry as
+ * record_name (a model that has just read what its name is made of), until it is written.
+ */
+export async function rememberRecordName(env: Environment, model: string, resId: number, name: string | false): Promise<void> {
+  await env.memo(model, recordNameKey(model, resId), async () => name);
+}
 
 /**
  * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
@@ -58,18 +93,27 @@ export const MailMessage = model((Base) => class extends Base {
 
   async create(valsList: Vals | Vals[]) {
     const list = [];
+    let givenIds = false;
     for (const v of Array.isArray(valsList) ? valsList : [valsList]) {
       const vals = { ...v };
+      if (vals.message_id) givenIds = true;
       if (!vals.message_id) vals.message_id = await generateMessageId(this.env);
       if (!vals.record_name && typeof vals.model === 'string' && vals.res_id && this.env.registry.has(vals.model)) {
         // Once per unit of work and document (a mail posts two messages on its ticket); forgotten when the document's model is written.
         const [model, resId] = [vals.model, Number(vals.res_id)];
-        vals.record_name = await this.env.memo(model, `mail.record_name:${model}:${resId}`, async () =>
+        vals.record_name = await this.env.memo(model, recordNameKey(model, resId), async () =>
           (await this.env.sudo().model(model).browse([resId])._displayNames()).get(resId) ?? false);
       }
       list.push(vals);
     }
+    // A generated Message-ID is new: only given ones may take one remembered as free.
+    if (givenIds) this.env.forgetMemo(FREE_MESSAGE_IDS);
     return super.create(list);
+  }
+
+  async write(vals: Vals) {
+    if (vals && typeof vals === 'object' && 'message_id' in vals) this.env.forgetMemo(FREE_MESSAGE_IDS);
+    return super.write(vals);
   }
 
   /** Subject, else the document's name, else the start of the text. */

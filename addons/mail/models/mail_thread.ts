@@ -12,7 +12,7 @@
 import { AccessError, fields, formatDatetime, model, rowsOf, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { MESSAGE_TYPES } from './mail_message.ts';
+import { assertMessageIdFree, MESSAGE_TYPES } from './mail_message.ts';
 
 /** An inbound e-mail as the gateway hands it to `message_new` / `message_update`. */
 export interface InboundMail {
@@ -113,6 +113,14 @@ export const MailThread = model((Base) => class extends Base {
   // ── CRUD: subscription of the creator, tracking ───────────────────────────────────
   async create(valsList: Vals | Vals[]) {
     const records = await super.create(valsList);
+    // What this unit of work knows of the new records: they exist (the superuser's posting
+    // check), and they have no followers yet (until followers are written: the first ones
+    // added need not look for existing ones).
+    const model = this._meta.name;
+    for (const id of records.ids) {
+      await this.env.memo(model, `mail.post_exists:${model}:${id}`, async () => undefined);
+      await this.env.memo('mail.followers', followersNoneKey(model, id), async () => true);
+    }
     const ctx = this.env.context;
     if (!ctx.mail_create_nosubscribe && !ctx.tracking_disable && this.env.uid !== SUPERUSER_ID) {
       const partner = await userPartnerId(this.env);
@@ -254,9 +262,8 @@ export const MailThread = model((Base) => class extends Base {
       }
       parent = Number(parent_id);
     }
-    if (message_id && (await env.cr('mail_message').where({ message_id }).first('id'))) {
-      throw new ValidationError(_t(env, 'A message with Message-ID %s already exists.', String(message_id)));
-    }
+    // Once per unit of work while free (the mail gateway has checked it under its lock).
+    if (message_id) await assertMessageIdFree(env, String(message_id));
     if (attachments.length) await this._claimAttachments(attachments);
     const message = await env.sudo().model('mail.message').create({
       model: this._meta.name,
@@ -305,7 +312,9 @@ export const MailThread = model((Base) => class extends Base {
     if (visible && visible.ids.length !== ids.length) {
       throw new AccessError(_t(this.env, 'You cannot attach files you do not have access to.'));
     }
-    const loose = await this.env.cr('ir_attachment').whereIn('id', ids).where((q) => q.whereNull('res_model').orWhereNull('res_id').orWhere('res_id', 0)).select('id');
+    // Files an inbound mail has just stored on this record are known attached (see _postInbound).
+    const loose = await this.env.memo('ir.attachment', looseKey(ids), async () =>
+      (await this.env.cr('ir_attachment').whereIn('id', ids).where((q) => q.whereNull('res_model').orWhereNull('res_id').orWhere('res_id', 0)).select('id')) as Array<{ id: number }>);
     if (loose.length) {
       await this.env.sudo().model('ir.attachment').browse(loose.map((r: any) => Number(r.id))).write({ res_model: this._meta.name, res_id: this.ids[0] });
     }
@@ -346,12 +355,15 @@ export const MailThread = model((Base) => class extends Base {
    * notes, not logged notifications); never the author.
    */
   async _notifyGetRecipients(message: Model, row?: NotifyRow): Promise<number[]> {
-    const m = row ?? (await notifyRow(this.env, message.ids[0]));
+    const m = row ?? (await notifyRow(this.env, message.ids[0], this));
     if (!m) return [];
     const ids = new Set<number>((m.partner_ids ?? []).map(Number));
     if (!m.is_internal && m.message_type !== 'notification') {
-      const rows = await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).select('partner_id');
-      for (const r of rows) ids.add(Number(r.partner_id));
+      // This record's followers, read with the message when it was read for this record.
+      const followers = m.follower_ids && m.followers_of === `${this._meta.name},${this.ids.join(',')}`
+        ? m.follower_ids
+        : (await this.env.cr('mail_followers').where({ res_model: this._meta.name }).whereIn('res_id', this.ids).select('partner_id')).map((r: any) => r.partner_id);
+      for (const p of followers) ids.add(Number(p));
     }
     if (m.author_id) ids.delete(Number(m.author_id));
     return [...ids];
@@ -366,11 +378,14 @@ export const MailThread = model((Base) => class extends Base {
     const env = this.env.sudo();
     const mails = env.model('mail.mail');
     // The message read once, for the recipients hook and for the mails.
-    const m = await notifyRow(env, message.ids[0]);
+    const m = await notifyRow(env, message.ids[0], this);
     if (!m) return mails;
     const partnerIds = await this._notifyGetRecipients(message, m);
     if (!partnerIds.length) return mails;
-    const partners = (await env.cr('res_partner').whereIn('id', partnerIds).select('id', 'name', 'email')).filter((p: any) => p.email && parseEmailAddress(p.email));
+    // One recipient (an acknowledgement to its reporter): the partner read with the message, when it was.
+    const known = partnerIds.length === 1 ? (m.partners ?? []).find((p) => Number(p.id) === partnerIds[0]) : undefined;
+    const rows = known ? [known] : await env.cr('res_partner').whereIn('id', partnerIds).select('id', 'name', 'email');
+    const partners = rows.filter((p: any) => p.email && parseEmailAddress(p.email));
     if (!partners.length) return mails;
     let references = String(m.message_id || '');
     if (m.parent_message_id) references = `${m.parent_message_id} ${references}`.trim();
@@ -477,7 +492,9 @@ export const MailThread = model((Base) => class extends Base {
     // Followers this unit of work added (a new ticket: its reporter, then the mail's author, the same partner).
     const added = await this.env.memo('mail.followers', `mail.followers.added:${model}`, async () => new Set<string>());
     if (pairs.every((pair) => added.has(pair))) return;
-    const existing = await this.env.cr('mail_followers').where({ res_model: model }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
+    // Records created in this unit of work, whose followers have not been written since, have none.
+    const known = this.ids.every((id) => this.env.memoized(followersNoneKey(model, id)));
+    const existing = known ? [] : await this.env.cr('mail_followers').where({ res_model: model }).whereIn('res_id', this.ids).whereIn('partner_id', partnerIds).select('res_id', 'partner_id');
     const have = new Set(existing.map((r: any) => `${r.res_id}:${r.partner_id}`));
     const vals: Vals[] = pairs.filter((pair) => !have.has(pair)).map((pair) => {
       const [id, p] = pair.split(':').map(Number);
@@ -533,12 +550,14 @@ export const MailThread = model((Base) => class extends Base {
     if (files.length) {
       const created = await env.sudo().model('ir.attachment').create(files.map((f) => ({
         name: f.filename || 'attachment',
-        datas: typeof f.content === 'string' ? f.content : Buffer.from(f.content),
+        datas: typeof f.content === 'string' || Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content),
         mimetype: f.mimetype || false,
         res_model: this._meta.name,
         res_id: this.ids[0],
       })));
       attIds = created.ids;
+      // Created attached to this record: message_post need not look for loose ones among them.
+      await env.memo('ir.attachment', looseKey(attIds), async () => []);
     }
     const refs = [msgDict.in_reply_to, ...String(msgDict.references || '').split(/\s+/)].filter((r): r is string => !!r && r.trim() !== '');
     let parent: number | false = false;
@@ -554,27 +573,59 @@ export const MailThread = model((Base) => class extends Base {
     });
     // The Date header becomes the message's date (in the INSERT, not an UPDATE after it).
     const date = msgDict.date ? (msgDict.date instanceof Date ? msgDict.date : new Date(msgDict.date)) : false;
-    return this.message_post(
+    const messageId: number = await this.message_post(
       body, msgDict.subject || false, 'email', 'mail.mt_comment', attIds, [], author, msgDict.email_from || false, parent, msgDict.message_id || false, date,
     );
+    // The gateway asks which message the mail became (see postedInboundMessage).
+    if (msgDict.message_id && messageId) await env.memo('mail.message', inboundKey(msgDict.message_id), async () => messageId);
+    return messageId;
   }
 });
+
+const followersNoneKey = (model: string, id: number) => `mail.followers.none:${model}:${id}`;
+const looseKey = (ids: number[]) => `mail.attachments.loose:${[...ids].sort((a, b) => a - b).join(',')}`;
+const inboundKey = (messageId: string) => `mail.inbound_message:${messageId}`;
+
+/**
+ * The id of the message an inbound mail with this Message-ID became (0 if none): remembered
+ * by `_postInbound` in this unit of work while no message is created or changed since, else read.
+ */
+export function postedInboundMessage(env: Model['env'], messageId: string): Promise<number> {
+  return env.memo('mail.message', inboundKey(messageId), async () => {
+    const row = await env.cr('mail_message').where({ message_id: messageId }).first('id');
+    return row ? Number(row.id) : 0;
+  });
+}
 
 /** What notifying needs of a message: who (author, internal, type, explicit recipients) and what is mailed. */
 export interface NotifyRow {
   author_id: number | null; is_internal: boolean | null; message_type: string; partner_ids: number[] | null;
   subject: string | null; body: string | null; email_from: string | null; reply_to: string | null; message_id: string | null;
   record_name: string | null; parent_message_id: string | null;
+  /** The followers of `followers_of` ('model,id'), when read with the message (see notifyRow). */
+  follower_ids?: number[] | null; followers_of?: string;
+  /** Name and address of the explicit recipients and those followers, when read with them. */
+  partners?: Array<{ id: number; name: string | null; email: string | null }> | null;
 }
 
-/** The message's NotifyRow in one query (what read() would fetch in several), or undefined when it is gone. */
-async function notifyRow(env: Model['env'], id: number): Promise<NotifyRow | undefined> {
+/**
+ * The message's NotifyRow in one query (what read() would fetch in several), or undefined
+ * when it is gone; with the followers of `thread` (a single record) when given.
+ */
+async function notifyRow(env: Model['env'], id: number, thread?: Model): Promise<NotifyRow | undefined> {
+  const single = thread?.ids.length === 1;
   const [m] = rowsOf(await env.cr.raw(
     `SELECT m.author_id, m.is_internal, m.message_type,
             ARRAY(SELECT r.res_partner_id FROM mail_message_res_partner_rel r JOIN res_partner p ON p.id = r.res_partner_id AND p.active
                   WHERE r.mail_message_id = m.id ORDER BY r.res_partner_id) AS partner_ids,
-            m.subject, m.body, m.email_from, m.reply_to, m.message_id, m.record_name, parent.message_id AS parent_message_id
-       FROM mail_message m LEFT JOIN mail_message parent ON parent.id = m.parent_id WHERE m.id = ?`, [id]));
+            m.subject, m.body, m.email_from, m.reply_to, m.message_id, m.record_name, parent.message_id AS parent_message_id${single ? `,
+            ARRAY(SELECT f.partner_id FROM mail_followers f WHERE f.res_model = ? AND f.res_id = ?) AS follower_ids,
+            (SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'email', p.email)) FROM res_partner p
+              WHERE p.id IN (SELECT r.res_partner_id FROM mail_message_res_partner_rel r WHERE r.mail_message_id = m.id)
+                 OR p.id IN (SELECT f.partner_id FROM mail_followers f WHERE f.res_model = ? AND f.res_id = ?)) AS partners` : ''}
+       FROM mail_message m LEFT JOIN mail_message parent ON parent.id = m.parent_id WHERE m.id = ?`,
+    single ? [thread!._meta.name, thread!.ids[0], thread!._meta.name, thread!.ids[0], id] : [id]));
+  if (m && single) m.followers_of = `${thread!._meta.name},${thread!.ids[0]}`;
   return m;
 }
 

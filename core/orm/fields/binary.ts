@@ -6,7 +6,8 @@ export const binaryType: FieldType = {
   columnType: () => 'bytea',
   toColumn(value, field) {
     if (isEmpty(value)) return null;
-    if (value instanceof Uint8Array) return Buffer.from(value);
+    // The caller's bytes as they are (a view, not a copy: a mail's attachments are large).
+    if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     if (typeof value === 'string' && /^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(value)) return Buffer.from(value, 'base64');
     throw typeError(field, value, 'base64-encoded content');
   },

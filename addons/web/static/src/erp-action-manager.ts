@@ -128,6 +128,11 @@ export class ErpActionManager extends LitElement {
     this.unlisten = this.router.listen((state) => void this.restore(state));
   }
 
+  /** The main area says it is busy until the last action asked for is on screen. */
+  updated(changed: Map<string, unknown>) {
+    if (changed.has('loading')) this.setAttribute('aria-busy', String(this.loading));
+  }
+
   disconnectedCallback() {
     this.unlisten?.();
     super.disconnectedCallback();
