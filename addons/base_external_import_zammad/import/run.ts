@@ -112,9 +112,20 @@ function ownPool(env: Environment): Knex | null {
 let indexing: Promise<void> = Promise.resolve();
 
 function indexAfterRun(pool: Knex): void {
-  indexing = indexing.then(() => indexAllPending(pool, { workers: PARALLEL_BATCHES })).then(
+  indexing = indexing.then(async () => {
+    if (await indexAllPending(pool, { workers: PARALLEL_BATCHES })) await tidyAfterBulkLoad(pool);
+  }).then(
     () => undefined,
     (err) => logger.warn(`Zammad import: indexing the imported tickets and messages for full-text search failed (the scheduled action will): ${err?.message ?? err}`));
+}
+
+/**
+ * After a bulk import and its indexing: VACUUM drops the row versions the indexer left behind
+ * (the partial indexes of rows still to index kept an entry for each, read by every search
+ * until autovacuum came by) and ANALYZE gives the planner the new row counts and values.
+ */
+async function tidyAfterBulkLoad(pool: Knex): Promise<void> {
+  await pool.raw('VACUUM (ANALYZE) helpdesk_ticket, mail_message');
 }
 
 /** Resolves once the tickets and messages of the runs so far are indexed for full-text search. */
