@@ -39,8 +39,6 @@ export const ticketVectorOf = (alias: string) => `(${both(`coalesce(${alias}.sub
 export const ticketMatch = (alias: string, tsq: string) =>
   `(${alias}.search_vector @@ ${tsq} OR (${alias}.search_vector IS NULL AND ${ticketVectorOf(alias)} @@ ${tsq}))`;
 
-/** The vector to rank a ticket of `alias` with (computed while it is not indexed yet). */
-export const ticketVectorForRank = (alias: string) => `coalesce(${alias}.search_vector, ${ticketVectorOf(alias)})`;
 
 /** A message of `alias` matches `tsq`: on its stored vector, or on the fly while it is not indexed yet. */
 export const messageMatch = (alias: string, tsq: string) =>
