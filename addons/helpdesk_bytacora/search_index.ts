@@ -47,45 +47,45 @@ export const messageMatch = (alias: string, tsq: string) =>
 /** The vector to rank a message of `alias` with (computed while it is not indexed yet). */
 export const messageVectorForRank = (alias: string) => `coalesce(${alias}.helpdesk_search_vector, ${messageVectorOf(alias)})`;
 
-export const TICKET_SEARCH_DDL = [
-  `ALTER TABLE helpdesk_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector`,
-  // Databases from before: the column was a generated one; its values are kept.
-  `ALTER TABLE helpdesk_ticket ALTER COLUMN search_vector DROP EXPRESSION IF EXISTS`,
-  `CREATE OR REPLACE FUNCTION helpdesk_ticket_search_vector() RETURNS trigger LANGUAGE plpgsql AS $fn$
+/**
+ * The DDL of one trigger-filled vector column: added (a generated column of an older database
+ * becomes a plain one, its values kept), filled on insert or when `watched` columns change
+ * unless `skip` holds (the import's deferral, or rows the search ignores), a GIN index, and a
+ * partial index of the rows waiting for the indexer (few: found at once by search and indexer).
+ */
+function vectorColumnDdl(o: { table: string; column: string; fn: string; vector: string; skip: string; watched: string; waitingIndex: string; only?: string }): string[] {
+  const only = o.only ? ` WHERE ${o.only}` : '';
+  return [
+    `ALTER TABLE ${o.table} ADD COLUMN IF NOT EXISTS ${o.column} tsvector`,
+    `ALTER TABLE ${o.table} ALTER COLUMN ${o.column} DROP EXPRESSION IF EXISTS`,
+    `CREATE OR REPLACE FUNCTION ${o.fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
    BEGIN
-     IF current_setting('${DEFER_SETTING}', true) = 'on' THEN
-       NEW.search_vector := NULL;
+     IF ${o.skip} THEN
+       NEW.${o.column} := NULL;
      ELSE
-       NEW.search_vector := ${ticketVectorOf('NEW')};
+       NEW.${o.column} := ${o.vector};
      END IF;
      RETURN NEW;
    END $fn$`,
-  `DROP TRIGGER IF EXISTS helpdesk_ticket_search_vector ON helpdesk_ticket`,
-  `CREATE TRIGGER helpdesk_ticket_search_vector BEFORE INSERT OR UPDATE OF subject, description ON helpdesk_ticket FOR EACH ROW EXECUTE FUNCTION helpdesk_ticket_search_vector()`,
-  'CREATE INDEX IF NOT EXISTS helpdesk_ticket_search_vector_idx ON helpdesk_ticket USING gin (search_vector)',
-  // The tickets waiting for the indexer: few rows, found at once by the search and the indexer.
-  `CREATE INDEX IF NOT EXISTS helpdesk_ticket_unindexed_idx ON helpdesk_ticket (id) WHERE search_vector IS NULL`,
-];
+    `DROP TRIGGER IF EXISTS ${o.fn} ON ${o.table}`,
+    `CREATE TRIGGER ${o.fn} BEFORE INSERT OR UPDATE OF ${o.watched} ON ${o.table} FOR EACH ROW EXECUTE FUNCTION ${o.fn}()`,
+    `CREATE INDEX IF NOT EXISTS ${o.table}_${o.column}_idx ON ${o.table} USING gin (${o.column})${only}`,
+    `CREATE INDEX IF NOT EXISTS ${o.waitingIndex} ON ${o.table} (id) WHERE ${o.only ? `${o.only} AND ` : ''}${o.column} IS NULL`,
+  ];
+}
 
-export const MESSAGE_SEARCH_DDL = [
-  `ALTER TABLE mail_message ADD COLUMN IF NOT EXISTS helpdesk_search_vector tsvector`,
-  // Databases from before: the column was a generated one; its values are kept.
-  `ALTER TABLE mail_message ALTER COLUMN helpdesk_search_vector DROP EXPRESSION IF EXISTS`,
-  `CREATE OR REPLACE FUNCTION helpdesk_message_search_vector() RETURNS trigger LANGUAGE plpgsql AS $fn$
-   BEGIN
-     IF NEW.model IS DISTINCT FROM 'helpdesk.ticket' OR current_setting('${DEFER_SETTING}', true) = 'on' THEN
-       NEW.helpdesk_search_vector := NULL;
-     ELSE
-       NEW.helpdesk_search_vector := ${messageVectorOf('NEW')};
-     END IF;
-     RETURN NEW;
-   END $fn$`,
-  `DROP TRIGGER IF EXISTS helpdesk_message_search_vector ON mail_message`,
-  `CREATE TRIGGER helpdesk_message_search_vector BEFORE INSERT OR UPDATE OF body, model ON mail_message FOR EACH ROW EXECUTE FUNCTION helpdesk_message_search_vector()`,
-  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_search_vector_idx ON mail_message USING gin (helpdesk_search_vector) WHERE model = 'helpdesk.ticket'`,
-  // The messages waiting for the indexer: few rows, found at once by the search and the indexer.
-  `CREATE INDEX IF NOT EXISTS mail_message_helpdesk_unindexed_idx ON mail_message (id) WHERE model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`,
-];
+const deferred = `current_setting('${DEFER_SETTING}', true) = 'on'`;
+
+export const TICKET_SEARCH_DDL = vectorColumnDdl({
+  table: 'helpdesk_ticket', column: 'search_vector', fn: 'helpdesk_ticket_search_vector',
+  vector: ticketVectorOf('NEW'), skip: deferred, watched: 'subject, description', waitingIndex: 'helpdesk_ticket_unindexed_idx',
+});
+
+export const MESSAGE_SEARCH_DDL = vectorColumnDdl({
+  table: 'mail_message', column: 'helpdesk_search_vector', fn: 'helpdesk_message_search_vector',
+  vector: messageVectorOf('NEW'), skip: `NEW.model IS DISTINCT FROM 'helpdesk.ticket' OR ${deferred}`, watched: 'body, model', waitingIndex: 'mail_message_helpdesk_unindexed_idx',
+  only: "model = 'helpdesk.ticket'",
+});
 
 /**
  * Makes the tickets and helpdesk messages the current transaction inserts (or whose texts it
