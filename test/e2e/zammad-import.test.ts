@@ -72,10 +72,13 @@ test.serial('Run import shows a progress bar that follows the run, then the coun
   const said = new Set<string>();
   while (await bar.count()) {
     // Short: the bar goes when the call returns, and a long wait here would outlast the toast.
-    const counter = await bar.locator('.muted').innerText({ timeout: 200 }).catch(() => '');
-    if (counter) seen.add(counter);
-    const line = await bar.locator('.line span').first().innerText({ timeout: 200 }).catch(() => '');
-    if (line) said.add(line);
+    // One read of the whole line: what it says and its counter, from the same poll.
+    const line = await bar.locator('.line').innerText({ timeout: 200 }).catch(() => '');
+    const counter = /\d+ \/ \d+ \(\d+%\)/.exec(line)?.[0];
+    if (counter) {
+      seen.add(counter);
+      said.add(line.replace(counter, '').trim());
+    }
     if (seen.size === 1 && counter) await shot(page, 'zammad-progress');
     await page.waitForTimeout(100);
   }
