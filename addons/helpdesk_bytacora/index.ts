@@ -79,5 +79,28 @@ async function spreadDemoDates(env: Environment): Promise<void> {
     await env.cr.raw(`UPDATE helpdesk_ticket SET close_date = create_date + make_interval(hours => ?) WHERE id = ? AND state = 'closed'`, [n * 4, r.res_id]);
     await env.cr.raw(`UPDATE helpdesk_ticket SET first_response_date = create_date + make_interval(mins => ?) WHERE id = ? AND state != 'new'`, [20 * n, r.res_id]);
   }
-  if (rows.length) await (env.model('helpdesk.ticket').sudo().browse(rows.map((r: any) => Number(r.res_id))) as any)._slaCompute();
+  const ids = rows.map((r: any) => Number(r.res_id));
+  await spreadDemoMessages(env, ids);
+  if (rows.length) await (env.model('helpdesk.ticket').sudo().browse(ids) as any)._slaCompute();
+}
+
+/**
+ * A demo ticket's messages, in the order they were written, over its life: the first at its
+ * first response, the others spread up to its closing (the last one then, e.g. the solution)
+ * or up to now for a ticket still open — never before the ticket nor in the future.
+ */
+async function spreadDemoMessages(env: Environment, ticketIds: number[]): Promise<void> {
+  if (!ticketIds.length) return;
+  await env.cr.raw(`
+    UPDATE mail_message m SET date = s.start + (s.stop - s.start) * s.fraction
+      FROM (SELECT x.id,
+                   coalesce(t.first_response_date, t.create_date) AS start,
+                   coalesce(t.close_date, now() AT TIME ZONE 'UTC') AS stop,
+                   CASE WHEN t.state = 'closed' THEN x.rn::float / x.cnt ELSE (x.rn - 1)::float / x.cnt END AS fraction
+              FROM (SELECT id, res_id,
+                           row_number() OVER (PARTITION BY res_id ORDER BY id) AS rn,
+                           count(*) OVER (PARTITION BY res_id) AS cnt
+                      FROM mail_message WHERE model = 'helpdesk.ticket' AND res_id = ANY(?::int[])) x
+              JOIN helpdesk_ticket t ON t.id = x.res_id) s
+     WHERE m.id = s.id`, [ticketIds]);
 }

@@ -85,3 +85,23 @@ test('demo: numbers of demo tickets are T-00001 onwards and unique', async (t) =
   t.is(new Set(numbers).size, numbers.length);
   t.true(numbers.includes('T-00001'));
 });
+
+test('demo: a ticket\'s messages are dated within its life, in the order they were written', async (t) => {
+  const tickets = await su((env) => env.cr('helpdesk_ticket').select('id', 'state', 'create_date', 'close_date', 'first_response_date'));
+  const messages = await su((env) => env.cr('mail_message').where({ model: 'helpdesk.ticket' }).orderBy('id').select('id', 'res_id', 'date'));
+  const now = Date.now() + 1000;
+  const time = (v: any) => new Date(v instanceof Date ? v : `${v}Z`).getTime();
+  let checked = 0;
+  for (const ticket of tickets) {
+    const dates = messages.filter((m: any) => m.res_id === ticket.id).map((m: any) => time(m.date));
+    if (!dates.length) continue;
+    checked++;
+    t.true(dates[0] >= time(ticket.create_date), `ticket ${ticket.id}: no message before it was created`);
+    if (ticket.first_response_date) t.is(dates[0], ticket.state === 'closed' && dates.length === 1 ? time(ticket.close_date) : time(ticket.first_response_date), `ticket ${ticket.id}: the first message is its first response`);
+    t.deepEqual(dates, [...dates].sort((a, b) => a - b), `ticket ${ticket.id}: in the order written`);
+    const last = dates[dates.length - 1];
+    if (ticket.state === 'closed') t.is(last, time(ticket.close_date), `ticket ${ticket.id}: the last message when it was closed`);
+    else t.true(last <= now, `ticket ${ticket.id}: no message in the future`);
+  }
+  t.true(checked >= 5);
+});
