@@ -118,6 +118,9 @@ test.serial('a section menu opens its action in the main area', async (t) => {
 test.serial('a deep link without menu_id shows the app whose menu opens its action', async (t) => {
   const page = await newPage(e2e.browser);
   await login(page, e2e.srv.url, 'admin', 'admin');
+  // The first app's action must be on screen first: still loading, it would push its own URL
+  // over the deep link just before the reload (failed once in CI).
+  await rows(page).first().waitFor();
   await page.goto(`${e2e.srv.url}/web#action=base.ir_cron_act`);
   await page.reload(); // a link opened in a new tab: the client starts on it
   await page.waitForURL(/[#&]action=\d+/);
