@@ -61,11 +61,11 @@ export async function cliSandbox(): Promise<CliSandbox> {
         let stderr = '';
         child.stdout!.on('data', (d) => { stdout += d; });
         child.stderr!.on('data', (d) => { stderr += d; });
-        const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`CLI ${args.join(' ')} timed out\n${stdout}\n${stderr}`)); }, opts.timeoutMs ?? 90_000);
+        const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`CLI ${args.join(' ')} timed out\n${stdout}\n${stderr}`)); }, opts.timeoutMs ?? 180_000);
         child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
       });
     },
-    spawnUntil(args, readyPattern, timeoutMs = 90_000) {
+    spawnUntil(args, readyPattern, timeoutMs = 180_000) {
       return new Promise((resolve, reject) => {
         const child = start(args);
         let out = '';
