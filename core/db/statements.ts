@@ -15,6 +15,7 @@
  * separate server to save work on.
  */
 import type { Knex } from 'knex';
+import { statementRows } from './pg-statement.ts';
 
 const MAX_NAMED = 500;
 /** Texts seen once; cleared when it grows past this, so one-off queries cost nothing lasting. */
@@ -56,4 +57,13 @@ export function rawStatement(cr: Knex | Knex.Transaction, sql: string, bindings:
   const raw = cr.raw(sql, bindings as Knex.RawBinding[]);
   const name = onPostgresServer(cr) ? statementName(sql) : undefined;
   return name ? raw.options({ name }) : raw;
+}
+
+/**
+ * The rows of `sql` (knex `?` placeholders) — a named statement on a server once the text
+ * repeats, run straight on the pg connection (pg-statement.ts); through knex on PGlite. For
+ * the same bounded set of texts as `rawStatement`.
+ */
+export function statementRowsNamed(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<any[]> {
+  return statementRows(cr, sql, bindings, onPostgresServer(cr) ? statementName(sql) : undefined);
 }

@@ -28,9 +28,9 @@ export class HttpServices {
   constructor(readonly app: App, readonly options: HttpServicesOptions = {}) {
     const opts = options;
     // PGlite: one process owns the database, so sessions may be cached a minute. Servers
-    // (several workers): for 2 s, as the user's groups (app.ts) — a logout or a deactivated
-    // user on another worker is seen here within that delay; on this worker at once.
-    this.sessions = new SessionStore(app.db.knex, { cacheSeconds: app.db.kind === 'pglite' ? 60 : 2, ...opts.session });
+    // (several workers): read at every request (one prepared primary-key read), so a logout
+    // or a deactivated user on another worker is honoured here at once.
+    this.sessions = new SessionStore(app.db.knex, { cacheSeconds: app.db.kind === 'pglite' ? 60 : 0, ...opts.session });
     this.auth = new Authenticator(app, new LoginThrottle(app.db.knex, opts.throttle));
     this.rpc = new RpcServices(app, this.auth);
     this.limitBytes = Math.max(1, app.config.limit_request_mb) * 1024 * 1024;

@@ -13,6 +13,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
+import { statementRowsNamed } from '../db/index.ts';
 import { formatDatetime, parseDatetime } from '../orm/fields/index.ts';
 
 export const SESSION_COOKIE = 'session_id';
@@ -55,6 +56,25 @@ export function dbDate(v: unknown): Date | null {
 }
 
 const hashSid = (sid: string) => createHash('sha256').update(sid).digest('hex');
+
+/** SHA-256 of the last cookie values seen (a hash per request was a visible share of its CPU). */
+const sidHashes = new Map<string, string>();
+const MAX_REMEMBERED = 5000;
+
+function sidHash(sid: string): string {
+  let hash = sidHashes.get(sid);
+  if (hash === undefined) {
+    hash = hashSid(sid);
+    if (sidHashes.size >= MAX_REMEMBERED) sidHashes.delete(sidHashes.keys().next().value as string);
+    sidHashes.set(sid, hash);
+  }
+  return hash;
+}
+
+const SESSION_COLUMNS = 's.id, s.user_id, s.csrf_token, s.expiration, s.last_seen, u.active FROM ir_session s LEFT JOIN res_users u ON u.id = s.user_id';
+/** A session whose row id this process knows: a primary-key read (the hash must still match). */
+const BY_ID = `SELECT ${SESSION_COLUMNS} WHERE s.id = ? AND s.sid_hash = ?`;
+const BY_HASH = `SELECT ${SESSION_COLUMNS} WHERE s.sid_hash = ?`;
 const SID_RE = /^[A-Za-z0-9_-]{43}$/;
 
 export class SessionStore {
@@ -63,6 +83,8 @@ export class SessionStore {
   private readonly touchEvery: number;
   private readonly cacheMs: number;
   private readonly cache = new Map<string, { session: Session; at: number }>();
+  /** Row ids of the sessions this process has read, by cookie value. */
+  private readonly ids = new Map<string, number>();
   private lastGc = 0;
 
   constructor(private readonly knex: Knex, opts: SessionOptions = {}) {
@@ -78,25 +100,43 @@ export class SessionStore {
     this.cache.set(session.sid, { session, at: Date.now() });
   }
 
-  /** The live session of a cookie value, or null (unknown, expired, or its user inactive). */
+
+  /**
+   * The live session of a cookie value, or null (unknown, expired, or its user inactive).
+   * Without a cache (servers), read at every request — one prepared primary-key read once
+   * this process has seen the session — so a logout or a deactivated user on any worker is
+   * honoured by every other at once.
+   */
   async load(sid: string | undefined): Promise<Session | null> {
     if (!sid || !SID_RE.test(sid)) return null;
-    const cached = this.cache.get(sid);
-    if (cached && Date.now() - cached.at < this.cacheMs && cached.session.expiration.getTime() > Date.now()) return cached.session;
-    this.cache.delete(sid);
-    const row = await this.knex('ir_session as s')
-      .leftJoin('res_users as u', 'u.id', 's.user_id')
-      .where('s.sid_hash', hashSid(sid))
-      .where('s.expiration', '>', formatDatetime(new Date()))
-      .first('s.id', 's.user_id', 's.csrf_token', 's.expiration', 's.last_seen', 'u.active');
-    if (!row) return null;
+    if (this.cacheMs) {
+      const cached = this.cache.get(sid);
+      if (cached && Date.now() - cached.at < this.cacheMs && cached.session.expiration.getTime() > Date.now()) return cached.session;
+      this.cache.delete(sid);
+    }
+    const hash = sidHash(sid);
+    const knownId = this.ids.get(sid);
+    const rows = knownId === undefined ? await statementRowsNamed(this.knex, BY_HASH, [hash]) : await statementRowsNamed(this.knex, BY_ID, [knownId, hash]);
+    const row = rows[0];
+    if (!row) {
+      this.ids.delete(sid);
+      return null;
+    }
+    const expiration = dbDate(row.expiration)!;
+    if (expiration.getTime() <= Date.now()) return null;
     if (row.user_id !== null && !row.active) return null;
     const session: Session = {
       id: Number(row.id), sid, uid: row.user_id === null ? null : Number(row.user_id), csrfToken: row.csrf_token,
-      expiration: dbDate(row.expiration)!, lastSeen: dbDate(row.last_seen),
+      expiration, lastSeen: dbDate(row.last_seen),
     };
+    if (knownId === undefined) this.rememberId(sid, session.id);
     this.remember(session);
     return session;
+  }
+
+  private rememberId(sid: string, id: number): void {
+    if (this.ids.size >= MAX_REMEMBERED) this.ids.delete(this.ids.keys().next().value as string);
+    this.ids.set(sid, id);
   }
 
   /** Creates a session (anonymous when `uid` is null) and returns it with its raw id. */
@@ -106,12 +146,13 @@ export class SessionStore {
     const now = new Date();
     const expiration = new Date(now.getTime() + (uid === null ? this.anonymousTtl : this.ttl) * 1000);
     const [row] = await this.knex('ir_session').insert({
-      sid_hash: hashSid(sid), user_id: uid, csrf_token: csrfToken, expiration: formatDatetime(expiration), last_seen: formatDatetime(now),
+      sid_hash: sidHash(sid), user_id: uid, csrf_token: csrfToken, expiration: formatDatetime(expiration), last_seen: formatDatetime(now),
       remote_addr: meta.remoteAddr?.slice(0, 64) ?? null, user_agent: meta.userAgent?.slice(0, 256) ?? null,
       create_date: formatDatetime(now), write_date: formatDatetime(now), create_uid: uid, write_uid: uid,
     }).returning('id');
     await this.gc();
     const session: Session = { id: Number(row.id ?? row), sid, uid, csrfToken, expiration, lastSeen: now };
+    this.rememberId(sid, session.id);
     this.remember(session);
     return session;
   }
@@ -119,6 +160,7 @@ export class SessionStore {
   async destroy(session: Session | null): Promise<void> {
     if (!session) return;
     this.cache.delete(session.sid);
+    this.ids.delete(session.sid);
     await this.knex('ir_session').where({ id: session.id }).delete();
   }
 

@@ -4,7 +4,7 @@
  * fields. Used by search/search_count/search_read, by read_group and by dotted-path
  * sub-queries (which therefore apply the comodel's rules too).
  */
-import { rawStatement } from '../db/index.ts';
+import { statementRows, statementRowsNamed } from '../db/index.ts';
 import { ValidationError, err } from '../errors.ts';
 import { hasModelAccess, ruleDomain, type RuleMode } from '../security/index.ts';
 import { accessLines } from './access-cache.ts';
@@ -126,8 +126,23 @@ function mentionsField(node: DomainNode, name: string): boolean {
 
 interface OrderTerm { field: Field; dir: 'ASC' | 'DESC'; nulls: string }
 
+/** Parsed `order` strings per model class (a registry's classes live as long as it does). */
+const parsedOrders = new WeakMap<ModelClass, Map<string, OrderTerm[]>>();
+
 /** The terms of an `order` string ("name desc, id"), validated against real stored fields. */
 function parseOrder(model: ModelClass, order: string): OrderTerm[] {
+  let byText = parsedOrders.get(model);
+  const found = byText?.get(order);
+  // Still the model's own field objects (a registry reload may replace them).
+  if (found && found.every((t) => model._meta.fields.get(t.field.name) === t.field)) return found;
+  const terms = parseOrderTerms(model, order);
+  if (!byText) parsedOrders.set(model, (byText = new Map()));
+  if (byText.size >= 200) byText.clear();
+  byText.set(order, terms);
+  return terms;
+}
+
+function parseOrderTerms(model: ModelClass, order: string): OrderTerm[] {
   const terms: OrderTerm[] = [];
   for (const raw of order.split(',')) {
     const term = raw.trim();
@@ -220,7 +235,7 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
  */
 export async function runQuery(env: Environment, model: ModelClass, sql: string, bindings: unknown[], opts: { named?: boolean } = {}): Promise<any[]> {
   try {
-    return rowsOf(opts.named === false ? await env.cr.raw(sql, bindings as any[]) : await rawStatement(env.cr, sql, bindings));
+    return opts.named === false ? await statementRows(env.cr, sql, bindings) : await statementRowsNamed(env.cr, sql, bindings);
   } catch (e) {
     throw mapDbError(e, model._meta);
   }

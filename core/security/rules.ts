@@ -43,7 +43,33 @@ export async function ruleDomain(env: Environment, model: string, mode: RuleMode
   if (env.su) return null;
   const rules = await ruleRecords(env, model);
   if (!rules.some((r) => r[`perm_${mode}`])) return null;
-  return combineRules(rules, mode, await env.groupIds(), { user: await ruleUser(env), uid: env.uid });
+  const groups = await env.groupIds();
+  // The evaluated domain, kept as long as both things it comes from: the model's rule records
+  // (a new array once a rule changes, see rule-records.ts) and the user's group set (which
+  // the rules' `user` is cached on: replaced when the groups change or, between requests,
+  // after app.ts's few seconds). So exactly as fresh as an evaluation at every call.
+  let byGroups = evaluated.get(rules);
+  if (!byGroups) evaluated.set(rules, (byGroups = new WeakMap()));
+  let byUser = byGroups.get(groups);
+  if (!byUser) byGroups.set(groups, (byUser = new Map()));
+  const key = `${env.uid}:${mode}`;
+  const found = byUser.get(key);
+  if (found !== undefined) return found;
+  const domain = combineRules(rules, mode, groups, { user: await ruleUser(env), uid: env.uid });
+  byUser.set(key, domain === null ? null : deepFreeze(domain));
+  return domain;
+}
+
+/** Evaluated rule domains by rule records, then group set, then `uid:mode`. */
+const evaluated = new WeakMap<RuleRecord[], WeakMap<Set<number>, Map<string, unknown[] | null>>>();
+
+/** Shared between calls: frozen, so no caller can change what the next one reads. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Combines the rules that apply to `mode` for a user in `groups`; null = unrestricted. */
