@@ -97,9 +97,27 @@ export function nameBuilderStatements(trx: Knex.Transaction): void {
   if (client instanceof ClientPgNamed) client.nameBuilderStatements = true;
 }
 
+/**
+ * Session options of the read-write pool: lz4 for the values PostgreSQL compresses (TOAST)
+ * when the server offers it (PostgreSQL 14 and later, built with lz4) — attachments and long
+ * bodies compress several times cheaper than with the default pglz, and read back faster.
+ * Asked once, on a connection of its own; '' when the server has no lz4.
+ */
+async function writeSessionOptions(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`);
+    return rows.length ? '-c default_toast_compression=lz4' : '';
+  } finally {
+    await client.end();
+  }
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const knex = knexFactory({ client: ClientPgNamed as any, connection: opts.url, pool: { min: 0, max: opts.poolMax ?? 8 } });
+    const options = await writeSessionOptions(opts.url);
+    const knex = knexFactory({ client: ClientPgNamed as any, connection: options ? { connectionString: opts.url, options } : opts.url, pool: { min: 0, max: opts.poolMax ?? 8 } });
     await knex.raw('SELECT 1');
     const readonly = knexFactory({ client: ClientPgNamed as any, connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.readonlyPoolMax ?? readonlyPoolSize(1) } });
     return { knex, readonly, kind: 'postgres', close: async () => { await readonly.destroy(); await knex.destroy(); } };

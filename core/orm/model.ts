@@ -208,6 +208,13 @@ export class Model {
     return records;
   }
 
+  /**
+   * Called by create with the column values of the rows about to be inserted (defaults and
+   * precomputed fields applied, create_date set), which an override may complete in place.
+   * Column values: ids for many2one, naive UTC strings for datetimes.
+   */
+  async _beforeInsert(_rows: Array<Record<string, unknown>>): Promise<void> {}
+
   async read(fields?: string[] | null): Promise<WireRecord[]> {
     if (fields !== undefined && fields !== null && fields !== false as unknown && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {
       throw err(ValidationError, 'read() expects a list of field names, got %s', JSON.stringify(fields));

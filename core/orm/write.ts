@@ -139,6 +139,9 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     prepared.forEach((p, i) => { p.columns[field.name] = FIELD_TYPES[field.type].toColumn(values[i] ?? null, field); });
     precomputed.add(field.name);
   }
+  // The model's last word on the rows, defaults applied: what derives from several of their
+  // columns goes into the INSERT, not into an UPDATE right after it.
+  await records._beforeInsert(prepared.map((p) => p.columns));
   const ids: number[] = [];
   try {
     for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {

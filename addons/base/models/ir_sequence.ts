@@ -1,4 +1,5 @@
 import { err } from '../../../core/errors.ts';
+import { rawStatement } from '../../../core/db/index.ts';
 import { fields, model, rowsOf, UserError, type ComputeFn, type Environment, type Vals } from '../../../core/orm/index.ts';
 
 /**
@@ -180,7 +181,8 @@ export const IrSequence = model((Base) => class extends Base {
         oid = await this._createMissingPgSequence(row.id);
         env.forgetMemo('ir.sequence');
       }
-      const rows = rowsOf(await env.cr.raw(`SELECT nextval(?::oid::regclass) AS n FROM generate_series(1, ?)`, [oid, count]));
+      // Prepared once per connection on a server: every numbered record (each ticket filed by mail) takes one.
+      const rows = rowsOf(await rawStatement(env.cr, 'SELECT nextval(?::oid::regclass) AS n FROM generate_series(1, ?)', [oid, count]));
       numbers = rows.map((r: any) => Number(r.n));
     } else {
       const r = rowsOf(await env.cr.raw(

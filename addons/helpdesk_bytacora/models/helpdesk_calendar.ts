@@ -1,3 +1,4 @@
+import { rawStatement } from '../../../core/db/index.ts';
 import { fields, model, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import type { WorkCalendar } from '../sla.ts';
 
@@ -23,7 +24,7 @@ export function loadWorkCalendar(env: Environment, id: number): Promise<WorkCale
 
 async function readWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
   // One query (every new ticket loads its calendar): the zone, the weekly hours and the holidays.
-  const [cal] = rowsOf(await env.cr.raw(
+  const [cal] = rowsOf(await rawStatement(env.cr,
     `SELECT (SELECT tz FROM helpdesk_calendar WHERE id = ?) AS tz,
             ARRAY(SELECT json_build_array(dayofweek, hour_from, hour_to)::text FROM helpdesk_calendar_attendance WHERE calendar_id = ? ORDER BY dayofweek, hour_from, id) AS attendance,
             ARRAY(SELECT date::text FROM helpdesk_calendar_holiday WHERE calendar_id = ?) AS holidays`, [id, id, id]));

@@ -68,9 +68,14 @@ export const HelpdeskTicketSla = model((Base) => {
 
     async create(valsList: Vals | Vals[]) {
       if (!this.env.su) for (const v of Array.isArray(valsList) ? valsList : [valsList]) this._checkSlaVals(v, true);
-      const records = await super.create(valsList);
-      await records._slaCompute();
-      return records;
+      // The deadlines are computed into the INSERT (_beforeInsert), not written after it.
+      return super.create(valsList);
+    }
+
+    /** New tickets: the SLA of their priority and its deadlines, in the INSERT itself. */
+    async _beforeInsert(rows: Array<Record<string, unknown>>): Promise<void> {
+      await super._beforeInsert(rows);
+      for (const r of rows) Object.assign(r, await this._slaColumns(r));
     }
 
     async write(vals: Vals) {
@@ -137,29 +142,30 @@ export const HelpdeskTicketSla = model((Base) => {
       const created = await createdTicketRows(this.env, this.ids);
       const rows: any[] = created ? created.filter(Boolean)
         : await cr('helpdesk_ticket').whereIn('id', this.ids).select('id', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status');
-      const calendars = new Map<number, WorkCalendar>();
-      for (const r of rows) {
-        // The policy of a priority, once per unit of work (a batch of mails files several tickets).
-        const sla = r.priority_id
-          ? await this.env.memo('helpdesk.sla', `helpdesk.sla.priority:${r.priority_id}`, () =>
-            cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent'))
-          : null;
-        if (!sla) {
-          await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null });
-          continue;
-        }
-        const calId = Number(sla.calendar_id);
-        if (!calendars.has(calId)) calendars.set(calId, await loadWorkCalendar(this.env, calId));
-        const cal = calendars.get(calId)!;
-        const start = asDate(r.create_date) ?? new Date();
-        const deadlines = {
-          sla_first_response_deadline: formatDatetime(addWorkingHours(start, Number(sla.first_response_hours ?? 0), cal)),
-          sla_deadline: formatDatetime(addWorkingHours(start, Number(sla.resolution_hours ?? 0) + Number(r.sla_paused_hours ?? 0), cal)),
-        };
-        // The status from the new deadlines, in the same UPDATE (not read back and written again).
-        const status = slaStatus({ ...r, ...deadlines, at_risk_percent: sla.at_risk_percent }, Date.now());
-        await cr('helpdesk_ticket').where({ id: r.id }).update({ sla_id: sla.id, ...deadlines, ...(status !== null && status !== r.sla_status ? { sla_status: status } : {}) });
-      }
+      for (const r of rows) await cr('helpdesk_ticket').where({ id: r.id }).update(await this._slaColumns(r));
+    }
+
+    /**
+     * The SLA columns of a ticket row (priority_id, create_date, sla_paused_hours, state,
+     * close_date, first_response_date, sla_status): the policy of its priority, the deadlines
+     * from its creation (paused hours added to the solution's) and the status they give.
+     */
+    async _slaColumns(r: Record<string, any>): Promise<Record<string, unknown>> {
+      // The policy of a priority, once per unit of work (a batch of mails files several tickets).
+      const sla = r.priority_id
+        ? await this.env.memo('helpdesk.sla', `helpdesk.sla.priority:${r.priority_id}`, () =>
+          this.env.cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent'))
+        : null;
+      if (!sla) return { sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null };
+      const cal = await loadWorkCalendar(this.env, Number(sla.calendar_id));
+      const start = asDate(r.create_date) ?? new Date();
+      const deadlines = {
+        sla_first_response_deadline: formatDatetime(addWorkingHours(start, Number(sla.first_response_hours ?? 0), cal)),
+        sla_deadline: formatDatetime(addWorkingHours(start, Number(sla.resolution_hours ?? 0) + Number(r.sla_paused_hours ?? 0), cal)),
+      };
+      // The status from the new deadlines, with them (not read back and written again).
+      const status = slaStatus({ ...r, ...deadlines, at_risk_percent: sla.at_risk_percent } as SlaRow, Date.now());
+      return { sla_id: sla.id, ...deadlines, ...(status !== null && status !== r.sla_status ? { sla_status: status } : {}) };
     }
 
     /** on_time / at_risk / failed from the deadlines; unchanged while pending; final once closed. */

@@ -75,7 +75,8 @@ export async function parseInbound(raw: Buffer, envelopeFrom: string | false = f
   let parsed: ParsedMail;
   try {
     // keepCidLinks: inline images stay `cid:` links, which message_update points at the stored files.
-    parsed = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    // checksumAlgo false: no MD5 of each attachment's bytes (unused; ir.attachment hashes what it stores).
+    parsed = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
   } catch (err) {
     throw new UnparseableMail(`The message could not be parsed: ${(err as Error)?.message ?? err}`);
   }

@@ -15,6 +15,7 @@
  * its own — the SMTP client still gets its 250: the mail is not lost, an admin sees it.
  */
 import type { App } from '../../../core/app.ts';
+import { rawStatement } from '../../../core/db/index.ts';
 import { SUPERUSER_ID, type Environment, type Model } from '../../../core/orm/index.ts';
 import { parseAliasDefaults } from '../models/mail_alias.ts';
 import { rememberMessageIdFree } from '../models/mail_message.ts';
@@ -141,7 +142,7 @@ export async function routeParsed(env: Environment, mail: ParsedInbound, envelop
   if (mail.message_id) {
     // One Message-ID at a time across processes: a client resending a mail to another worker
     // waits for the first to commit, then finds it below as a duplicate.
-    await env.cr.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`mail.gateway:${mail.message_id}`]);
+    await rawStatement(env.cr, 'SELECT pg_advisory_xact_lock(hashtext(?))', [`mail.gateway:${mail.message_id}`]);
     const seen = await env.cr('mail_message').where({ message_id: mail.message_id }).first('id', 'model', 'res_id');
     if (seen) return log({ state: 'ignored', reason: 'duplicate', detail: String(mail.message_id), model: seen.model || undefined, resId: Number(seen.res_id) || undefined, messageId: Number(seen.id) });
     // message_post's own duplicate check need not ask again.

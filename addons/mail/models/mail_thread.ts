@@ -9,6 +9,7 @@
  *   write ──old values of tracked fields──▶ super.write ──▶ one 'notification' per changed record
  *   message_new(mail) ──▶ create ──▶ message_post(type 'email')   message_update(mail) ──▶ message_post
  */
+import { rawStatement } from '../../../core/db/index.ts';
 import { AccessError, fields, formatDatetime, model, rowsOf, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
 import { findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
@@ -614,7 +615,8 @@ export interface NotifyRow {
  */
 async function notifyRow(env: Model['env'], id: number, thread?: Model): Promise<NotifyRow | undefined> {
   const single = thread?.ids.length === 1;
-  const [m] = rowsOf(await env.cr.raw(
+  // A fixed text (two shapes): prepared once per connection on a server, as it runs for every message posted.
+  const [m] = rowsOf(await rawStatement(env.cr,
     `SELECT m.author_id, m.is_internal, m.message_type,
             ARRAY(SELECT r.res_partner_id FROM mail_message_res_partner_rel r JOIN res_partner p ON p.id = r.res_partner_id AND p.active
                   WHERE r.mail_message_id = m.id ORDER BY r.res_partner_id) AS partner_ids,

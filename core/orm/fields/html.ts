@@ -26,8 +26,9 @@ export function sanitizeHtmlValue(html: string): string {
  * `<br>`, `<b>`. For that, the sanitiser's answer is known without its parser (which is most
  * of an import's own CPU): the same tags, `<br />` for a void one, `>` escaped. simpleHtml
  * gives that answer for HTML it can prove simple, and null for anything else — attributes,
- * entities, comments, other tags, unbalanced or implicitly closed tags (`<p><div>`) — which
- * the sanitiser then handles. A test compares both on many generated documents.
+ * entities other than the five of escaped text, comments, other tags, unbalanced or implicitly
+ * closed tags (`<p><div>`) — which the sanitiser then handles. A test compares both on many
+ * generated documents.
  */
 const SIMPLE_TAGS = new Set(['div', 'p', 'span', 'b', 'i', 'u', 's', 'strong', 'em', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code', 'small', 'sub', 'sup']);
 /** Tags whose opening never closes an open `<p>` (htmlparser2 closes it for block ones). */
@@ -36,7 +37,12 @@ const INLINE_TAGS = new Set(['span', 'b', 'i', 'u', 's', 'strong', 'em', 'code',
  * A bare tag, or text. `<blockquote type="cite">` (how mail clients and Zammad quote the
  * message replied to) counts as a bare blockquote: the sanitiser drops that attribute.
  */
-const SIMPLE_TOKEN = /<(\/?)([a-z]+)( ?\/| type="cite")?>|([^<&\0]+)/y;
+const SIMPLE_TOKEN = /<(\/?)([a-z]+)( ?\/| type="cite")?>|([^<&\0]+)|(&(?:quot|amp|lt|gt|#39);)/y;
+/**
+ * How the sanitiser writes back the entities of escaped text (our own messages, such as the
+ * acknowledgement of a ticket, quote the subject): it decodes them and escapes only & < >.
+ */
+const SIMPLE_ENTITIES: Record<string, string> = { '&quot;': '"', '&amp;': '&amp;', '&lt;': '&lt;', '&gt;': '&gt;', '&#39;': "'" };
 
 /** The sanitiser's output for HTML of bare allowed tags, properly nested; null when not that simple. */
 export function simpleHtml(html: string): string | null {
@@ -47,7 +53,11 @@ export function simpleHtml(html: string): string | null {
   while (SIMPLE_TOKEN.lastIndex < html.length) {
     const m = SIMPLE_TOKEN.exec(html);
     if (!m) return null;
-    const [, close, tag, selfClosing, text] = m; // selfClosing: '/', ' /' or the quote's attribute
+    const [, close, tag, selfClosing, text, entity] = m; // selfClosing: '/', ' /' or the quote's attribute
+    if (entity !== undefined) {
+      out += SIMPLE_ENTITIES[entity];
+      continue;
+    }
     if (text !== undefined) {
       out += text.includes('>') ? text.replace(/>/g, '&gt;') : text;
       continue;
