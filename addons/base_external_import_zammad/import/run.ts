@@ -35,7 +35,7 @@ import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
 import { MemoryBudget } from './memory.ts';
-import { describeDbError, prepareBatch, writeBatch, type ArticleRow, type AttachmentRow, type PreparedBatch, type WriterContext } from './writer.ts';
+import { describeDbError, prepareBatch, trustedTables, writeBatch, type ArticleRow, type AttachmentRow, type PreparedBatch, type WriterContext } from './writer.ts';
 
 /**
  * Tickets per batch (with their articles and attachments, about 5 times as many rows). 500
@@ -159,6 +159,8 @@ interface Tx {
   deferVectors(env: Environment): Promise<void>;
   /** After the run: indexes what deferVectors left. */
   afterRun(): void;
+  /** Whether deferVectors defers (the messages' vector trigger then stores NULL: a no-op). */
+  vectorsDeferred: boolean;
   /** An environment for reads outside the batches (the source record, the task). */
   env: Environment;
   /** Takes the task's lock; false when another run holds it. */
@@ -175,6 +177,7 @@ function transactions(caller: Environment): Tx {
     return {
       env,
       parallel: 1,
+      vectorsDeferred: false,
       async fastCommit() { /* inside the caller's transaction */ },
       async deferVectors() { /* computed on insert */ },
       afterRun() { /* nothing deferred */ },
@@ -200,6 +203,7 @@ function transactions(caller: Environment): Tx {
   return {
     env: system(pool),
     parallel: PARALLEL_BATCHES,
+    vectorsDeferred: true,
     async fastCommit(env) {
       await env.cr.raw('SET LOCAL synchronous_commit = off');
     },
@@ -334,6 +338,8 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   }));
   const domain = await tx.unit((env) => mailDomain(env));
   const ctx: WriterContext = { sourceId, refs, subtypes, mailDomain: domain, warn: (zid, msg) => log.add('WARNING', zid, msg) };
+  // Trusted inserts (foreign keys checked per statement) only where the vectors are deferred.
+  if (tx.vectorsDeferred) ctx.trusted = await tx.unit((env) => trustedTables(env.cr));
   const sync = new SyncPoint();
   const writing = new Writing(tx.parallel);
   const memory = new MemoryBudget();
