@@ -319,7 +319,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const author = authorOf(a);
       rows.push({
         message_id: messageId, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
-        subject: a.subject, body: bodyHtml(a), date: utcText(a.created_at) ?? now,
+        subject: a.subject, body: bodyHtml(a), date: (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
         email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
