@@ -215,9 +215,13 @@ JOIN users o ON o.id = t.owner_id
 WHERE t.updated_at >= %(last_sync)s
 ORDER BY t.updated_at, t.id`;
 
-/** Articles of some tickets, in Zammad's order (created_at, id). `%s` = the ticket ids. */
+/**
+ * Articles of some tickets, in Zammad's order (created_at, id). `%s` = the ticket ids. Their
+ * `created_at` (UTC, timestamp(3)) as PostgreSQL's text, written as it is: no Date made and
+ * formatted back per article.
+ */
 export const ARTICLES_QUERY = `SELECT a.id, a.ticket_id, a.subject, a.body, a.content_type, a.internal, a."from" AS email_from,
-       snd.name AS sender, typ.name AS article_type, a.created_at,
+       snd.name AS sender, typ.name AS article_type, a.created_at::text AS created_at,
        NULLIF(lower(btrim(u.email)), '') AS author_email, u.firstname AS author_firstname, u.lastname AS author_lastname, u.phone AS author_phone
 FROM ticket_articles a
 JOIN ticket_article_senders snd ON snd.id = a.sender_id

@@ -35,7 +35,7 @@ import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
 import { MemoryBudget } from './memory.ts';
-import { describeDbError, prepareBatch, writeBatch, type ArticleRow, type AttachmentRow, type PreparedBatch, type WriterContext } from './writer.ts';
+import { describeDbError, prepareBatch, trustedTables, writeBatch, type ArticleRow, type AttachmentRow, type BatchInput, type PreparedBatch, type WriterContext } from './writer.ts';
 
 /**
  * Tickets per batch (with their articles and attachments, about 5 times as many rows). 500
@@ -159,6 +159,8 @@ interface Tx {
   deferVectors(env: Environment): Promise<void>;
   /** After the run: indexes what deferVectors left. */
   afterRun(): void;
+  /** Whether deferVectors defers (the messages' vector trigger then stores NULL: a no-op). */
+  vectorsDeferred: boolean;
   /** An environment for reads outside the batches (the source record, the task). */
   env: Environment;
   /** Takes the task's lock; false when another run holds it. */
@@ -175,6 +177,7 @@ function transactions(caller: Environment): Tx {
     return {
       env,
       parallel: 1,
+      vectorsDeferred: false,
       async fastCommit() { /* inside the caller's transaction */ },
       async deferVectors() { /* computed on insert */ },
       afterRun() { /* nothing deferred */ },
@@ -200,6 +203,7 @@ function transactions(caller: Environment): Tx {
   return {
     env: system(pool),
     parallel: PARALLEL_BATCHES,
+    vectorsDeferred: true,
     async fastCommit(env) {
       await env.cr.raw('SET LOCAL synchronous_commit = off');
     },
@@ -334,6 +338,8 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   }));
   const domain = await tx.unit((env) => mailDomain(env));
   const ctx: WriterContext = { sourceId, refs, subtypes, mailDomain: domain, warn: (zid, msg) => log.add('WARNING', zid, msg) };
+  // Trusted inserts (foreign keys checked per statement) only where the vectors are deferred.
+  if (tx.vectorsDeferred) ctx.trusted = await tx.unit((env) => trustedTables(env.cr));
   const sync = new SyncPoint();
   const writing = new Writing(tx.parallel);
   const memory = new MemoryBudget();
@@ -344,9 +350,10 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
     log.add('ERROR', zid, message);
     sync.failed(updated);
   };
-  try {
+  /** The batches as read from Zammad: rows mapped (bad ones logged), articles and attachments fetched. */
+  async function* readBatches(): AsyncGenerator<{ batchNo: number; rowCount: number; mapped: MappedTicket[]; updatedOf: Map<number, string | null>; input: BatchInput }> {
     for await (const batch of streamQuery(srcEnv, sourceId, query, params, { batchSize: BATCH_SIZE })) {
-      if (writing.error) break;
+      if (writing.error) return;
       // Between batches (not for a run of one batch): the heap kept within the run's budget.
       if (seq > 0) memory.check();
       if (!plan) {
@@ -378,9 +385,16 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         mapped.push(m);
       }
       sync.read(batchNo, earliest);
-      const rowCount = batch.rows.length;
       const { articles, attachments } = await fetchArticles(srcEnv, sourceId, mapped.map((m) => m.zammadId));
-      const input = { tickets: mapped, articles, attachments };
+      yield { batchNo, rowCount: batch.rows.length, mapped, updatedOf, input: { tickets: mapped, articles, attachments } };
+    }
+  }
+  try {
+    // On a server the next batch is read from Zammad (its rows, then its articles) while this
+    // one is prepared and handed to a writer: the reads wait on Zammad's database, the
+    // prepare step on ours. With one connection (PGlite) one thing at a time.
+    for await (const { batchNo, rowCount, mapped, updatedOf, input } of (tx.parallel > 1 ? readAhead(readBatches()) : readBatches())) {
+      if (writing.error) break;
       // A ticket twice in the stream (a custom query) is written by one batch after the other.
       await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
       let prepared: PreparedBatch;
@@ -427,6 +441,29 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
     await writing.finish();
   }
   if (writing.error) throw writing.error;
+}
+
+/**
+ * Iterates `source` one item ahead: the next item is being made while the caller works on
+ * this one (one more item in memory). A failure of the item made ahead surfaces when the
+ * caller asks for it; leaving early waits for it, then closes `source`.
+ */
+export async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  // Awaited below: not an unhandled rejection while the caller works.
+  next.catch(() => undefined);
+  try {
+    for (;;) {
+      const item = await next;
+      if (item.done) return;
+      next = source.next();
+      next.catch(() => undefined);
+      yield item.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await source.return(undefined);
+  }
 }
 
 /**

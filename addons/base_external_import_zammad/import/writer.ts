@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
 import type { References } from './references.ts';
-import { insertMany, reserveIds, updateChanged } from './sql.ts';
+import { insertMany, reserveIds, trustPlan, updateChanged, type Cr, type TrustPlan } from './sql.ts';
 
 export interface ArticleRow {
   id: number;
@@ -72,6 +72,24 @@ export interface WriterContext {
   mailDomain: string;
   /** Where an attachment's bytes are not in the database (provider File): a warning each. */
   warn: (zammadId: number | null, message: string) => void;
+  /** Tables written with trusted inserts (foreign keys checked per statement: sql.ts), by name. */
+  trusted?: Map<string, TrustPlan>;
+}
+
+/** The tables of a batch whose rows can go in without per-row triggers (besides the tickets, which have statement triggers of their own). */
+const TRUSTED_TABLES = ['mail_followers', 'mail_message', 'ir_attachment', 'message_attachment_rel'];
+
+/**
+ * The trusted-insert plans of the batch's tables, for a run whose search vectors are deferred
+ * (the messages' vector trigger then only stores NULL, as it does not firing: a no-op).
+ */
+export async function trustedTables(cr: Cr): Promise<Map<string, TrustPlan>> {
+  const out = new Map<string, TrustPlan>();
+  for (const table of TRUSTED_TABLES) {
+    const plan = await trustPlan(cr, table, ['helpdesk_message_search_vector']);
+    if (plan) out.set(table, plan);
+  }
+  return out;
 }
 
 /** What prepareBatch found and reserved for writeBatch. */
@@ -265,6 +283,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
     for (const p of [reporter, tech ? refs.userPartners.get(tech) : null]) if (p) followers.push({ res_id: id, partner_id: p });
   }
   await insertMany(cr, 'mail_followers', followers, {
+    trusted: ctx.trusted?.get('mail_followers'),
     onConflict: 'ON CONFLICT (res_model, res_id, partner_id) DO NOTHING',
     constants: { res_model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
@@ -300,7 +319,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const author = authorOf(a);
       rows.push({
         message_id: messageId, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
-        subject: a.subject, body: bodyHtml(a), date: utcText(a.created_at) ?? now,
+        subject: a.subject, body: bodyHtml(a), date: (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
         email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
@@ -312,6 +331,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
       WHERE (mail_message.res_id, mail_message.subtype_id, mail_message.is_internal) IS DISTINCT FROM (EXCLUDED.res_id, EXCLUDED.subtype_id, EXCLUDED.is_internal)`,
     returning: 'id, message_id, res_id, (xmax = 0) AS inserted',
+    trusted: ctx.trusted?.get('mail_message'),
     constants: { model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
   result.messages += written.filter((w) => w.inserted).length;
@@ -344,7 +364,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
   if (!files.length) return;
   // Ids taken first, so each file's id is known without relying on RETURNING order.
   const ids = await reserveIds(cr, 'ir_attachment', files.length);
-  await insertMany(cr, 'ir_attachment', files.map((f, i) => ({ id: ids[i], ...f.row })));
-  await insertMany(cr, 'message_attachment_rel', files.map((f, i) => ({ message_id: f.messageId, attachment_id: ids[i] })));
+  await insertMany(cr, 'ir_attachment', files.map((f, i) => ({ id: ids[i], ...f.row })), { trusted: ctx.trusted?.get('ir_attachment') });
+  await insertMany(cr, 'message_attachment_rel', files.map((f, i) => ({ message_id: f.messageId, attachment_id: ids[i] })), { trusted: ctx.trusted?.get('message_attachment_rel') });
   result.attachments += files.length;
 }
