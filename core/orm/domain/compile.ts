@@ -125,19 +125,10 @@ function inList(values: unknown[]): Sql {
 /** Lists of ids longer than this are one array parameter (PostgreSQL takes at most 65,535). */
 const ARRAY_BINDING_FROM = 1000;
 
-/**
- * `column [NOT] IN (…)`; a long list of integers is bound as one array: `column = ANY(?::int[])`.
- * A list of strings on a selection or char column is always one text array: the statement
- * text no longer depends on the list's length, and PostgreSQL can judge a prepared
- * statement's generic plan like one for `column = ?` — with `IN ($1, $2)` it kept planning
- * the list view's search (`state in [new, open]`) at every call, as long as running it.
- */
-function inCondition(c: string, field: Field, values: unknown[], negate = false, column = false): Sql {
+/** `column [NOT] IN (…)`; a long list of integers is bound as one array: `column = ANY(?::int[])`. */
+function inCondition(c: string, field: Field, values: unknown[], negate = false): Sql {
   if (values.length > ARRAY_BINDING_FROM && (field.type === 'integer' || field.type === 'many2one') && values.every(Number.isInteger)) {
     return { sql: negate ? `NOT (${c} = ANY(?::int[]))` : `${c} = ANY(?::int[])`, bindings: [values] };
-  }
-  if (column && (field.type === 'selection' || field.type === 'char') && values.every((v) => typeof v === 'string')) {
-    return { sql: negate ? `NOT (${c} = ANY(?::text[]))` : `${c} = ANY(?::text[])`, bindings: [values] };
   }
   const l = inList(values);
   return { sql: `${c} ${negate ? 'NOT IN' : 'IN'} (${l.sql})`, bindings: l.bindings };
@@ -170,13 +161,13 @@ export function scalarLeaf(alias: string, field: Field, op: string, value: unkno
       const hasNull = nonNull.length !== values.length;
       if (op === 'in') {
         const parts: Sql[] = [];
-        if (nonNull.length) parts.push(inCondition(c, field, nonNull, false, expr === undefined));
+        if (nonNull.length) parts.push(inCondition(c, field, nonNull));
         if (hasNull) parts.push({ sql: `${c} IS NULL`, bindings: [] });
         if (!parts.length) return FALSE_SQL;
         return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, bindings: parts.flatMap((p) => p.bindings) };
       }
       if (!nonNull.length) return hasNull ? { sql: `${c} IS NOT NULL`, bindings: [] } : TRUE_SQL;
-      const l = inCondition(c, field, nonNull, true, expr === undefined);
+      const l = inCondition(c, field, nonNull, true);
       return hasNull
         ? { sql: `(${l.sql} AND ${c} IS NOT NULL)`, bindings: l.bindings }
         : { sql: `(${l.sql} OR ${c} IS NULL)`, bindings: l.bindings };
