@@ -14,9 +14,19 @@ import { IrUiView } from './models/ir_ui_view.ts';
 import { ResGroups } from './models/res_groups.ts';
 import { ResPartner } from './models/res_partner.ts';
 import { ResUsers } from './models/res_users.ts';
+import type { Environment } from '../../core/orm/index.ts';
+import { SESSION_SIGNAL_DDL } from '../../core/http/session.ts';
 
 export const models = [
   ResPartner, ResUsers, ResGroups, IrModel, IrModelData, IrModelAccess, IrRule, IrUiView, IrUiMenu,
   IrActionsActWindow, IrActionsActUrl, IrSequence, IrAttachment, IrCron, IrConfigParameter, IrModuleModule,
   IrSession, IrLoginThrottle, IrProgress, IrFilters,
 ];
+
+/** The triggers that tell every worker of a logout or a deactivated user (core/http/session.ts). */
+async function installSessionSignals(env: Environment): Promise<void> {
+  for (const sql of SESSION_SIGNAL_DDL) await env.cr.raw(sql);
+}
+
+export const onInstall = installSessionSignals;
+export const onUpgrade = installSessionSignals;

@@ -84,6 +84,7 @@ export async function createKoaApp(http: HttpServices, controllers: Controller[]
 export async function startHttpServer(app: App, opts: HttpServerOptions = {}): Promise<HttpServer> {
   setProgressStore(app.registry, app.db.kind === 'postgres' ? dbProgressStore(app.db.knex) : memoryProgressStore());
   const http = new HttpServices(app, opts);
+  await http.start();
   let ready = false;
   const koa = await createKoaApp(http, addonControllers(app), () => ready);
   const server = createServer(koa.callback());
@@ -105,7 +106,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     close() {
       closing ??= new Promise<void>((resolve) => {
         ready = false;
-        server.close(() => resolve());
+        server.close(() => { http.close().then(resolve, resolve); });
         server.closeIdleConnections();
         // Requests still running get a grace period, then their sockets are closed.
         setTimeout(() => server.closeAllConnections(), 5000).unref();

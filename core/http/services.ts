@@ -7,7 +7,9 @@ import type { Context } from 'koa';
 import type { App } from '../app.ts';
 import { Authenticator } from './auth.ts';
 import { RpcServices } from './rpc/services.ts';
-import { SESSION_COOKIE, SessionStore, type Session, type SessionOptions } from './session.ts';
+import { ChannelListener } from '../db/listener.ts';
+import { logger } from '../logger.ts';
+import { SESSION_CHANNEL, SESSION_COOKIE, SessionStore, sessionSignalsInstalled, type Session, type SessionOptions } from './session.ts';
 import { LoginThrottle, type ThrottleOptions } from './throttle.ts';
 
 export interface HttpServicesOptions {
@@ -24,16 +26,37 @@ export class HttpServices {
   readonly auth: Authenticator;
   readonly rpc: RpcServices;
   readonly limitBytes: number;
+  /** Servers: the LISTEN connection that keeps the session cache honest across workers. */
+  private readonly sessionSignals: ChannelListener | null;
 
   constructor(readonly app: App, readonly options: HttpServicesOptions = {}) {
     const opts = options;
     // PGlite: one process owns the database, so sessions may be cached a minute. Servers
-    // (several workers): read at every request (one prepared primary-key read), so a logout
-    // or a deactivated user on another worker is honoured here at once.
-    this.sessions = new SessionStore(app.db.knex, { cacheSeconds: app.db.kind === 'pglite' ? 60 : 0, ...opts.session });
+    // (several workers): cached while this process listens to the database's session
+    // signals (start()), so a logout or a deactivated user on another worker is honoured
+    // here at once; read at every request otherwise.
+    const onServer = app.db.kind === 'postgres' && !!app.config.db_url;
+    this.sessionSignals = onServer ? new ChannelListener(app.config.db_url, SESSION_CHANNEL, (payload) => this.sessions.invalidate(payload)) : null;
+    this.sessions = new SessionStore(app.db.knex, { cacheSeconds: app.db.kind === 'pglite' ? 60 : 0, ...(this.sessionSignals ? { signals: this.sessionSignals } : {}), ...opts.session });
     this.auth = new Authenticator(app, new LoginThrottle(app.db.knex, opts.throttle));
     this.rpc = new RpcServices(app, this.auth);
     this.limitBytes = Math.max(1, app.config.limit_request_mb) * 1024 * 1024;
+  }
+
+  /** Starts listening to the session signals when the database sends them. */
+  async start(): Promise<void> {
+    if (!this.sessionSignals) return;
+    if (await sessionSignalsInstalled(this.app.db.knex)) await this.sessionSignals.start();
+    else logger.info('Sessions are read at every request: the database has no session signals yet (update the base addon)');
+  }
+
+  async close(): Promise<void> {
+    await this.sessionSignals?.close();
+  }
+
+  /** The listener of session signals (tests cut its connection). */
+  get sessionListener(): ChannelListener | null {
+    return this.sessionSignals;
   }
 
   /** The request's session (loaded once per request), or null. */

@@ -43,6 +43,65 @@ export interface SessionOptions {
    * holds the only database connection.
    */
   cacheSeconds?: number;
+  /**
+   * Servers: the listener of the `erp_session` channel (see SESSION_SIGNAL_DDL). While it is
+   * live, a session read once is reused for `signalCacheSeconds`; a logout, an expired row
+   * removed or a user deactivated on any worker drops it here within milliseconds.
+   */
+  signals?: SessionSignals;
+  /** How long a session is reused while the signals are live (seconds). Default 300. */
+  signalCacheSeconds?: number;
+}
+
+/** What the store needs of a ChannelListener (core/db/listener.ts). */
+export interface SessionSignals {
+  readonly live: boolean;
+  readonly epoch: number;
+}
+
+/** The NOTIFY channel of session changes. */
+export const SESSION_CHANNEL = 'erp_session';
+
+/**
+ * Triggers that announce on `erp_session` every session row deleted or changed
+ * (`s:<ids>`), every user whose `active` flag changed (`u:<ids>`), or everything (`*`: a
+ * TRUNCATE, or more rows than a payload should carry). Installed by the base addon; the
+ * server caches sessions only when it finds them (sessionSignalsInstalled).
+ */
+export const SESSION_SIGNAL_DDL = [
+  `CREATE OR REPLACE FUNCTION ir_session_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE payload text;
+   BEGIN
+     IF TG_OP = 'TRUNCATE' THEN
+       PERFORM pg_notify('${SESSION_CHANNEL}', '*');
+       RETURN NULL;
+     END IF;
+     SELECT CASE WHEN count(*) > 500 THEN '*' WHEN count(*) > 0 THEN 's:' || string_agg(id::text, ',') END INTO payload FROM old_rows;
+     IF payload IS NOT NULL THEN PERFORM pg_notify('${SESSION_CHANNEL}', payload); END IF;
+     RETURN NULL;
+   END $$`,
+  `CREATE OR REPLACE FUNCTION res_users_session_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE payload text;
+   BEGIN
+     SELECT CASE WHEN count(*) > 500 THEN '*' WHEN count(*) > 0 THEN 'u:' || string_agg(o.id::text, ',') END INTO payload
+       FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.active IS DISTINCT FROM n.active;
+     IF payload IS NOT NULL THEN PERFORM pg_notify('${SESSION_CHANNEL}', payload); END IF;
+     RETURN NULL;
+   END $$`,
+  'DROP TRIGGER IF EXISTS ir_session_notify_delete ON ir_session',
+  'CREATE TRIGGER ir_session_notify_delete AFTER DELETE ON ir_session REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ir_session_notify()',
+  'DROP TRIGGER IF EXISTS ir_session_notify_update ON ir_session',
+  'CREATE TRIGGER ir_session_notify_update AFTER UPDATE ON ir_session REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ir_session_notify()',
+  'DROP TRIGGER IF EXISTS ir_session_notify_truncate ON ir_session',
+  'CREATE TRIGGER ir_session_notify_truncate AFTER TRUNCATE ON ir_session FOR EACH STATEMENT EXECUTE FUNCTION ir_session_notify()',
+  'DROP TRIGGER IF EXISTS res_users_session_notify ON res_users',
+  'CREATE TRIGGER res_users_session_notify AFTER UPDATE ON res_users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION res_users_session_notify()',
+];
+
+/** Whether the database announces session changes (the base addon installed the triggers). */
+export async function sessionSignalsInstalled(knex: Knex): Promise<boolean> {
+  const result = await knex.raw(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname IN ('ir_session_notify_delete', 'ir_session_notify_update', 'ir_session_notify_truncate', 'res_users_session_notify') AND NOT tgisinternal`);
+  return Number((result.rows ?? result)[0]?.n) === 4;
 }
 
 /**
@@ -82,7 +141,11 @@ export class SessionStore {
   readonly anonymousTtl: number;
   private readonly touchEvery: number;
   private readonly cacheMs: number;
-  private readonly cache = new Map<string, { session: Session; at: number }>();
+  private readonly cache = new Map<string, { session: Session; at: number; epoch: number }>();
+  private readonly signals: SessionSignals | null;
+  private readonly signalCacheMs: number;
+  /** Bumped by every signal: a read that started before one may be stale, so it is not cached. */
+  private generation = 0;
   /** Row ids of the sessions this process has read, by cookie value. */
   private readonly ids = new Map<string, number>();
   private lastGc = 0;
@@ -92,28 +155,57 @@ export class SessionStore {
     this.anonymousTtl = opts.anonymousTtlSeconds ?? 3600;
     this.touchEvery = opts.touchEverySeconds ?? 300;
     this.cacheMs = (opts.cacheSeconds ?? 0) * 1000;
+    this.signals = opts.signals ?? null;
+    this.signalCacheMs = (opts.signalCacheSeconds ?? 300) * 1000;
   }
 
-  private remember(session: Session): void {
-    if (!this.cacheMs) return;
+  /** Whether cached sessions may be used now, and for how long they stay good. */
+  private cacheLifeMs(): number {
+    if (this.cacheMs) return this.cacheMs;
+    return this.signals?.live ? this.signalCacheMs : 0;
+  }
+
+  private remember(session: Session, generation = this.generation, epoch = this.signals?.epoch ?? 0): void {
+    if (!this.cacheLifeMs()) return;
+    // A signal arrived (or the listener reconnected) while the row was being read: the row
+    // may be older than the change announced, so it is not trusted beyond this request.
+    if (generation !== this.generation || epoch !== (this.signals?.epoch ?? 0)) return;
     if (this.cache.size >= 5000) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(session.sid, { session, at: Date.now() });
+    this.cache.set(session.sid, { session, at: Date.now(), epoch });
+  }
+
+  /** A NOTIFY payload of SESSION_CHANNEL: `s:<session ids>`, `u:<user ids>` or `*`. */
+  invalidate(payload: string): void {
+    this.generation++;
+    const kind = payload.slice(0, 2);
+    const ids = new Set(payload.slice(2).split(',').map(Number));
+    if (kind !== 's:' && kind !== 'u:') {
+      this.cache.clear();
+      return;
+    }
+    for (const [sid, entry] of this.cache) {
+      if (kind === 's:' ? ids.has(entry.session.id) : entry.session.uid !== null && ids.has(entry.session.uid)) this.cache.delete(sid);
+    }
   }
 
 
   /**
    * The live session of a cookie value, or null (unknown, expired, or its user inactive).
-   * Without a cache (servers), read at every request — one prepared primary-key read once
-   * this process has seen the session — so a logout or a deactivated user on any worker is
-   * honoured by every other at once.
+   * Servers read it once (one prepared primary-key read) and then reuse it while the
+   * session signals are live; without them, at every request. Either way a logout or a
+   * deactivated user on any worker is honoured by every other at once.
    */
   async load(sid: string | undefined): Promise<Session | null> {
     if (!sid || !SID_RE.test(sid)) return null;
-    if (this.cacheMs) {
+    const life = this.cacheLifeMs();
+    if (life) {
       const cached = this.cache.get(sid);
-      if (cached && Date.now() - cached.at < this.cacheMs && cached.session.expiration.getTime() > Date.now()) return cached.session;
-      this.cache.delete(sid);
+      const now = Date.now();
+      if (cached && now - cached.at < life && cached.epoch === (this.signals?.epoch ?? 0) && cached.session.expiration.getTime() > now) return cached.session;
+      if (cached) this.cache.delete(sid);
     }
+    const generation = this.generation;
+    const epoch = this.signals?.epoch ?? 0;
     const hash = sidHash(sid);
     const knownId = this.ids.get(sid);
     const rows = knownId === undefined ? await statementRowsNamed(this.knex, BY_HASH, [hash]) : await statementRowsNamed(this.knex, BY_ID, [knownId, hash]);
@@ -130,7 +222,7 @@ export class SessionStore {
       expiration, lastSeen: dbDate(row.last_seen),
     };
     if (knownId === undefined) this.rememberId(sid, session.id);
-    this.remember(session);
+    this.remember(session, generation, epoch);
     return session;
   }
 
