@@ -34,6 +34,9 @@ export interface BatchOptions {
   parallel?: number;
 }
 
+/** Raw bytes → parsed mail (`parseInbound`, here or on a thread: parse_pool.ts). */
+export type MailParser = (raw: Buffer, envelopeFrom: string | false) => Promise<ParsedInbound>;
+
 interface Job {
   raw: Buffer;
   envelope: Envelope;
@@ -50,7 +53,7 @@ export class InboundBatcher {
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly app: App, private readonly settings: GatewaySettings, opts: BatchOptions = {}) {
+  constructor(private readonly app: App, private readonly settings: GatewaySettings, opts: BatchOptions = {}, private readonly parse: MailParser = parseInbound) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 16);
     this.waitMs = Math.max(0, opts.waitMs ?? 2);
     this.parallel = Math.max(1, opts.parallel ?? 2);
@@ -63,7 +66,7 @@ export class InboundBatcher {
   async process(raw: Buffer, envelope: Envelope): Promise<RouteOutcome> {
     let mail: ParsedInbound;
     try {
-      mail = await parseInbound(raw, envelope.from);
+      mail = await this.parse(raw, envelope.from);
     } catch (err) {
       if (err instanceof UnparseableMail) return keepRaw(this.app, raw, envelope, 'unparseable', err.message);
       throw err;
