@@ -4,9 +4,11 @@
  * work per mail, and it needs nothing from the database. The main thread keeps the SMTP
  * sessions and the transactions.
  *
- *   raw (copied) ──▶ thread with the fewest jobs ──parseInbound──▶ ParsedInbound
- *                                                   attachments moved back, not copied
+ *   raw (moved) ──▶ thread with the fewest jobs ──parseInbound──▶ ParsedInbound, raw
+ *                                                  (attachments and raw moved back, not copied)
  *
+ * While a thread has it, the caller's raw Buffer is empty (its memory was moved): use the
+ * `raw` of the result. An unparseable mail is a result too (`unparseable`: why), with its raw.
  * A thread that dies fails its jobs (their clients get a 451 and retry) and is replaced on
  * the next mail. If threads cannot be started at all, parsing falls back to the main thread.
  */
@@ -14,12 +16,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { logger } from '../../../core/logger.ts';
 import { parseInbound, UnparseableMail, type ParsedInbound } from './parse.ts';
-import type { ParseReply, ParseRequest } from './parse_worker.ts';
+import { ownsMemory, type ParseReply, type ParseRequest } from './parse_worker.ts';
+
+/** A parsed mail, or why it could not be; and its raw bytes either way. */
+export type ParseResult = { raw: Buffer; mail: ParsedInbound; unparseable?: undefined } | { raw: Buffer; unparseable: string; mail?: undefined };
 
 /** Threads by default: the cores left beside the main thread, at most two. */
 export const defaultParseThreads = () => Math.max(1, Math.min(2, availableParallelism() - 1));
 
-interface Pending { resolve(mail: ParsedInbound): void; reject(err: unknown): void }
+interface Pending { resolve(result: ParseResult): void; reject(err: unknown): void }
 /** `started` once its module is loaded: a thread lost before that means threads cannot work here. */
 interface Thread { worker: Worker; pending: Map<number, Pending>; started: boolean }
 
@@ -49,14 +54,17 @@ export class ParsePool {
     this.threads = Array.from({ length: Math.max(0, size) }, () => null);
   }
 
-  /** `parseInbound(raw, envelopeFrom)`, on a thread. */
-  parse(raw: Buffer, envelopeFrom: string | false): Promise<ParsedInbound> {
-    if (!this.threads.length || this.broken || this.closed) return parseInbound(raw, envelopeFrom);
+  /**
+   * `parseInbound(raw, envelopeFrom)`, on a thread; rejects only when the thread failed (the
+   * raw bytes are then lost with it: the mail was not accepted, its client sends it again).
+   */
+  parse(raw: Buffer, envelopeFrom: string | false): Promise<ParseResult> {
+    if (!this.threads.length || this.broken || this.closed) return parseHere(raw, envelopeFrom);
     const thread = this.pick();
     const id = this.nextId++;
-    return new Promise<ParsedInbound>((resolve, reject) => {
+    return new Promise<ParseResult>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, raw, envelopeFrom } satisfies ParseRequest);
+      thread.worker.postMessage({ id, raw, envelopeFrom } satisfies ParseRequest, ownsMemory(raw) ? [raw.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -95,8 +103,9 @@ export class ParsePool {
       const job = thread.pending.get(reply.id);
       if (!job) return;
       thread.pending.delete(reply.id);
-      if ('mail' in reply) job.resolve(fromThread(reply.mail));
-      else if ('unparseable' in reply) job.reject(new UnparseableMail(reply.unparseable));
+      const raw = asBuffer(reply.raw);
+      if ('mail' in reply) job.resolve({ raw, mail: fromThread(reply.mail) });
+      else if ('unparseable' in reply) job.resolve({ raw, unparseable: reply.unparseable });
       else job.reject(new Error(reply.error));
     });
     let ended = false;
@@ -121,10 +130,20 @@ export class ParsePool {
   }
 }
 
-/** Attachment bytes arrive as plain Uint8Arrays: Buffers again, over the same memory. */
-function fromThread(mail: ParsedInbound): ParsedInbound {
-  for (const a of mail.attachments) {
-    if (a.content instanceof Uint8Array && !Buffer.isBuffer(a.content)) a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+/** `parseInbound` in this thread, as a ParseResult. */
+export async function parseHere(raw: Buffer, envelopeFrom: string | false): Promise<ParseResult> {
+  try {
+    return { raw, mail: await parseInbound(raw, envelopeFrom) };
+  } catch (err) {
+    if (err instanceof UnparseableMail) return { raw, unparseable: err.message };
+    throw err;
   }
+}
+
+/** Bytes arrive from a thread as plain Uint8Arrays: Buffers again, over the same memory. */
+const asBuffer = (b: Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+function fromThread(mail: ParsedInbound): ParsedInbound {
+  for (const a of mail.attachments) if (a.content instanceof Uint8Array) a.content = asBuffer(a.content);
   return mail;
 }
