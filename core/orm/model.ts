@@ -11,6 +11,7 @@ import { AccessError, err, MissingError, UserError, ValidationError } from '../e
 const OPERATION_VERBS = { read: 'access', write: 'modify', create: 'create', unlink: 'delete' } as const;
 import { hasModelAccess, ruleDomain, type AccessMode } from '../security/index.ts';
 import { q } from './domain/compile.ts';
+import type { Knex } from 'knex';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { FieldDeclaration } from './fields/index.ts';
@@ -214,6 +215,23 @@ export class Model {
    * Column values: ids for many2one, naive UTC strings for datetimes.
    */
   async _beforeInsert(_rows: Array<Record<string, unknown>>): Promise<void> {}
+
+  /**
+   * What the INSERT of create returns besides `id` (column names, or SQL expressions built
+   * with `this.env.cr.raw`), handed to `_afterInsert`: what a model's creation needs of its
+   * new rows, without reading them back. None by default.
+   */
+  _insertReturning(): Array<string | Knex.Raw> {
+    return [];
+  }
+
+  /**
+   * Called by create right after the INSERT, when `_insertReturning` names something, with
+   * the rows it returned (`id` first), in insert order. x2many values, related fields and
+   * stored computes are applied after it (an override remembering rows relies on the ORM
+   * forgetting what it remembers of a model when its rows are written).
+   */
+  async _afterInsert(_rows: Array<Record<string, any>>): Promise<void> {}
 
   async read(fields?: string[] | null): Promise<WireRecord[]> {
     if (fields !== undefined && fields !== null && fields !== false as unknown && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))) {

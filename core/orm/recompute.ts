@@ -114,6 +114,8 @@ async function storeComputed(records: Model, field: Field): Promise<void> {
     entry.ids.push(id);
     byValue.set(key, entry);
   }
+  // Written outside write(): what the unit of work remembers of this model goes as well.
+  if (byValue.size) records.env.forgetMemo(records._meta.name);
   for (const { value, ids } of byValue.values()) {
     await records.env.cr.raw(`UPDATE ${q(records._meta.table)} SET ${q(field.name)} = ? WHERE id IN (${ids.map(() => '?').join(',')})`, [value ?? null, ...ids] as any);
   }

@@ -143,15 +143,20 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
   // columns goes into the INSERT, not into an UPDATE right after it.
   await records._beforeInsert(prepared.map((p) => p.columns));
   const ids: number[] = [];
+  // What the model wants of its new rows comes back with their ids (see Model._afterInsert).
+  const extra = records._insertReturning();
+  const returned: Array<Record<string, any>> = [];
   try {
     for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
       const rows = prepared.slice(i, i + INSERT_CHUNK).map((p) => p.columns);
-      const inserted = await records.env.cr(meta.table).insert(rows).returning('id');
+      const inserted = await records.env.cr(meta.table).insert(rows).returning(extra.length ? ['id', ...extra] : 'id');
       ids.push(...inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r)));
+      if (extra.length) returned.push(...inserted);
     }
   } catch (err) {
     throw mapDbError(err, meta);
   }
+  if (extra.length) await records._afterInsert(returned);
   for (let i = 0; i < ids.length; i++) {
     for (const [field, commands] of prepared[i].x2many) await applyCommands(records.browse([ids[i]]), field, commands, true);
     if (prepared[i].related.length) await writeRelated(records.browse([ids[i]]), prepared[i].related);

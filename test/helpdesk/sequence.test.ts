@@ -43,3 +43,20 @@ test.serial('sequence: the number column is unique in the database', async (t) =
   }));
   t.regex(err!.message, /already has the Ticket Number "T-\d+": it must be unique/);
 });
+
+test.serial('creation: the row a new ticket\'s INSERT returns is the row read back from the database', async (t) => {
+  const { createdTicketRow } = await import('../../addons/helpdesk_bytacora/models/helpdesk_ticket.ts');
+  await fx.app.withEnv(fx.uid.user, async (env) => {
+    const recs = await env.model('helpdesk.ticket').create([{ subject: 'returned 1', description: '<p>x</p>' }, { subject: 'returned 2', description: '<p>y</p>' }]);
+    for (const id of recs.ids) {
+      // What the creation remembered from its INSERT (RETURNING) …
+      const remembered = await createdTicketRow(env, id);
+      // … and, once the unit of work forgets it, what the same function reads from the table.
+      env.forgetMemo('helpdesk.ticket');
+      const read = await createdTicketRow(env, id);
+      t.deepEqual(remembered, read);
+      t.is(remembered!.subject, id === recs.ids[0] ? 'returned 1' : 'returned 2');
+      t.true('partner_lang' in remembered!);
+    }
+  });
+});

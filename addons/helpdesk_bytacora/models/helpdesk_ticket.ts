@@ -115,6 +115,18 @@ export const HelpdeskTicket = model((Base) => class extends Base {
   static fields = TICKET_FIELDS;
 
   // ── names ───────────────────────────────────────────────────────────────────────
+  /** The INSERT returns what the new ticket's creation reads of it (createdTicketRow), its reporter's language too. */
+  _insertReturning() {
+    const table = this._meta.table;
+    return [...super._insertReturning(), ...CREATED_COLUMNS.filter((c) => c !== 'id'),
+      this.env.cr.raw(`(SELECT p.lang FROM res_partner p WHERE p.id = "${table}".partner_id) AS partner_lang`)];
+  }
+
+  async _afterInsert(rows: Array<Record<string, any>>): Promise<void> {
+    await super._afterInsert(rows);
+    for (const row of rows) await rememberCreatedTicket(this.env, row);
+  }
+
   async _displayNames(): Promise<Map<number, string>> {
     const out = new Map<number, string>();
     if (!this.ids.length) return out;
@@ -185,11 +197,20 @@ export function createdTicketRow(env: Environment, id: number): Promise<Record<s
   return env.memo(TICKET_MODEL, createdKey(id), async () => {
     const row = await env.cr('helpdesk_ticket as t').leftJoin('res_partner as p', 'p.id', 't.partner_id').where('t.id', id)
       .first([...CREATED_COLUMNS.map((c) => `t.${c}`), 'p.lang as partner_lang']);
-    if (!row) return row;
-    if (row.partner_id) await env.memo('res.partner', partnerLangKey(Number(row.partner_id)), async () => row.partner_lang ?? false);
-    await rememberRecordName(env, TICKET_MODEL, id, ticketDisplayName(row));
-    return row;
+    return row ? rememberedRow(env, row) : row;
   });
+}
+
+/** The same row as returned by the ticket's INSERT (`_insertReturning`): nothing to read back. */
+async function rememberCreatedTicket(env: Environment, row: Record<string, any>): Promise<void> {
+  await env.memo(TICKET_MODEL, createdKey(Number(row.id)), () => rememberedRow(env, row));
+}
+
+/** What a created row tells beyond itself: the reporter's language and the ticket's display name. */
+async function rememberedRow(env: Environment, row: Record<string, any>): Promise<Record<string, any>> {
+  if (row.partner_id) await env.memo('res.partner', partnerLangKey(Number(row.partner_id)), async () => row.partner_lang ?? false);
+  await rememberRecordName(env, TICKET_MODEL, Number(row.id), ticketDisplayName(row));
+  return row;
 }
 
 /** The rows `createdTicketRow` has read of these tickets, if it read them all (else undefined). */

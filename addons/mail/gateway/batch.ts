@@ -22,7 +22,8 @@ import type { App } from '../../../core/app.ts';
 import { nameBuilderStatements } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { SUPERUSER_ID } from '../../../core/orm/index.ts';
-import { parseInbound, UnparseableMail, type ParsedInbound } from './parse.ts';
+import type { ParsedInbound } from './parse.ts';
+import { parseHere, type ParseResult } from './parse_pool.ts';
 import { keepRaw, processParsed, routeParsed, type Envelope, type GatewaySettings, type RouteOutcome } from './route.ts';
 
 export interface BatchOptions {
@@ -33,6 +34,9 @@ export interface BatchOptions {
   /** Batches (transactions, so database connections) running at once. */
   parallel?: number;
 }
+
+/** Raw bytes → parsed mail or why not, and the raw bytes (here or on a thread: parse_pool.ts). */
+export type MailParser = (raw: Buffer, envelopeFrom: string | false) => Promise<ParseResult>;
 
 interface Job {
   raw: Buffer;
@@ -50,7 +54,7 @@ export class InboundBatcher {
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly app: App, private readonly settings: GatewaySettings, opts: BatchOptions = {}) {
+  constructor(private readonly app: App, private readonly settings: GatewaySettings, opts: BatchOptions = {}, private readonly parse: MailParser = parseHere) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 16);
     this.waitMs = Math.max(0, opts.waitMs ?? 2);
     this.parallel = Math.max(1, opts.parallel ?? 2);
@@ -60,14 +64,10 @@ export class InboundBatcher {
    * Parses and files one mail; resolves once it is committed (routed, ignored or kept raw),
    * rejects only when it could not be stored at all (the client is told to retry).
    */
-  async process(raw: Buffer, envelope: Envelope): Promise<RouteOutcome> {
-    let mail: ParsedInbound;
-    try {
-      mail = await parseInbound(raw, envelope.from);
-    } catch (err) {
-      if (err instanceof UnparseableMail) return keepRaw(this.app, raw, envelope, 'unparseable', err.message);
-      throw err;
-    }
+  async process(received: Buffer, envelope: Envelope): Promise<RouteOutcome> {
+    // The parser may have moved `received` to a thread: from here on its `raw` is the mail's bytes.
+    const { raw, mail, unparseable } = await this.parse(received, envelope.from);
+    if (!mail) return keepRaw(this.app, raw, envelope, 'unparseable', unparseable);
     return new Promise<RouteOutcome>((resolve, reject) => {
       this.queue.push({ raw, envelope, mail, resolve, reject });
       this.schedule();

@@ -11,6 +11,7 @@ import type { Service } from '../../../core/http/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { setMailTransport } from '../transport.ts';
 import { InboundBatcher, type BatchOptions } from './batch.ts';
+import { defaultParseThreads, ParsePool } from './parse_pool.ts';
 import { isKnownRecipient } from './route.ts';
 import { createRelayTransport, type RelayTransport } from './sender.ts';
 import { startSmtpListener, type SmtpListener } from './server.ts';
@@ -24,6 +25,8 @@ export interface MailGatewayOptions {
   maxSize?: number;
   /** Group commit of inbound mail (see batch.ts). */
   batch?: BatchOptions;
+  /** Threads parsing inbound mail (parse_pool.ts); 0 parses in the main thread. */
+  parseThreads?: number;
 }
 
 export interface MailGateway {
@@ -45,7 +48,8 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
     setMailTransport(app.registry, relay);
   }
   const port = opts.port ?? app.config.smtp_port;
-  const batcher = new InboundBatcher(app, settings, opts.batch);
+  const pool = new ParsePool(opts.parseThreads ?? defaultParseThreads());
+  const batcher = new InboundBatcher(app, settings, opts.batch, (raw, from) => pool.parse(raw, from));
   let listener: SmtpListener;
   try {
     listener = await startSmtpListener({
@@ -59,6 +63,7 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
   } catch (err) {
     relay?.close();
     setMailTransport(app.registry, null);
+    await pool.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`SMTP port ${port} is already in use (set --smtp-port)`);
     throw err;
   }
@@ -67,6 +72,7 @@ export async function startMailGateway(app: App, opts: MailGatewayOptions = {}):
     port: listener.port,
     async stop() {
       await listener.close();
+      await pool.close();
       relay?.close();
       setMailTransport(app.registry, null);
       setGatewaySettings(app.registry, null);
