@@ -189,7 +189,10 @@ async function syncFieldIndex(cr: Knex | Knex.Transaction, table: string, field:
   const have = indexes.get(name);
   if (have) {
     const ours = have.table === table && have.lead === field.name && have.ormKind !== null;
-    if (!ours || have.ormKind === want) return;
+    // A many2one's implicit kind accepts the plain index older versions made: rebuilding
+    // every foreign key's index of a large database at the first start is not worth it.
+    const implicit = field.index === undefined && want !== null;
+    if (!ours || have.ormKind === want || (implicit && have.ormKind !== null)) return;
     await cr.raw(`DROP INDEX ${q(name)}`);
     indexes.delete(name);
   }

@@ -46,7 +46,7 @@ test.serial('the planner uses a btree_not_null index for = and in', async (t) =>
     const parent = await env.model('test.orm.indexed').create({ name: 'parent' });
     await env.cr.raw(`INSERT INTO ${TABLE} (name, ref, parent_id) SELECT 'row ' || g, CASE WHEN g % 500 = 0 THEN g END, CASE WHEN g % 500 = 1 THEN ?::int END FROM generate_series(1, 5000) g`, [parent.ids[0]]);
     await env.cr.raw(`ANALYZE ${TABLE}`);
-    const plan = async (sql: string, bindings: unknown[]) => (await env.cr.raw(`EXPLAIN ${sql}`, bindings)).rows.map((r: any) => r['QUERY PLAN']).join('\n');
+    const plan = async (sql: string, bindings: any[]) => (await env.cr.raw(`EXPLAIN ${sql}`, bindings)).rows.map((r: any) => r['QUERY PLAN']).join('\n');
     t.regex(await plan(`SELECT id FROM ${TABLE} WHERE ref = ?`, [1000]), new RegExp(`${TABLE}_ref_index`));
     t.regex(await plan(`SELECT id FROM ${TABLE} WHERE ref = ANY(?::int[])`, [[1000, 1500]]), new RegExp(`${TABLE}_ref_index`));
     t.regex(await plan(`SELECT id FROM ${TABLE} WHERE parent_id = ?`, [parent.ids[0]]), new RegExp(`${TABLE}_parent_id_index`));
@@ -64,6 +64,8 @@ test.serial('an upgrade drops the ORM-made indexes no longer wanted and replaces
   await knex.raw(`CREATE INDEX ${TABLE}_other_id_index ON ${TABLE} (other_id)`);
   await knex.raw(`DROP INDEX ${TABLE}_parent_id_index`);
   await knex.raw(`CREATE INDEX ${TABLE}_parent_id_index ON ${TABLE} (parent_id)`);
+  await knex.raw(`DROP INDEX ${TABLE}_partner_id_index`);
+  await knex.raw(`CREATE INDEX ${TABLE}_partner_id_index ON ${TABLE} (partner_id)`);
   await knex.raw(`DROP INDEX ${TABLE}_code_index`);
   await knex.raw(`CREATE INDEX ${TABLE}_code_index ON ${TABLE} (code) WHERE code IS NOT NULL`);
   // Somebody else's: another name, or the ORM's name with another shape.
@@ -77,6 +79,7 @@ test.serial('an upgrade drops the ORM-made indexes no longer wanted and replaces
   t.false(idx.has(`${TABLE}_other_id_index`), 'index: false');
   t.is(idx.get(`${TABLE}_parent_id_index`), 'btree (parent_id) WHERE (parent_id IS NOT NULL)', 'plain → partial');
   t.is(idx.get(`${TABLE}_code_index`), 'btree (code)', 'partial → plain');
+  t.is(idx.get(`${TABLE}_partner_id_index`), 'btree (partner_id)', "a many2one's implicit kind keeps the plain index it had");
   t.is(idx.get(`${TABLE}_owner_custom`), 'btree (owner_id)', 'not the ORM name: kept');
   t.is(idx.get(`${TABLE}_write_uid_index`), 'btree (write_uid, id)', 'the ORM name with another shape: kept');
   t.is(idx.get(`${TABLE}_name_index`), "btree (name) WHERE ((name)::text ~~ 'row%'::text)");
