@@ -89,7 +89,8 @@ export const MailMessage = model((Base) => class extends Base {
     subtype_id: fields.many2one('mail.message.subtype', { string: 'Subtype', index: false, ondelete: 'set null' }),
     is_internal: fields.boolean({ string: 'Employee Only', compute: computeIsInternal, precompute: precomputeIsInternal, depends: ['subtype_id'], store: true, help: 'Hide to public / portal users, independently from subtype configuration.' }),
     email_from: fields.char({ string: 'From', help: 'Email address of the sender.' }),
-    author_id: fields.many2one('res.partner', { string: 'Author', index: 'btree_not_null', ondelete: 'set null' }),
+    // The many2one default (IS NOT NULL): deleting a partner finds its messages.
+    author_id: fields.many2one('res.partner', { string: 'Author', ondelete: 'set null' }),
     partner_ids: fields.many2many('res.partner', { string: 'Recipients', relation: 'mail_message_res_partner_rel', column1: 'mail_message_id', column2: 'res_partner_id' }),
     message_id: fields.char({ string: 'Message-Id', unique: true, copy: false, help: 'RFC 2822 Message-ID header' }),
     reply_to: fields.char({ string: 'Reply-To' }),
