@@ -19,7 +19,7 @@ import { bootApp } from '../core/app.ts';
 import { loadConfig } from '../core/config.ts';
 import { SUPERUSER_ID } from '../core/orm/index.ts';
 import { percentile, round, timeMany, type Row } from './stats.ts';
-import { REDUNDANT_TICKET_INDEXES, TICKET_INDEXES } from '../addons/helpdesk_bytacora/index.ts';
+import { TICKET_INDEXES } from '../addons/helpdesk_bytacora/index.ts';
 import { SEARCH_DDL } from '../addons/helpdesk_bytacora/models/helpdesk_ticket_search.ts';
 
 const LIST_FIELDS = ['create_date', 'number', 'subject', 'partner_id', 'category_id', 'priority_id', 'user_id', 'state', 'priority_level'];
@@ -145,8 +145,6 @@ export async function benchHelpdesk(opts: { dbUrl: string; rows: number; samples
   try {
     const users = await ensureUsers(app);
     await seedHelpdeskTickets(app, opts.rows, users, opts.seed ?? 1);
-    // Databases seeded before the addon dropped its redundant indexes lose them here too.
-    for (const sql of REDUNDANT_TICKET_INDEXES) await app.db.knex.raw(sql);
     // Fresh statistics whatever happened before (an upgrade may have added a column).
     await app.db.knex.raw('ANALYZE helpdesk_ticket');
     await app.db.knex.raw('ANALYZE mail_message');

@@ -3,7 +3,8 @@
  *   1. discovers addons (folders with a manifest.ts) in the addons paths;
  *   2. orders the installed + requested addons by dependency (graph.ts);
  *   3. imports their models into a fresh registry and builds it;
- *   4. syncs the schema (adds, never drops) and the ir.model rows;
+ *   4. syncs the schema (adds columns, never drops them; the ORM's own field indexes follow
+ *      the declarations) and the ir.model rows;
  *   5. installs new addons / upgrades asked ones: data files (and demo), one transaction each;
  *   6. loads the translations of every installed addon.
  */

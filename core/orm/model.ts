@@ -61,6 +61,13 @@ export class Model {
    * in a summary table, so read_group/search_count over them need not scan every row.
    */
   static _group_counts?: string[];
+  /**
+   * Indexes over several columns (Odoo 18's `models.Index`), by name suffix: `{ state_id_idx:
+   * '(state, id)' }` is `CREATE INDEX <table>_state_id_idx ON <table> (state, id)`. Created by
+   * the schema sync before the fields' own indexes, which are left out when one of these
+   * starts with their column. Extensions add to the parent's.
+   */
+  static _indexes?: Record<string, string>;
   static fields: Record<string, FieldDeclaration> = {};
   /** Methods callable over RPC, with their positional parameter names (kwargs map onto them). */
   static _rpc: Record<string, RpcKind> = {

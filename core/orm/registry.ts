@@ -47,11 +47,18 @@ export function model(factory: ModelFactory): ModelDefinition {
   return { factory, name: name ?? inherits[0], parents: isExtension ? [] : inherits, isExtension };
 }
 
+/**
+ * The audit columns are not indexed (as in Odoo): every insert would pay for indexes that
+ * no screen reads. `create_date` gets one on the models ordered by it (see `buildClass`); a
+ * model that searches them declares its own (e.g. helpdesk's `(create_uid, id)`). Deleting a
+ * user then scans each table for its create_uid/write_uid (ON DELETE SET NULL): users are
+ * archived, hardly ever deleted, and Odoo accepts the same.
+ */
 const MAGIC_FIELDS: Record<string, FieldDeclaration> = {
   id: f.integer({ string: 'ID', readonly: true }),
-  create_uid: f.many2one('res.users', { string: 'Created by', readonly: true }),
-  create_date: f.datetime({ string: 'Created on', readonly: true, index: true }),
-  write_uid: f.many2one('res.users', { string: 'Last Updated by', readonly: true }),
+  create_uid: f.many2one('res.users', { string: 'Created by', readonly: true, index: false }),
+  create_date: f.datetime({ string: 'Created on', readonly: true }),
+  write_uid: f.many2one('res.users', { string: 'Last Updated by', readonly: true, index: false }),
   write_date: f.datetime({ string: 'Last Updated on', readonly: true }),
 };
 
@@ -78,6 +85,8 @@ export interface ModelMeta {
    * (attachments, messages, followers): visible with it, deleted with it.
    */
   documentLink: { model: string; id: string } | null;
+  /** The `_indexes` of the model and its extensions: full index name → definition. */
+  indexes: Map<string, string>;
 }
 
 export class Registry {
@@ -152,8 +161,10 @@ export class Registry {
     const fieldDecls = new Map<string, FieldDeclaration>(Object.entries(MAGIC_FIELDS));
     const rpc = new Map<string, RpcKind>(Object.entries(Model._rpc));
     const statics: Record<string, unknown> = {};
+    const indexDecls: Record<string, string> = {};
     for (const layer of layers) {
       cls = layer.factory(cls);
+      if (Object.prototype.hasOwnProperty.call(cls, '_indexes')) Object.assign(indexDecls, cls._indexes);
       for (const key of ['_description', '_order', '_rec_name', '_abstract', '_transient', '_table', '_parent_name', '_group_counts', '_document_link']) {
         // A model inheriting an abstract mixin (mail.thread) is not abstract itself.
         if (key === '_abstract' && layer.name !== name) continue;
@@ -180,11 +191,14 @@ export class Registry {
       fieldMap.set(fname, field);
     }
     const recName = (statics._rec_name as string | undefined) ?? (fieldMap.has('name') ? 'name' : null);
+    const order = (statics._order as string) ?? 'id';
+    const table = (statics._table as string) ?? name.replace(/\./g, '_');
+    indexCreateDate(fieldMap, order);
     const meta: ModelMeta = {
       name,
       description: (statics._description as string) ?? name,
-      table: (statics._table as string) ?? name.replace(/\./g, '_'),
-      order: (statics._order as string) ?? 'id',
+      table,
+      order,
       recName,
       abstract,
       transient: statics._transient === true,
@@ -195,6 +209,7 @@ export class Registry {
       module: this.definitions.get(name)![0].addon ?? '',
       groupCounts: groupCountFields(name, fieldMap, statics._group_counts),
       documentLink: documentLinkOf(name, fieldMap, statics._document_link),
+      indexes: new Map(Object.entries(indexDecls).map(([suffix, definition]) => [`${table}_${suffix}`, definition])),
     };
     Built._meta = meta;
     Built._registry = this;
@@ -262,6 +277,17 @@ function groupCountFields(model: string, fields: Map<string, Field>, declared: u
   const out = [...new Set(declared as string[])];
   if (out.length && fields.get('active')?.stored && !out.includes('active')) out.push('active');
   return out;
+}
+
+/**
+ * A model listed by `create_date` (`_order = 'create_date desc'`) reads its first page from
+ * an index on it; elsewhere the magic column has none (see MAGIC_FIELDS).
+ */
+function indexCreateDate(fields: Map<string, Field>, order: string): void {
+  const field = fields.get('create_date');
+  if (!field?.automatic || field.index !== undefined) return;
+  const ordered = order.split(',').some((term) => term.trim().split(/\s+/)[0] === 'create_date');
+  if (ordered) field.index = true;
 }
 
 function documentLinkOf(name: string, fields: Map<string, Field>, decl: unknown): ModelMeta['documentLink'] {

@@ -23,11 +23,13 @@ export const IrAttachment = model((Base) => class extends Base {
   static _description = 'Attachment';
   static _order = 'id desc';
   static _document_link = ['res_model', 'res_id'];
+  /** A document's files (`res_model = ? AND res_id IN (…)`): one index for both columns. */
+  static _indexes = { res_idx: '(res_model, res_id)' };
   static fields = {
     name: fields.char({ string: 'Name', required: true }),
     description: fields.text({ string: 'Description' }),
-    res_model: fields.char({ string: 'Resource Model', index: true }),
-    res_id: fields.integer({ string: 'Resource ID', index: true }),
+    res_model: fields.char({ string: 'Resource Model' }),
+    res_id: fields.integer({ string: 'Resource ID' }),
     res_field: fields.char({ string: 'Resource Field' }),
     type: fields.selection([['binary', 'File'], ['url', 'URL']], { string: 'Type', default: 'binary' }),
     url: fields.char({ string: 'Url' }),
@@ -35,7 +37,8 @@ export const IrAttachment = model((Base) => class extends Base {
     datas: fields.binary({ string: 'File Content' }),
     mimetype: fields.char({ string: 'Mime Type' }),
     file_size: fields.integer({ string: 'File Size', readonly: true }),
-    checksum: fields.char({ string: 'Checksum/SHA1', readonly: true, index: true }),
+    // Read back as the download's ETag, never searched: no index (random values are costly ones).
+    checksum: fields.char({ string: 'Checksum/SHA1', readonly: true }),
   };
 
   async create(valsList: Vals | Vals[]) {

@@ -19,10 +19,10 @@ const computeZammadLink: ComputeFn = async (records) => {
 export const HelpdeskTicketZammad = model((Base) => class extends Base {
   static _inherit = 'helpdesk.ticket';
   static fields = {
-    zammad_id: fields.integer({ string: 'Zammad ID', index: true, readonly: true, copy: false, help: 'The id of the ticket in Zammad, for imported tickets' }),
-    // No index of its own: the unique index (zammad_source_id, zammad_id) made at install
-    // starts with it (one index less to update per imported ticket; many2one fields get one
-    // by default).
+    // Neither has an index of its own: the importer looks tickets up by both, through the
+    // unique index (zammad_source_id, zammad_id) made at install (one index less to update
+    // per imported ticket; many2one fields get one by default).
+    zammad_id: fields.integer({ string: 'Zammad ID', readonly: true, copy: false, help: 'The id of the ticket in Zammad, for imported tickets' }),
     zammad_source_id: fields.many2one('base.external.dbsource', { string: 'Zammad Source', index: false, readonly: true, copy: false, ondelete: 'set null' }),
     zammad_number: fields.char({ string: 'Zammad Number', readonly: true, copy: false }),
     zammad_link: fields.char({ string: 'Zammad Link', compute: computeZammadLink }),

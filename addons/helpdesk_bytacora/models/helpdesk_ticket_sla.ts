@@ -57,12 +57,14 @@ export const HelpdeskTicketSla = model((Base) => {
   return class extends Base {
     static _inherit = 'helpdesk.ticket';
     static fields = {
-      sla_id: fields.many2one('helpdesk.sla', { string: 'SLA Policy', readonly: true, copy: false }),
+      // A few policies (one per priority), never searched by one: no index (deleting a policy
+      // scans the tickets). Nor on the deadlines and status: lists filter them among others.
+      sla_id: fields.many2one('helpdesk.sla', { string: 'SLA Policy', readonly: true, copy: false, index: false }),
       sla_first_response_deadline: fields.datetime({ string: 'First response due', readonly: true, copy: false }),
-      sla_deadline: fields.datetime({ string: 'Solution due', readonly: true, copy: false, index: true }),
+      sla_deadline: fields.datetime({ string: 'Solution due', readonly: true, copy: false }),
       first_response_date: fields.datetime({ string: 'First response on', readonly: true, copy: false }),
       sla_paused_hours: fields.float({ string: 'Paused working hours', readonly: true, copy: false, help: 'Working hours the ticket spent waiting for the reporter: they do not count against the SLA' }),
-      sla_status: fields.selection(SLA_STATUSES, { string: 'SLA Status', readonly: true, copy: false, index: true }),
+      sla_status: fields.selection(SLA_STATUSES, { string: 'SLA Status', readonly: true, copy: false }),
     };
     static _cron = ['cron_sla_update'];
 

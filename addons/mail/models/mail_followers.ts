@@ -12,9 +12,10 @@ export const MailFollowers = model((Base) => class extends Base {
   static _rec_name = 'partner_id';
   static _document_link = ['res_model', 'res_id'];
   static fields = {
-    res_model: fields.char({ string: 'Related Document Model Name', required: true, index: true }),
-    res_id: fields.integer({ string: 'Related Document ID', required: true, index: true }),
-    partner_id: fields.many2one('res.partner', { string: 'Related Partner', required: true, index: true, ondelete: 'cascade' }),
+    // No index of their own: the unique (res_model, res_id, partner_id) serves the searches.
+    res_model: fields.char({ string: 'Related Document Model Name', required: true }),
+    res_id: fields.integer({ string: 'Related Document ID', required: true }),
+    partner_id: fields.many2one('res.partner', { string: 'Related Partner', required: true, ondelete: 'cascade' }),
     name: fields.related('partner_id.name', { string: 'Name' }),
     email: fields.related('partner_id.email', { string: 'Email' }),
   };

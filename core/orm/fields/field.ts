@@ -23,6 +23,7 @@ export type ComputeFn = (records: Model) => Promise<Map<number, unknown>> | Map<
  */
 export type PrecomputeFn = (env: Environment, rows: ReadonlyArray<Record<string, unknown>>) => Promise<unknown[]> | unknown[];
 export type DefaultFn = (env: import('../environment.ts').Environment) => unknown | Promise<unknown>;
+export type FieldIndex = boolean | 'btree' | 'btree_not_null';
 export type SelectionList = ReadonlyArray<readonly [string, string]>;
 
 export interface FieldOptions {
@@ -31,7 +32,13 @@ export interface FieldOptions {
   required?: boolean;
   readonly?: boolean;
   default?: unknown | DefaultFn;
-  index?: boolean;
+  /**
+   * The column's own index (Odoo 16+): `true` or `'btree'` a plain btree; `'btree_not_null'`
+   * a partial btree `WHERE col IS NOT NULL` (serves `=`, `in`, the foreign key's ON DELETE
+   * lookups, and costs nothing to insert rows without a value: the choice for sparse columns);
+   * `false` none. A many2one without the option gets `'btree_not_null'`.
+   */
+  index?: FieldIndex;
   copy?: boolean;
   /**
    * Comma-separated XML ids of groups allowed to read, write, search, sort, group and export
