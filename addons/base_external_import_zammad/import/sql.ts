@@ -46,7 +46,7 @@ function hasObjectValue(row: Record<string, unknown>): boolean {
 }
 
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
-export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}): Promise<{ sql: string; binding: string }> {
+export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}, plain = false): Promise<{ sql: string; binding: string }> {
   const types = await columnTypes(cr, table);
   const defs = cols.map((c) => {
     const type = extra[c] ?? types.get(c);
@@ -56,7 +56,8 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
   // The rows as they are (no copy per row: a batch is thousands of them); keys that are not
   // in `cols` are ignored by json_to_recordset. The replacer (a call per value) only when a
   // value needs it: JSON.stringify is several times faster without one.
-  const binding = rows.some(hasObjectValue) ? JSON.stringify(rows, jsonValue) : JSON.stringify(rows);
+  // `plain`: the caller knows every value is a primitive (not even scanned for one).
+  const binding = !plain && rows.some(hasObjectValue) ? JSON.stringify(rows, jsonValue) : JSON.stringify(rows);
   return { sql: `json_to_recordset(?::json) AS x(${defs.join(', ')})`, binding };
 }
 
@@ -71,7 +72,10 @@ export interface InsertOptions {
   computed?: Record<string, { sql: string; bindings?: unknown[] }>;
   /** Columns of the rows that only feed `computed` (not columns of the table), with their SQL types. */
   inputs?: Record<string, string>;
+  /** The rows' columns, when the caller knows them (else read from the rows). */
   cols?: string[];
+  /** Every value of the rows is a string, number, boolean or null (no Buffer, no Date). */
+  plain?: boolean;
   trusted?: TrustPlan | null;
   mode?: TriggerMode;
 }
@@ -90,7 +94,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   const inputs = opts.inputs ?? {};
   const computed = Object.entries(opts.computed ?? {});
   const cols = (opts.cols ?? columnsOf(rows)).filter((c) => !fixed.has(c));
-  const src = await recordset(cr, table, cols, rows, inputs);
+  const src = await recordset(cr, table, cols, rows, inputs, opts.plain);
   const stored = cols.filter((c) => !(c in inputs));
   const types = await columnTypes(cr, table);
   const constantSql = constants.map(([c]) => {

@@ -207,10 +207,20 @@ export function describeDbError(err: any): string {
   return err?.detail ? `${message} (${err.detail})` : message;
 }
 
+/** Each article's author, made once (references, then the message's author_id). */
+const authorOfArticle = new WeakMap<ArticleRow, Person | null>();
 function authorOf(a: ArticleRow): Person | null {
-  if (!a.author_email && !a.author_firstname && !a.author_lastname) return null;
-  const name = [a.author_firstname, a.author_lastname].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
-  return { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
+  let author = authorOfArticle.get(a);
+  if (author !== undefined) return author;
+  if (!a.author_email && !a.author_firstname && !a.author_lastname) author = null;
+  else {
+    const first = (a.author_firstname ?? '').trim();
+    const last = (a.author_lastname ?? '').trim();
+    const name = first && last ? `${first} ${last}` : first || last;
+    author = { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
+  }
+  authorOfArticle.set(a, author);
+  return author;
 }
 
 async function resolveReferences(env: Environment, ctx: WriterContext, input: BatchInput): Promise<void> {
@@ -327,6 +337,9 @@ async function recomputeOthers(env: Environment, ids: number[], written: string[
   await recomputeStored(env.model(TICKET).browse(ids), cols);
 }
 
+/** The columns of each message row's JSON (all of them strings, numbers, booleans or null). */
+const MESSAGE_COLS = ['article_id', 'res_id', 'subject', 'body', 'date', 'message_type', 'subtype_id', 'is_internal', 'email_from', 'author_id'];
+
 async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
@@ -358,6 +371,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     // The article id back from the Message-Id (articleMessageId: <zammad.S.A@domain>).
     returning: `id, split_part(split_part(message_id, '@', 1), '.', 3)::bigint AS article_id, res_id, (xmax = 0) AS inserted`,
     inputs: { article_id: 'bigint' },
+    cols: MESSAGE_COLS, plain: true,
     computed: {
       // articleMessageId, made by the database: the JSON carries the article id alone.
       message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
