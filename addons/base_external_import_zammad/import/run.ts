@@ -29,7 +29,7 @@ import { onPostgresServer } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { _t } from '../tools.ts';
 import { mailDomain } from '../../mail/index.ts';
-import { deferSearchVectors, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
+import { DEFER_SETTING, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
 import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
@@ -153,10 +153,11 @@ interface Tx {
    */
   fastCommit(env: Environment): Promise<void>;
   /**
-   * Lets the unit's tickets and messages wait for the full-text indexer (server: indexed right after the
-   * run; PGlite, one connection and one transaction: computed as they are inserted).
+   * fastCommit, and lets the unit's tickets and messages wait for the full-text indexer
+   * (server: indexed right after the run; PGlite, one connection and one transaction: computed
+   * as they are inserted): a batch's settings, in one round trip.
    */
-  deferVectors(env: Environment): Promise<void>;
+  writeSettings(env: Environment): Promise<void>;
   /** After the run: indexes what deferVectors left. */
   afterRun(): void;
   /** Whether deferVectors defers (the messages' vector trigger then stores NULL: a no-op). */
@@ -179,7 +180,7 @@ function transactions(caller: Environment): Tx {
       parallel: 1,
       vectorsDeferred: false,
       async fastCommit() { /* inside the caller's transaction */ },
-      async deferVectors() { /* computed on insert */ },
+      async writeSettings() { /* inside the caller's transaction; vectors computed on insert */ },
       afterRun() { /* nothing deferred */ },
       async unit(fn) {
         await env.cr.raw('SAVEPOINT zammad_unit');
@@ -207,8 +208,8 @@ function transactions(caller: Environment): Tx {
     async fastCommit(env) {
       await env.cr.raw('SET LOCAL synchronous_commit = off');
     },
-    async deferVectors(env) {
-      await deferSearchVectors(env.cr);
+    async writeSettings(env) {
+      await env.cr.raw(`SELECT set_config('synchronous_commit', 'off', true), set_config(?, 'on', true)`, [DEFER_SETTING]);
     },
     afterRun() {
       indexAfterRun(pool);
@@ -411,8 +412,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         throw err;
       }
       await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
-        await tx.fastCommit(env);
-        await tx.deferVectors(env);
+        await tx.writeSettings(env);
         const res = await writeBatch(env, ctx, input, prepared);
         for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
         let latest: string | null = null;

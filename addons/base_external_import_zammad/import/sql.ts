@@ -46,7 +46,7 @@ function hasObjectValue(row: Record<string, unknown>): boolean {
 }
 
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
-export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}): Promise<{ sql: string; binding: string }> {
+export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}, plain = false): Promise<{ sql: string; binding: string }> {
   const types = await columnTypes(cr, table);
   const defs = cols.map((c) => {
     const type = extra[c] ?? types.get(c);
@@ -56,8 +56,28 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
   // The rows as they are (no copy per row: a batch is thousands of them); keys that are not
   // in `cols` are ignored by json_to_recordset. The replacer (a call per value) only when a
   // value needs it: JSON.stringify is several times faster without one.
-  const binding = rows.some(hasObjectValue) ? JSON.stringify(rows, jsonValue) : JSON.stringify(rows);
+  // `plain`: the caller knows every value is a primitive (not even scanned for one).
+  const binding = !plain && rows.some(hasObjectValue) ? JSON.stringify(rows, jsonValue) : JSON.stringify(rows);
   return { sql: `json_to_recordset(?::json) AS x(${defs.join(', ')})`, binding };
+}
+
+export interface InsertOptions {
+  returning?: string;
+  onConflict?: string;
+  constants?: Record<string, unknown>;
+  /**
+   * Columns computed in SQL from the row (`x.<column>`) and bound values, instead of sent in
+   * each row's JSON (a Message-Id made of an article id).
+   */
+  computed?: Record<string, { sql: string; bindings?: unknown[] }>;
+  /** Columns of the rows that only feed `computed` (not columns of the table), with their SQL types. */
+  inputs?: Record<string, string>;
+  /** The rows' columns, when the caller knows them (else read from the rows). */
+  cols?: string[];
+  /** Every value of the rows is a string, number, boolean or null (no Buffer, no Date). */
+  plain?: boolean;
+  trusted?: TrustPlan | null;
+  mode?: TriggerMode;
 }
 
 /**
@@ -67,29 +87,77 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
  * (a batch's messages' JSON is the largest string the importer makes: the less of it, the
  * less garbage the collector has to catch up with).
  */
-export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>>, opts: { returning?: string; onConflict?: string; constants?: Record<string, unknown>; cols?: string[]; trusted?: TrustPlan | null } = {}): Promise<any[]> {
+export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>>, opts: InsertOptions = {}): Promise<any[]> {
   if (!rows.length) return [];
   const constants = Object.entries(opts.constants ?? {});
   const fixed = new Set(constants.map(([c]) => c));
+  const inputs = opts.inputs ?? {};
+  const computed = Object.entries(opts.computed ?? {});
   const cols = (opts.cols ?? columnsOf(rows)).filter((c) => !fixed.has(c));
-  const src = await recordset(cr, table, cols, rows);
+  const src = await recordset(cr, table, cols, rows, inputs, opts.plain);
+  const stored = cols.filter((c) => !(c in inputs));
   const types = await columnTypes(cr, table);
   const constantSql = constants.map(([c]) => {
     const type = types.get(c);
     if (!type) throw new Error(`Column '${c}' does not exist in table '${table}'`);
     return `?::${type}`;
   });
-  const list = [...cols, ...constants.map(([c]) => c)].map(q).join(', ');
-  const select = [...cols.map(q), ...constantSql].join(', ');
+  const list = [...stored, ...computed.map(([c]) => c), ...constants.map(([c]) => c)].map(q).join(', ');
+  const select = [...stored.map((c) => `x.${q(c)}`), ...computed.map(([, e]) => e.sql), ...constantSql].join(', ');
   const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
-  const bindings = [...constants.map(([, v]) => v), src.binding] as any[];
-  if (!opts.trusted) return rowsOf(await cr.raw(sql, bindings));
-  await lockReferences(cr, opts.trusted, rows, opts.constants ?? {});
-  await cr.raw('SET LOCAL session_replication_role = replica');
+  const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), src.binding] as any[];
+  // A plan made for plain INSERTs knows nothing of the UPDATE triggers an upsert fires.
+  const trusted = opts.trusted?.insertOnly && /\bDO\s+UPDATE\b/i.test(opts.onConflict ?? '') ? null : opts.trusted;
+  if (!trusted) {
+    await opts.mode?.origin();
+    return rowsOf(await cr.raw(sql, bindings));
+  }
+  // One round trip both locks the references and turns the row triggers off.
+  try {
+    await lockReferences(cr, trusted, rows, opts.constants ?? {}, { replica: !opts.mode?.replica });
+  } catch (err) {
+    // A refused reference: the triggers back on before the caller sees the error.
+    if ((err as any)?.code === '23503') await opts.mode?.origin();
+    throw err;
+  }
   // On an error the caller's savepoint (or transaction) is rolled back, and the setting with it.
-  const out = rowsOf(await cr.raw(sql, bindings));
-  await cr.raw('SET LOCAL session_replication_role = origin');
+  const out = rowsOf(await cr.raw(trusted.counts ? withCountDeltas(sql, trusted.counts, opts.returning) : sql, bindings));
+  if (opts.mode) opts.mode.replica = true;
+  else await cr.raw('SET LOCAL session_replication_role = origin');
   return out;
+}
+
+/**
+ * The row triggers of one transaction across several trusted inserts (`insertMany`'s `mode`):
+ * turned off by the first one and left off for the next ones, turned back on only before a
+ * statement that needs them (`origin()`: a plain insert or update, the ORM) and at the end.
+ * Without a mode each trusted insert turns them back on itself: two round trips more each.
+ * The caller runs the whole in a savepoint or transaction whose rollback restores them too.
+ */
+export class TriggerMode {
+  replica = false;
+  constructor(private cr: Cr) {}
+  async origin(): Promise<void> {
+    if (!this.replica) return;
+    await this.cr.raw('SET LOCAL session_replication_role = origin');
+    this.replica = false;
+  }
+}
+
+/**
+ * The INSERT `sql` (ending in its RETURNING clause, if any) with the group-count delta its
+ * statement trigger would write (core/schema/group-counts.ts: one row per combination of the
+ * counted columns, n = how many rows have it), written by the same statement since the
+ * trigger does not fire in replica mode.
+ */
+function withCountDeltas(sql: string, counts: NonNullable<TrustPlan['counts']>, returning: string | undefined): string {
+  const dims = counts.dims.map(q).join(', ');
+  const carried = counts.dims.map((d, i) => `${q(d)} AS "__count_${i}"`).join(', ');
+  const grouped = counts.dims.map((_, i) => `"__count_${i}"`).join(', ');
+  const body = returning ? `${sql}, ${carried}` : `${sql} RETURNING ${carried}`;
+  return `WITH ins AS (${body}),
+    deltas AS (INSERT INTO ${q(counts.table)} (${dims}, n) SELECT ${grouped}, count(*) FROM ins GROUP BY ${grouped})
+    SELECT * FROM ins`;
 }
 
 /** The keys of the rows (all rows of a batch have the same shape: the first ones tell). */
@@ -125,7 +193,15 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
 export interface TrustPlan {
   table: string;
   keys: Array<{ name: string; column: string; ref: string; refColumn: string }>;
+  /** The table's group counts (its INSERT statement trigger), written by the insert itself. */
+  counts?: { table: string; dims: string[] };
+  /** Only the INSERT triggers were looked at: not for an ON CONFLICT … DO UPDATE. */
+  insertOnly?: boolean;
 }
+
+/** Trigger types (pg_trigger.tgtype bits). */
+const TRIGGER_ROW = 1;
+const TRIGGER_INSERT = 4;
 
 /**
  * Whether `table` can take trusted inserts on this connection, and its foreign keys.
@@ -141,17 +217,24 @@ export interface TrustPlan {
  * connection; otherwise (and on tables with other triggers, multi-column foreign keys or
  * replica-only triggers) null: the plain insert, triggers and all.
  */
-export async function trustPlan(cr: Cr, table: string, noOp: string[] = []): Promise<TrustPlan | null> {
+export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts: { insertOnly?: boolean; groupCounts?: boolean } = {}): Promise<TrustPlan | null> {
   const [su] = rowsOf(await cr.raw(`SELECT current_setting('is_superuser') = 'on' AS ok`));
   if (!su?.ok) return null;
   const triggers = rowsOf(await cr.raw(
-    `SELECT t.tgname, t.tgenabled, t.tgisinternal, p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+    `SELECT t.tgname, t.tgenabled, t.tgisinternal, t.tgtype, p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
       WHERE t.tgrelid = to_regclass(?) AND t.tgenabled <> 'D'`, [table]));
+  let counts: TrustPlan['counts'];
   for (const t of triggers) {
     if (t.tgenabled === 'A') continue; // fires in replica mode too
     if (t.tgenabled !== 'O') return null; // replica-only: would fire where it does not now
+    // Plain INSERTs (no ON CONFLICT … DO UPDATE) fire only the INSERT triggers.
+    if (opts.insertOnly && !(Number(t.tgtype) & TRIGGER_INSERT)) continue;
     if (t.tgisinternal && String(t.proname).startsWith('RI_FKey_')) continue;
     if (!t.tgisinternal && noOp.includes(t.tgname)) continue;
+    if (opts.groupCounts && opts.insertOnly && !t.tgisinternal && !(Number(t.tgtype) & TRIGGER_ROW) && t.proname === `${table}__counts_fn`) {
+      counts = await countsOf(cr, `${table}__counts`);
+      if (counts) continue;
+    }
     return null;
   }
   const keys = rowsOf(await cr.raw(
@@ -161,14 +244,22 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = []): Pro
        JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
       WHERE c.conrelid = to_regclass(?) AND c.contype = 'f'`, [table]));
   if (keys.some((k: any) => Number(k.n) !== 1)) return null;
-  return { table, keys: keys.map((k: any) => ({ name: k.conname, column: k.col, ref: k.ref, refColumn: k.ref_col })) };
+  return { table, keys: keys.map((k: any) => ({ name: k.conname, column: k.col, ref: k.ref, refColumn: k.ref_col })), ...(counts ? { counts } : {}), ...(opts.insertOnly ? { insertOnly: true } : {}) };
+}
+
+/** The counted columns of a group-count table (core/schema/group-counts.ts: the columns besides n). */
+async function countsOf(cr: Cr, countsTable: string): Promise<TrustPlan['counts']> {
+  const cols = rowsOf(await cr.raw(
+    `SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [countsTable])).map((r: any) => String(r.attname));
+  if (!cols.includes('n') || cols.length < 2) return undefined;
+  return { table: countsTable, dims: cols.filter((c) => c !== 'n') };
 }
 
 /**
  * What the foreign-key triggers would do for `rows`, once per table: the distinct referenced
  * rows locked FOR KEY SHARE, and an error like PostgreSQL's when one does not exist.
  */
-export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>>, constants: Record<string, unknown>): Promise<void> {
+export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>>, constants: Record<string, unknown>, opts: { replica?: boolean } = {}): Promise<void> {
   const checks: Array<{ key: TrustPlan['keys'][number]; values: unknown[] }> = [];
   for (const key of plan.keys) {
     const values = new Set<unknown>();
@@ -182,17 +273,23 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
     }
     if (values.size) checks.push({ key, values: [...values] });
   }
-  if (!checks.length) return;
+  // `replica`: the same statement turns the row triggers off for the insert that follows.
+  const replica = opts.replica ? `set_config('session_replication_role', 'replica', true) AS role, ` : '';
+  if (!checks.length) {
+    if (replica) await cr.raw(`SELECT ${replica}1 AS n`);
+    return;
+  }
   const parts = checks.map(({ key }) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?) FOR KEY SHARE OF x) s)::int`);
-  const [found] = rowsOf(await cr.raw(`SELECT ARRAY[${parts.join(', ')}] AS n`, checks.map((c) => c.values) as any[]));
-  checks.forEach((c, i) => {
-    if (Number(found.n[i]) < c.values.length) {
-      const err: any = new Error(`insert or update on table "${plan.table}" violates foreign key constraint "${c.key.name}"`);
-      err.detail = `Some of the keys (${c.key.column}) are not present in table "${c.key.ref}".`;
-      err.code = '23503';
-      throw err;
-    }
-  });
+  const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, checks.map((c) => c.values) as any[]));
+  const missing = checks.findIndex((c, i) => Number(found.n[i]) < c.values.length);
+  if (missing < 0) return;
+  // Not left off for whatever the caller does after the error.
+  if (replica) await cr.raw('SET LOCAL session_replication_role = origin');
+  const c = checks[missing];
+  const err: any = new Error(`insert or update on table "${plan.table}" violates foreign key constraint "${c.key.name}"`);
+  err.detail = `Some of the keys (${c.key.column}) are not present in table "${c.key.ref}".`;
+  err.code = '23503';
+  throw err;
 }
 
 /**

@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
 import type { References } from './references.ts';
-import { insertMany, reserveIds, trustPlan, updateChanged, type Cr, type TrustPlan } from './sql.ts';
+import { insertMany, reserveIds, trustPlan, TriggerMode, updateChanged, type Cr, type TrustPlan } from './sql.ts';
 
 export interface ArticleRow {
   id: number;
@@ -76,12 +76,14 @@ export interface WriterContext {
   trusted?: Map<string, TrustPlan>;
 }
 
-/** The tables of a batch whose rows can go in without per-row triggers (besides the tickets, which have statement triggers of their own). */
+/** The tables of a batch whose rows can go in without per-row triggers. */
 const TRUSTED_TABLES = ['mail_followers', 'mail_message', 'ir_attachment', 'message_attachment_rel'];
 
 /**
  * The trusted-insert plans of the batch's tables, for a run whose search vectors are deferred
- * (the messages' vector trigger then only stores NULL, as it does not firing: a no-op).
+ * (the vector triggers of tickets and messages then only store NULL, as not firing does: a
+ * no-op). The tickets' INSERT (a plain INSERT, no upsert) writes the group-count delta of its
+ * statement trigger itself.
  */
 export async function trustedTables(cr: Cr): Promise<Map<string, TrustPlan>> {
   const out = new Map<string, TrustPlan>();
@@ -89,6 +91,8 @@ export async function trustedTables(cr: Cr): Promise<Map<string, TrustPlan>> {
     const plan = await trustPlan(cr, table, ['helpdesk_message_search_vector']);
     if (plan) out.set(table, plan);
   }
+  const tickets = await trustPlan(cr, 'helpdesk_ticket', ['helpdesk_ticket_search_vector'], { insertOnly: true, groupCounts: true });
+  if (tickets) out.set('helpdesk_ticket', tickets);
   return out;
 }
 
@@ -203,10 +207,20 @@ export function describeDbError(err: any): string {
   return err?.detail ? `${message} (${err.detail})` : message;
 }
 
+/** Each article's author, made once (references, then the message's author_id). */
+const authorOfArticle = new WeakMap<ArticleRow, Person | null>();
 function authorOf(a: ArticleRow): Person | null {
-  if (!a.author_email && !a.author_firstname && !a.author_lastname) return null;
-  const name = [a.author_firstname, a.author_lastname].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
-  return { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
+  let author = authorOfArticle.get(a);
+  if (author !== undefined) return author;
+  if (!a.author_email && !a.author_firstname && !a.author_lastname) author = null;
+  else {
+    const first = (a.author_firstname ?? '').trim();
+    const last = (a.author_lastname ?? '').trim();
+    const name = first && last ? `${first} ${last}` : first || last;
+    author = { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
+  }
+  authorOfArticle.set(a, author);
+  return author;
 }
 
 async function resolveReferences(env: Environment, ctx: WriterContext, input: BatchInput): Promise<void> {
@@ -248,11 +262,13 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   };
   const fresh = tickets.filter((t) => !existing.has(t.zammadId));
   const now = nowUtc();
+  // Row triggers off from the first trusted insert to the end, but for the statements that need them.
+  const mode = new TriggerMode(cr);
   const inserted = await insertMany(cr, 'helpdesk_ticket', fresh.map((t) => ({
     ...common(t), number: prepared.numbers.get(t.zammadId) || null, zammad_id: t.zammadId,
     close_date: t.values.closeDate, date_pending: t.values.state === 'pending' ? (t.updatedAt ?? now) : null,
     create_date: t.values.createDate ?? now,
-  })), { returning: 'id, zammad_id, number', constants: { zammad_source_id: ctx.sourceId, origin: 'zammad', rating: '0', write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID } });
+  })), { returning: 'id, zammad_id, number', trusted: ctx.trusted?.get('helpdesk_ticket'), mode, constants: { zammad_source_id: ctx.sourceId, origin: 'zammad', rating: '0', write_date: now, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID } });
   const ticketIds = new Map<number, { id: number; number: string }>();
   for (const r of inserted) ticketIds.set(Number(r.zammad_id), { id: Number(r.id), number: r.number });
   result.created += inserted.length;
@@ -268,27 +284,40 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
     };
   });
   const cols = ['subject', 'description', 'state', 'priority_id', 'priority_level', 'category_id', 'user_id', 'partner_id', 'zammad_number', 'close_date', 'date_pending', ...directCols];
+  // The UPDATE fires the group counts' statement trigger.
+  if (updates.length) await mode.origin();
   const changed = await updateChanged(cr, 'helpdesk_ticket', updates, cols, { write_date: SQL_NOW, write_uid: String(SUPERUSER_ID) });
   result.updated += changed.length;
-  await recomputeOthers(env, [...inserted.map((r) => Number(r.id)), ...changed], cols);
+  await recomputeOthers(env, [...inserted.map((r) => Number(r.id)), ...changed], cols, mode);
 
-  // Reporter and technician follow new and changed tickets (as the ORM's create does).
-  const touched = new Set([...inserted.map((r) => Number(r.id)), ...changed]);
-  const followers: Array<Record<string, unknown>> = [];
+  // Reporter and technician follow new and changed tickets (as the ORM's create does). A
+  // ticket inserted by this statement has no followers yet: a plain INSERT (each pair once),
+  // without the unique index's conflict check; a changed one may have them: DO NOTHING.
+  const freshIds = new Set(inserted.map((r) => Number(r.id)));
+  const changedIds = new Set(changed);
+  const toFresh: Array<Record<string, unknown>> = [];
+  const toChanged: Array<Record<string, unknown>> = [];
   for (const t of tickets) {
     const id = ticketIds.get(t.zammadId)!.id;
-    if (!touched.has(id)) continue;
+    const list = freshIds.has(id) ? toFresh : changedIds.has(id) ? toChanged : null;
+    if (!list) continue;
     const reporter = refs.partnerOf(t.customer);
     const tech = t.owner?.email ? refs.users.get(t.owner.email) : false;
-    for (const p of [reporter, tech ? refs.userPartners.get(tech) : null]) if (p) followers.push({ res_id: id, partner_id: p });
+    const techPartner = tech ? refs.userPartners.get(tech) : null;
+    if (reporter) list.push({ res_id: id, partner_id: reporter });
+    if (techPartner && techPartner !== reporter) list.push({ res_id: id, partner_id: techPartner });
   }
-  await insertMany(cr, 'mail_followers', followers, {
-    trusted: ctx.trusted?.get('mail_followers'),
+  const followerConstants = { res_model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now };
+  await insertMany(cr, 'mail_followers', toFresh, { trusted: ctx.trusted?.get('mail_followers'), mode, constants: followerConstants });
+  await insertMany(cr, 'mail_followers', toChanged, {
+    trusted: ctx.trusted?.get('mail_followers'), mode,
     onConflict: 'ON CONFLICT (res_model, res_id, partner_id) DO NOTHING',
-    constants: { res_model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
+    constants: followerConstants,
   });
 
-  await writeArticles(env, ctx, tickets, ticketIds, input, result);
+  await writeArticles(env, ctx, tickets, ticketIds, input, result, mode);
+  // What follows in the transaction (last_sync) fires its triggers.
+  await mode.origin();
 }
 
 /** Stored computed fields of helpdesk.ticket the importer does not set itself. */
@@ -298,27 +327,35 @@ const SET_BY_IMPORTER = new Set(['priority_level']);
  * Stored computed fields (of other addons) that depend on a written column: recomputed by the
  * ORM for the whole batch at once. None today besides priority_level, which the importer sets.
  */
-async function recomputeOthers(env: Environment, ids: number[], written: string[]): Promise<void> {
+async function recomputeOthers(env: Environment, ids: number[], written: string[], mode: TriggerMode): Promise<void> {
   if (!ids.length) return;
   const cols = new Set(written);
   const due = [...env.registry.get(TICKET)!._meta.fields.values()].filter((f) => f.compute && f.stored && !SET_BY_IMPORTER.has(f.name)
     && (f.depends ?? []).some((d) => cols.has(d.split('.')[0])));
-  if (due.length) await recomputeStored(env.model(TICKET).browse(ids), cols);
+  if (!due.length) return;
+  await mode.origin();
+  await recomputeStored(env.model(TICKET).browse(ids), cols);
 }
 
-async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult): Promise<void> {
+/** The columns of each message row's JSON (all of them strings, numbers, booleans or null). */
+const MESSAGE_COLS = ['article_id', 'res_id', 'subject', 'body', 'date', 'message_type', 'subtype_id', 'is_internal', 'email_from', 'author_id'];
+
+async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
   const rows: Array<Record<string, unknown>> = [];
-  const articleOf = new Map<string, ArticleRow>();
+  const articleOf = new Map<number, ArticleRow>();
+  // The record name once per ticket (not in each message's JSON), by ticket id.
+  const recordNames: Record<number, string> = {};
   for (const t of tickets) {
     const ticket = ticketIds.get(t.zammadId)!;
+    recordNames[ticket.id] = `${ticket.number ?? ''} ${t.values.subject}`.trim();
     for (const a of input.articles.get(t.zammadId) ?? []) {
-      const messageId = articleMessageId(ctx.sourceId, Number(a.id), ctx.mailDomain);
-      articleOf.set(messageId, a);
+      const articleId = Number(a.id);
+      articleOf.set(articleId, a);
       const author = authorOf(a);
       rows.push({
-        message_id: messageId, res_id: ticket.id, record_name: `${ticket.number ?? ''} ${t.values.subject}`.trim(),
+        article_id: articleId, res_id: ticket.id,
         subject: a.subject, body: bodyHtml(a), date: (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now,
         message_type: a.article_type === 'email' ? 'email' : 'comment',
         subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
@@ -326,24 +363,34 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       });
     }
   }
+  if (!rows.length) return;
   const written = await insertMany(cr, 'mail_message', rows, {
     onConflict: `ON CONFLICT (message_id) DO UPDATE SET res_id = EXCLUDED.res_id, record_name = EXCLUDED.record_name, subtype_id = EXCLUDED.subtype_id,
       is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
       WHERE (mail_message.res_id, mail_message.subtype_id, mail_message.is_internal) IS DISTINCT FROM (EXCLUDED.res_id, EXCLUDED.subtype_id, EXCLUDED.is_internal)`,
-    returning: 'id, message_id, res_id, (xmax = 0) AS inserted',
-    trusted: ctx.trusted?.get('mail_message'),
+    // The article id back from the Message-Id (articleMessageId: <zammad.S.A@domain>).
+    returning: `id, split_part(split_part(message_id, '@', 1), '.', 3)::bigint AS article_id, res_id, (xmax = 0) AS inserted`,
+    inputs: { article_id: 'bigint' },
+    cols: MESSAGE_COLS, plain: true,
+    computed: {
+      // articleMessageId, made by the database: the JSON carries the article id alone.
+      message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
+      record_name: { sql: `(?::jsonb ->> x.res_id::text)`, bindings: [JSON.stringify(recordNames)] },
+    },
+    trusted: ctx.trusted?.get('mail_message'), mode,
     constants: { model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
   result.messages += written.filter((w) => w.inserted).length;
   const moved = written.filter((w) => !w.inserted).map((w) => Number(w.id));
   if (moved.length) {
+    await mode.origin();
     await cr.raw(`UPDATE ir_attachment a SET res_id = m.res_id, write_date = ${SQL_NOW} FROM message_attachment_rel r JOIN mail_message m ON m.id = r.message_id
       WHERE r.attachment_id = a.id AND m.id = ANY(?) AND a.res_id IS DISTINCT FROM m.res_id`, [moved]);
   }
   const files: Array<{ row: Record<string, unknown>; messageId: number }> = [];
   for (const w of written) {
     if (!w.inserted) continue;
-    const article = articleOf.get(w.message_id)!;
+    const article = articleOf.get(Number(w.article_id))!;
     for (const s of input.attachments.get(String(article.id)) ?? []) {
       if (!s.data) {
         ctx.warn(article.ticket_id, `Attachment "${s.filename}" of article ${article.id}: its bytes are not in the Zammad database (storage provider ${s.provider ?? '?'}); not imported`);
@@ -364,7 +411,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
   if (!files.length) return;
   // Ids taken first, so each file's id is known without relying on RETURNING order.
   const ids = await reserveIds(cr, 'ir_attachment', files.length);
-  await insertMany(cr, 'ir_attachment', files.map((f, i) => ({ id: ids[i], ...f.row })), { trusted: ctx.trusted?.get('ir_attachment') });
-  await insertMany(cr, 'message_attachment_rel', files.map((f, i) => ({ message_id: f.messageId, attachment_id: ids[i] })), { trusted: ctx.trusted?.get('message_attachment_rel') });
+  await insertMany(cr, 'ir_attachment', files.map((f, i) => ({ id: ids[i], ...f.row })), { trusted: ctx.trusted?.get('ir_attachment'), mode });
+  await insertMany(cr, 'message_attachment_rel', files.map((f, i) => ({ message_id: f.messageId, attachment_id: ids[i] })), { trusted: ctx.trusted?.get('message_attachment_rel'), mode });
   result.attachments += files.length;
 }

@@ -6,7 +6,8 @@ import test from 'ava';
 import pg from 'pg';
 import type { App } from '../../../core/app.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
-import { insertMany, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
+import { rowsOf } from '../../../core/orm/index.ts';
+import { insertMany, TriggerMode, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
 import { makeImportApp, rows } from './helpers.ts';
 
 let app: App;
@@ -77,4 +78,61 @@ test.serial('server: the referenced rows stay locked until the transaction ends,
   } finally {
     await other.end();
   }
+});
+
+const TICKET_DIMS = `state, category_id, priority_id, priority_level, user_id`;
+/** The tickets' group counts as the counts table says, and as the rows say (core/schema/group-counts.ts). */
+const countsOf = async (trx: any) => {
+  const fromCounts = rowsOf(await trx.raw(`SELECT ${TICKET_DIMS}, sum(n)::int AS n FROM helpdesk_ticket__counts GROUP BY ${TICKET_DIMS} HAVING sum(n) <> 0 ORDER BY ${TICKET_DIMS}`));
+  const fromRows = rowsOf(await trx.raw(`SELECT ${TICKET_DIMS}, count(*)::int AS n FROM helpdesk_ticket GROUP BY ${TICKET_DIMS} ORDER BY ${TICKET_DIMS}`));
+  return { fromCounts, fromRows };
+};
+
+test.serial('tickets: a trusted insert writes the group counts its statement trigger would, and checks its references', async (t) => {
+  const plan = await trustPlan(app.db.knex, 'helpdesk_ticket', ['helpdesk_ticket_search_vector'], { insertOnly: true, groupCounts: true });
+  if (!plan) {
+    t.pass('not a superuser connection');
+    return;
+  }
+  t.deepEqual(plan.counts, { table: 'helpdesk_ticket__counts', dims: TICKET_DIMS.split(', ') });
+  t.is(await trustPlan(app.db.knex, 'helpdesk_ticket', ['helpdesk_ticket_search_vector'], { groupCounts: true }), null, 'the UPDATE trigger counts too unless the insert is a plain one');
+  const partner = await newPartner('Trusted reporter');
+  const [prio] = await rows(app, `SELECT id, level FROM helpdesk_ticket_priority ORDER BY id LIMIT 1`);
+  const ticket = (subject: string, state: string, extra: Record<string, unknown> = {}) => ({ subject, state, partner_id: partner, priority_id: Number(prio.id), priority_level: Number(prio.level), ...extra });
+  await app.db.knex.transaction(async (trx) => {
+    const mode = new TriggerMode(trx);
+    const out = await insertMany(trx, 'helpdesk_ticket', [ticket('Trusted A', 'new'), ticket('Trusted B', 'new'), ticket('Trusted C', 'open', { user_id: 1 })], { trusted: plan, mode, returning: 'id, subject', constants: { create_uid: 1, write_uid: 1 } });
+    t.deepEqual(out.map((r: any) => r.subject), ['Trusted A', 'Trusted B', 'Trusted C']);
+    t.is(await replicationRole(trx), 'replica', 'a mode leaves the triggers off for the next trusted insert');
+    await mode.origin();
+    t.is(await replicationRole(trx), 'origin');
+    const { fromCounts, fromRows } = await countsOf(trx);
+    t.deepEqual(fromCounts, fromRows, 'the counts table agrees with the rows');
+    // An update fires the statement trigger as before: the counts follow.
+    await trx.raw(`UPDATE helpdesk_ticket SET state = 'closed' WHERE subject = 'Trusted A'`);
+    const after = await countsOf(trx);
+    t.deepEqual(after.fromCounts, after.fromRows);
+    await trx.raw(`DELETE FROM helpdesk_ticket WHERE subject LIKE 'Trusted _'`);
+  });
+  const err: any = await t.throwsAsync(app.db.knex.transaction(async (trx) => {
+    await insertMany(trx, 'helpdesk_ticket', [ticket('Trusted D', 'new', { partner_id: 2_000_000_000 })], { trusted: plan, mode: new TriggerMode(trx) });
+  }));
+  t.is(err.code, '23503');
+  t.regex(err.message, /violates foreign key constraint "helpdesk_ticket_partner_id_fkey"/);
+  const { fromCounts, fromRows } = await app.db.knex.transaction((trx) => countsOf(trx));
+  t.deepEqual(fromCounts, fromRows);
+});
+
+test.serial('a refused reference turns the triggers back on before the error reaches the caller', async (t) => {
+  const plan = await trustPlan(app.db.knex, 'mail_followers');
+  if (!plan) {
+    t.pass('not a superuser connection');
+    return;
+  }
+  await app.db.knex.transaction(async (trx) => {
+    const mode = new TriggerMode(trx);
+    await t.throwsAsync(insertMany(trx, 'mail_followers', [{ res_id: 1, partner_id: 2_000_000_000 }], { trusted: plan, mode, constants: { res_model: 'trusted.mode' } }));
+    t.is(await replicationRole(trx), 'origin');
+    t.false(mode.replica);
+  });
 });
