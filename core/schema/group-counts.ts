@@ -22,8 +22,30 @@ import { rowsOf } from '../orm/environment.ts';
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export const countsTable = (model: ModelClass): string => `${model._meta.table}__counts`;
-const functionName = (model: ModelClass): string => `${model._meta.table}__counts_fn`;
+/** The trigger function that writes the counts of `table`. */
+export const countsFunctionName = (table: string): string => `${table}__counts_fn`;
+const functionName = (model: ModelClass): string => countsFunctionName(model._meta.table);
 const SIGNATURE_PREFIX = 'group counts of ';
+
+/**
+ * The INSERT of the delta rows for the rows of `source` (a relation with the counted columns
+ * `sourceColumns`, by default the same names as `dims`): what the INSERT trigger writes. For
+ * a writer that inserts with the triggers off and must write the counts itself.
+ */
+export function countsDeltaSql(counts: { table: string; dims: string[] }, source: string, sourceColumns: string[] = counts.dims): string {
+  const from = sourceColumns.map(q).join(', ');
+  return `INSERT INTO ${q(counts.table)} (${counts.dims.map(q).join(', ')}, n) SELECT ${from}, count(*) FROM ${source} GROUP BY ${from}`;
+}
+
+/** The counts table of `table` and its counted columns, read from its signature; null without one. */
+export async function groupCountsOf(cr: Knex | Knex.Transaction, table: string): Promise<{ table: string; dims: string[] } | null> {
+  const counts = `${table}__counts`;
+  const found = rowsOf(await cr.raw(`SELECT obj_description(to_regclass(?), 'pg_class') AS signature`, [counts]))[0];
+  const prefix = `${SIGNATURE_PREFIX}${table}: `;
+  const signature = String(found?.signature ?? '');
+  if (!signature.startsWith(prefix)) return null;
+  return { table: counts, dims: signature.slice(prefix.length).split(', ') };
+}
 
 /** Creates, or rebuilds when its fields changed, the counts table and triggers of `model`. */
 export async function syncGroupCounts(cr: Knex | Knex.Transaction, model: ModelClass): Promise<void> {
@@ -49,7 +71,7 @@ export async function syncGroupCounts(cr: Knex | Knex.Transaction, model: ModelC
   await cr.raw(`CREATE FUNCTION ${q(functionName(model))}() RETURNS trigger LANGUAGE plpgsql AS $fn$
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        INSERT INTO ${q(counts)} (${cols}, n) ${delta('new_rows', '')};
+        ${countsDeltaSql({ table: counts, dims }, 'new_rows')};
       ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO ${q(counts)} (${cols}, n) ${delta('old_rows', '-')};
       ELSIF TG_OP = 'UPDATE' THEN

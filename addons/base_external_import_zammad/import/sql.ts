@@ -7,6 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { rowsOf } from '../../../core/orm/index.ts';
+import { countsDeltaSql, countsFunctionName, groupCountsOf } from '../../../core/schema/group-counts.ts';
 
 export type Cr = Knex | Knex.Transaction;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -146,18 +147,14 @@ export class TriggerMode {
 
 /**
  * The INSERT `sql` (ending in its RETURNING clause, if any) with the group-count delta its
- * statement trigger would write (core/schema/group-counts.ts: one row per combination of the
- * counted columns, n = how many rows have it), written by the same statement since the
- * trigger does not fire in replica mode.
+ * statement trigger would write (core/schema/group-counts.ts), written by the same statement
+ * since the trigger does not fire in replica mode.
  */
 function withCountDeltas(sql: string, counts: NonNullable<TrustPlan['counts']>, returning: string | undefined): string {
-  const dims = counts.dims.map(q).join(', ');
-  const carried = counts.dims.map((d, i) => `${q(d)} AS "__count_${i}"`).join(', ');
-  const grouped = counts.dims.map((_, i) => `"__count_${i}"`).join(', ');
+  const carriedNames = counts.dims.map((_, i) => `__count_${i}`);
+  const carried = counts.dims.map((d, i) => `${q(d)} AS ${q(carriedNames[i])}`).join(', ');
   const body = returning ? `${sql}, ${carried}` : `${sql} RETURNING ${carried}`;
-  return `WITH ins AS (${body}),
-    deltas AS (INSERT INTO ${q(counts.table)} (${dims}, n) SELECT ${grouped}, count(*) FROM ins GROUP BY ${grouped})
-    SELECT * FROM ins`;
+  return `WITH ins AS (${body}), deltas AS (${countsDeltaSql(counts, 'ins', carriedNames)}) SELECT * FROM ins`;
 }
 
 /** The keys of the rows (all rows of a batch have the same shape: the first ones tell). */
@@ -231,8 +228,8 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
     if (opts.insertOnly && !(Number(t.tgtype) & TRIGGER_INSERT)) continue;
     if (t.tgisinternal && String(t.proname).startsWith('RI_FKey_')) continue;
     if (!t.tgisinternal && noOp.includes(t.tgname)) continue;
-    if (opts.groupCounts && opts.insertOnly && !t.tgisinternal && !(Number(t.tgtype) & TRIGGER_ROW) && t.proname === `${table}__counts_fn`) {
-      counts = await countsOf(cr, `${table}__counts`);
+    if (opts.groupCounts && opts.insertOnly && !t.tgisinternal && !(Number(t.tgtype) & TRIGGER_ROW) && t.proname === countsFunctionName(table)) {
+      counts = (await groupCountsOf(cr, table)) ?? undefined;
       if (counts) continue;
     }
     return null;
@@ -245,14 +242,6 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
       WHERE c.conrelid = to_regclass(?) AND c.contype = 'f'`, [table]));
   if (keys.some((k: any) => Number(k.n) !== 1)) return null;
   return { table, keys: keys.map((k: any) => ({ name: k.conname, column: k.col, ref: k.ref, refColumn: k.ref_col })), ...(counts ? { counts } : {}), ...(opts.insertOnly ? { insertOnly: true } : {}) };
-}
-
-/** The counted columns of a group-count table (core/schema/group-counts.ts: the columns besides n). */
-async function countsOf(cr: Cr, countsTable: string): Promise<TrustPlan['counts']> {
-  const cols = rowsOf(await cr.raw(
-    `SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [countsTable])).map((r: any) => String(r.attname));
-  if (!cols.includes('n') || cols.length < 2) return undefined;
-  return { table: countsTable, dims: cols.filter((c) => c !== 'n') };
 }
 
 /**
