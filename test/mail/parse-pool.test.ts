@@ -45,7 +45,9 @@ test('a thread that dies fails its own jobs only, and the next mail gets a new t
     const bytes = Buffer.from(shapes[0].raw, 'base64');
     const subject = (await parseInbound(bytes, false)).subject;
     t.is((await single.parse(own(bytes), false)).mail!.subject, subject);
-    const pending = single.parse(own(bytes), false);
+    // A mail long enough to parse (8 MB of base64) that the thread is surely still on it when
+    // it goes; a short one may be answered before the termination lands.
+    const pending = single.parse(own(bigMail()), false);
     // The only way a thread goes away in production is a crash; terminate stands in for it.
     await (single as any).threads[0].worker.terminate();
     await t.throwsAsync(pending);
@@ -54,3 +56,12 @@ test('a thread that dies fails its own jobs only, and the next mail gets a new t
     await single.close();
   }
 });
+
+function bigMail(): Buffer {
+  const payload = Buffer.alloc(6 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+  return Buffer.from([
+    'From: ana@example.com', 'To: helpdesk@helpdesk.test', 'Subject: Big', 'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'See attached.',
+    '--b', 'Content-Type: application/octet-stream; name="big.bin"', 'Content-Transfer-Encoding: base64', '', payload, '--b--', '',
+  ].join('\r\n'));
+}
