@@ -16,34 +16,64 @@ function tooLarge(limit: number): RequestTooLarge {
  * read on (without keeping it) up to a bound, so the client gets the 413 answer.
  */
 export function readBody(ctx: Context, limit: number): Promise<Buffer> {
-  const req = ctx.req;
-  const drainCap = Math.max(limit * 4, 64 * 1024 * 1024);
-  const declared = Number(ctx.get('content-length') || NaN);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = Number.isFinite(declared) && declared > limit;
-    let settled = false;
-    const finish = (err: Error | null, value?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      req.removeListener('data', onData);
-      if (err) reject(err); else resolve(value!);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (!over && size > limit) { over = true; chunks.length = 0; }
-      if (over) {
-        if (size > drainCap) { ctx.set('Connection', 'close'); req.pause(); finish(tooLarge(limit)); }
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => finish(over ? tooLarge(limit) : null, over ? undefined : Buffer.concat(chunks, size)));
-    req.once('error', (err) => finish(new BadRequest(`Could not read the request body: ${err.message}`)));
-    req.once('close', () => { if (!settled) finish(over ? tooLarge(limit) : new BadRequest('The request body was not received completely')); });
-  });
+  return new Promise((resolve, reject) => new BodyReader(ctx, limit, resolve, reject).start());
+}
+
+/**
+ * One body being read. A class with bound methods rather than closures: under tsx (esbuild
+ * keepNames) each named closure created per request also costs an Object.defineProperty.
+ */
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private over: boolean;
+  private settled = false;
+  private readonly drainCap: number;
+  private readonly onData: (chunk: Buffer) => void;
+
+  constructor(private readonly ctx: Context, private readonly limit: number, private readonly resolve: (body: Buffer) => void, private readonly reject: (err: Error) => void) {
+    this.drainCap = Math.max(limit * 4, 64 * 1024 * 1024);
+    const declared = Number(ctx.get('content-length') || NaN);
+    this.over = Number.isFinite(declared) && declared > limit;
+    this.onData = this.data.bind(this);
+  }
+
+  start(): void {
+    const req = this.ctx.req;
+    req.on('data', this.onData);
+    req.once('end', this.end.bind(this));
+    req.once('error', this.error.bind(this));
+    req.once('close', this.close.bind(this));
+  }
+
+  private finish(err: Error | null, value?: Buffer): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.ctx.req.removeListener('data', this.onData);
+    if (err) this.reject(err); else this.resolve(value!);
+  }
+
+  private data(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (!this.over && this.size > this.limit) { this.over = true; this.chunks.length = 0; }
+    if (this.over) {
+      if (this.size > this.drainCap) { this.ctx.set('Connection', 'close'); this.ctx.req.pause(); this.finish(tooLarge(this.limit)); }
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  private end(): void {
+    this.finish(this.over ? tooLarge(this.limit) : null, this.over ? undefined : Buffer.concat(this.chunks, this.size));
+  }
+
+  private error(err: Error): void {
+    this.finish(new BadRequest(`Could not read the request body: ${err.message}`));
+  }
+
+  private close(): void {
+    if (!this.settled) this.finish(this.over ? tooLarge(this.limit) : new BadRequest('The request body was not received completely'));
+  }
 }
 
 /** Parses a JSON body; BadRequest when it is not valid JSON. */

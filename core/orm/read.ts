@@ -51,11 +51,20 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
   const byId = new Map<number, WireRecord>();
   const lang = langOf(records.env);
   // Per column once, not per value: its name, wire conversion and whether it is translated.
-  const columns = stored.map((f) => ({ f, name: f.name, toWire: FIELD_TYPES[f.type].toWire, translated: isTranslated(f) }));
+  // A many2one whose name came with the rows (inlineNameSelects) becomes its [id, name] pair here.
+  const columns = stored.map((f) => {
+    const display = f.type === 'many2one' && prefetched?.length && `${f.name}__display` in prefetched[0] ? `${f.name}__display` : undefined;
+    return { f, name: f.name, toWire: FIELD_TYPES[f.type].toWire, translated: isTranslated(f), display };
+  });
+  const list: WireRecord[] = [];
   for (const row of rows) {
     const rec: WireRecord = { id: Number(row.id) };
-    for (const c of columns) rec[c.name] = c.toWire(c.translated ? pickTranslation(row[c.name], lang) : row[c.name], c.f);
+    for (const c of columns) {
+      const v = c.toWire(c.translated ? pickTranslation(row[c.name], lang) : row[c.name], c.f);
+      rec[c.name] = c.display !== undefined && typeof v === 'number' ? [v, row[c.display] ?? ''] : v;
+    }
     byId.set(rec.id, rec);
+    list.push(rec);
   }
   const present = byId.size === ids.length ? ids : ids.filter((id) => byId.has(id));
   const live = present === ids ? records : records._browseKnown(present);
@@ -77,20 +86,10 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
       for (const id of present) byId.get(id)![field.name] = values.get(id) ?? [];
     }
   }
-  const inlined = new Set<string>();
-  if (prefetched?.length) {
-    for (const f of stored) {
-      const key = `${f.name}__display`;
-      if (f.type !== 'many2one' || !(key in prefetched[0])) continue;
-      inlined.add(f.name);
-      for (const row of prefetched) {
-        const rec = byId.get(Number(row.id));
-        if (rec && typeof rec[f.name] === 'number') rec[f.name] = [rec[f.name], row[key] ?? ''];
-      }
-    }
-  }
+  const inlined = new Set(columns.filter((c) => c.display !== undefined).map((c) => c.name));
   await nameMany2ones(live, fieldsToRead.filter((f) => f.type === 'many2one' && (f.stored || f.compute) && !f.related && !inlined.has(f.name)), byId);
-  return present.map((id) => byId.get(id)!);
+  // Prefetched rows come in the records' order: the list is already the answer.
+  return prefetched && list.length === ids.length && present === ids ? list : present.map((id) => byId.get(id)!);
 }
 
 export function emptyValue(field: Field): unknown {

@@ -76,9 +76,20 @@ function applyLogical(op: string, index: number, stack: DomainNode[], where: str
   return { kind: op === '&' ? 'and' : 'or', children };
 }
 
+/**
+ * A leaf's name in error messages, built only when one is thrown. A class, not an object
+ * with an arrow function: under tsx (esbuild keepNames) every arrow created per call also
+ * costs an Object.defineProperty of its name — per leaf, per request.
+ */
+class LeafLabel {
+  constructor(private readonly index: number, private readonly item: unknown[]) {}
+  toString(): string {
+    return `leaf #${this.index} ${show(this.item)}`;
+  }
+}
+
 function parseLeaf(item: unknown[], index: number, where: string): DomainNode {
-  // Only error messages use the label: it is built when one is thrown, not for every leaf.
-  const label = { toString: () => `leaf #${index} ${show(item)}` };
+  const label = new LeafLabel(index, item);
   if (item.length !== 3) throw invalid(`${label} must have 3 elements, got ${item.length}`, where);
   const [left, rawOperator, rawValue] = item;
   if (rawOperator === '=' && rawValue === 1 && (left === 1 || left === 0)) return { kind: left === 1 ? 'true' : 'false' };
