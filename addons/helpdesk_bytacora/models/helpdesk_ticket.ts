@@ -45,8 +45,8 @@ const computePriorityLevel: ComputeFn = async (records) => {
 };
 /** The same for new tickets, from their priority, before the insert (no UPDATE after it). */
 const precomputePriorityLevel: PrecomputeFn = async (env, rows) => {
-  // Each priority's level once per unit of work (the few priorities are configuration).
-  const level = (id: number) => env.memo('helpdesk.ticket.priority', `helpdesk.priority.level:${id}`, async () =>
+  // Each priority's level, shared across units of work (the few priorities are configuration).
+  const level = (id: number) => env.cached('helpdesk.ticket.priority', `helpdesk.priority.level:${id}`, async () =>
     Number((await env.cr('helpdesk_ticket_priority').where({ id }).first('level'))?.level ?? 0));
   return Promise.all(rows.map((r) => (Number(r.priority_id) ? level(Number(r.priority_id)) : 0)));
 };
@@ -170,8 +170,8 @@ export const HelpdeskTicket = model((Base) => class extends Base {
   async _categoryTechnician(category: unknown): Promise<number | false> {
     const id = category === undefined ? (await this.env.xmlidLookup('helpdesk_bytacora.category_general'))?.id : m2oId(category);
     if (!id) return false;
-    // Once per unit of work and category (a batch of mails files several tickets in one).
-    return this.env.memo('helpdesk.ticket.category', `helpdesk.category.technician:${id}`, async () => {
+    // Shared across units of work (configuration; every ticket filed by mail asks).
+    return this.env.cached('helpdesk.ticket.category', `helpdesk.category.technician:${id}`, async () => {
       const row = await this.env.cr('helpdesk_ticket_category').where({ id }).first('technician_id');
       return row?.technician_id ? Number(row.technician_id) : false;
     });

@@ -409,9 +409,9 @@ export const MailThread = model((Base) => class extends Base {
 
   /** Reply-To of messages on this record: its model's alias (`name@domain`) if one exists. */
   async _notifyGetReplyTo(): Promise<string | false> {
-    // The model's active aliases, read once per unit of work (every message posted asks).
+    // The model's active aliases, shared across units of work (every message posted asks).
     const model = this._meta.name;
-    const aliases = await this.env.memo(['mail.alias', 'ir.model'], `mail.alias.of:${model}`, async () =>
+    const aliases = await this.env.cached(['mail.alias', 'ir.model'], `mail.alias.of:${model}`, async () =>
       (await this.env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
         .where('m.model', model).where('a.active', true).orderBy('a.id').select('a.alias_name', 'a.alias_force_thread_id'))
         .map((r: any) => ({ name: String(r.alias_name), thread: Number(r.alias_force_thread_id || 0) })));
