@@ -29,9 +29,9 @@ export async function onUpgrade(env: Environment): Promise<void> {
 export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail_thread.ts';
 export { parseAliasDefaults } from './models/mail_alias.ts';
 export { subtypeIsInternal } from './models/mail_message_subtype.ts';
-export { rememberRecordName } from './models/mail_message.ts';
+export { rememberRecordName, insertedMessage, type InsertedMessage } from './models/mail_message.ts';
 export { MAX_SEND_ATTEMPTS } from './models/mail_mail.ts';
 export { setMailTransport, getMailTransport, type MailTransport, type OutgoingMail, type OutgoingAttachment } from './transport.ts';
-export { mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
+export { mailDomain, generateMessageId, parseEmailAddress, parseEmailList, formatEmailAddress, findPartnerByEmail, rememberPartner, knownPartner, type PartnerFacts, userPartnerId, plaintextToHtml, htmlToText } from './tools.ts';
 export { startMailGateway, type MailGateway, type MailGatewayOptions } from './gateway/service.ts';
 export { parseInbound, type ParsedInbound } from './gateway/parse.ts';
