@@ -105,7 +105,8 @@ test('message_new: the mail itself is in the chatter, the reporter gets the ackn
   });
 });
 
-test('message_new: notifying the new ticket\'s messages reads neither them nor the ticket back', async (t) => {
+// Serial: the statements of the other tests (concurrent ones) must not be counted.
+test.serial('message_new: notifying the new ticket\'s messages reads neither them nor the ticket back', async (t) => {
   const sql: string[] = [];
   const listen = (q: { sql: string }) => sql.push(q.sql);
   fx.app.db.knex.on('query', listen);
