@@ -32,6 +32,8 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   const db = opts.database ?? (await openDatabase({ url: config.db_url || undefined, dataDir: config.db_url ? undefined : config.data_dir, poolMax: config.db_maxconn, readonlyPoolMax: config.db_maxconn_readonly || readonlyPoolSize(config.workers) }));
   const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, serverWide: config.server_wide_modules, upgrade: opts.upgrade, demo: config.demo });
   const registry = loaded.registry;
+  // Lookups shared across units of work, dropped when any process changes their tables.
+  await registry.sharedCache.start(db, config.db_url || undefined);
   const app: App = {
     config, db, registry, loaded,
     async withEnv(uid, fn, context, opts) {
@@ -52,7 +54,10 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
       await env0.value?.runAfterCommit();
       return result;
     },
-    close: () => db.close(),
+    close: async () => {
+      await registry.sharedCache.close();
+      await db.close();
+    },
   };
   await ensureAdminPassword(app);
   return app;

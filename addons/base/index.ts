@@ -14,7 +14,7 @@ import { IrUiView } from './models/ir_ui_view.ts';
 import { ResGroups } from './models/res_groups.ts';
 import { ResPartner } from './models/res_partner.ts';
 import { ResUsers } from './models/res_users.ts';
-import type { Environment } from '../../core/orm/index.ts';
+import { installCacheSignals, type Environment } from '../../core/orm/index.ts';
 import { SESSION_SIGNAL_DDL } from '../../core/http/session.ts';
 
 export const models = [
@@ -23,10 +23,14 @@ export const models = [
   IrSession, IrLoginThrottle, IrProgress, IrFilters,
 ];
 
-/** The triggers that tell every worker of a logout or a deactivated user (core/http/session.ts). */
-async function installSessionSignals(env: Environment): Promise<void> {
+/**
+ * The triggers that tell every worker of a logout or a deactivated user (core/http/session.ts),
+ * and of changed XML ids, models and sequences (what `env.ref` and `next_by_code` cache).
+ */
+async function installSignals(env: Environment): Promise<void> {
   for (const sql of SESSION_SIGNAL_DDL) await env.cr.raw(sql);
+  await installCacheSignals(env, ['ir.model.data', 'ir.model', 'ir.sequence']);
 }
 
-export const onInstall = installSessionSignals;
-export const onUpgrade = installSessionSignals;
+export const onInstall = installSignals;
+export const onUpgrade = installSignals;

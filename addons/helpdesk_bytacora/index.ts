@@ -1,5 +1,5 @@
 /** helpdesk_bytacora: tickets, their categories, priorities, tags, canned responses and wizards. */
-import type { Environment } from '../../core/orm/index.ts';
+import { installCacheSignals, type Environment } from '../../core/orm/index.ts';
 import { HelpdeskCannedResponse } from './models/helpdesk_canned_response.ts';
 import { HelpdeskTicket, TICKET_INDEX_DEFINITIONS } from './models/helpdesk_ticket.ts';
 import { HelpdeskTicketGuards } from './models/helpdesk_ticket_guards.ts';
@@ -47,6 +47,8 @@ export async function onInstall(env: Environment): Promise<void> {
 /** The full-text columns and indexes, created or brought up to date (idempotent DDL). */
 export async function onUpgrade(env: Environment): Promise<void> {
   for (const sql of SEARCH_DDL) await env.cr.raw(sql);
+  // The configuration every new ticket looks up, shared across units of work (env.cached).
+  await installCacheSignals(env, ['helpdesk.ticket.category', 'helpdesk.ticket.priority', 'helpdesk.sla', 'helpdesk.calendar', 'helpdesk.calendar.attendance', 'helpdesk.calendar.holiday']);
 }
 
 /**

@@ -88,8 +88,29 @@ export async function findPartnerByEmail(env: Environment, address: string | fal
   const row = await env.cr('res_partner')
     .whereRaw('lower(trim(email)) = ?', [parsed.email])
     .orderByRaw('active DESC, id ASC')
-    .first('id');
-  return row ? Number(row.id) : false;
+    .first('id', 'name', 'email', 'active', env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = res_partner.id AND u.active ORDER BY u.id) AS user_ids'));
+  if (!row) return false;
+  // What notifying it needs (and whether it is a user's), read with it.
+  await rememberPartner(env, { id: Number(row.id), name: row.name ?? null, email: row.email ?? null, active: row.active === true, user_ids: (row.user_ids ?? []).map(Number) });
+  return Number(row.id);
+}
+
+/** What notifying a partner needs of it: name and address, and whether it is active. */
+export interface PartnerFacts {
+  id: number; name: string | null; email: string | null; active: boolean;
+  /** Its active users, ascending, when read with it. */
+  user_ids?: number[];
+}
+const partnerKey = (id: number) => `mail.partner:${id}`;
+
+/** Tells this unit of work a partner's facts (just read or created), until a partner or a user is written. */
+export async function rememberPartner(env: Environment, facts: PartnerFacts): Promise<void> {
+  await env.memo(['res.partner', 'res.users'], partnerKey(facts.id), async () => facts);
+}
+
+/** A partner's facts if this unit of work knows them (computes nothing). */
+export function knownPartner(env: Environment, id: number): Promise<PartnerFacts> | undefined {
+  return env.memoized<PartnerFacts>(partnerKey(id));
 }
 
 /** The partner of the environment's user. */

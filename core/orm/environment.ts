@@ -33,6 +33,12 @@ interface SharedState {
   memo?: Map<string, { models: readonly string[]; value: Promise<unknown> }>;
 }
 
+/**
+ * Models each open transaction wrote (every environment on it: sudo, withUser, withCr):
+ * it reads them itself, never through the shared cache, which must not keep uncommitted values.
+ */
+const wroteIn = new WeakMap<object, Set<string>>();
+
 export class Environment {
   readonly cr: Knex | Knex.Transaction;
   readonly uid: number;
@@ -122,13 +128,37 @@ export class Environment {
     if (this.shared.xmlids.has(xmlid)) return this.shared.xmlids.get(xmlid)!;
     const dot = xmlid.indexOf('.');
     if (dot < 0) throw err(MissingError, "External ID '%s' must be of the form module.name", xmlid);
-    const row = await this.cr('ir_model_data').where({ module: xmlid.slice(0, dot), name: xmlid.slice(dot + 1) }).first('model', 'res_id');
-    const found = row ? { model: row.model as string, id: Number(row.res_id) } : null;
+    const read = async () => {
+      const row = await this.cr('ir_model_data').where({ module: xmlid.slice(0, dot), name: xmlid.slice(dot + 1) }).first('model', 'res_id');
+      return row ? { model: row.model as string, id: Number(row.res_id) } : null;
+    };
+    const found = this.sharesCacheOf(['ir.model.data']) ? await this.registry.sharedCache.get(['ir_model_data'], `xmlid:${xmlid}`, read) : await read();
     if (found) this.shared.xmlids.set(xmlid, found);
     return found;
   }
   forgetXmlid(xmlid: string): void {
     this.shared.xmlids.delete(xmlid);
+    this.forgetMemo('ir.model.data');
+  }
+
+  /**
+   * `memo`, backed by the process-wide cache (see core/orm/shared-cache.ts): the value is
+   * shared with the other units of work of this process, and kept coherent with every
+   * process's writes by cache signals, for lookups of configuration that rarely changes.
+   * The models' tables must carry the signal trigger (`installCacheSignals`); else, and
+   * in a unit of work that wrote one of `models`, it is `memo`. Callers must not mutate the value.
+   */
+  cached<T>(models: string | readonly string[], key: string, fn: () => PromiseLike<T>): Promise<T> {
+    const list = typeof models === 'string' ? [models] : models;
+    if (!this.sharesCacheOf(list)) return this.memo(list, key, fn);
+    const tables = list.map((m) => this.registry.get(m)?._meta.table ?? m);
+    return this.memo(list, key, () => this.registry.sharedCache.get(tables, key, fn));
+  }
+  /** Whether reads of `models` may come from the shared cache: not while installing, nor after writing one of them. */
+  private sharesCacheOf(models: readonly string[]): boolean {
+    if (this.context.install_mode) return false;
+    const wrote = wroteIn.get(this.cr);
+    return !wrote || !models.some((m) => wrote.has(m));
   }
 
   /**
@@ -156,10 +186,31 @@ export class Environment {
   }
   /** Forgets the memoised values read from records of `model` (see `memo`). */
   forgetMemo(model: string): void {
+    this.noteWrite(model);
+    if (model === 'ir.model.data') this.shared.xmlids.clear();
     const memo = this.shared.memo;
     if (!memo?.size) return;
     for (const [key, entry] of memo) if (entry.models.includes(model)) memo.delete(key);
   }
+  /**
+   * This unit of work writes records of `model`: the shared cache of its table is dropped
+   * now (this process) and again at commit (before the signal reaches this process's
+   * listener, another request could have refilled it with the committed, older value).
+   */
+  private noteWrite(model: string): void {
+    // Autocommitted statements (no transaction) are seen by everyone at once: nothing to remember.
+    const trx = (this.cr as { isTransaction?: boolean }).isTransaction ? this.cr : null;
+    let wrote = trx ? wroteIn.get(trx) : undefined;
+    if (trx && !wrote) wroteIn.set(trx, (wrote = new Set()));
+    if (wrote?.has(model)) return;
+    wrote?.add(model);
+    const cache = this.registry.sharedCache;
+    const table = this.registry.get(model)?._meta.table ?? model;
+    if (!cache.usable([table])) return;
+    cache.invalidate([table]);
+    this.afterCommit(() => cache.invalidate([table]));
+  }
+
   /**
    * Forgets what this unit of work remembered (XML ids, memoised values): after a rollback
    * to a savepoint, what was looked up since may be gone.

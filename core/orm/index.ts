@@ -8,4 +8,5 @@ export { invalidateAccessCache } from './access-cache.ts';
 export { invalidateRulesCache } from '../security/index.ts';
 export { AccessError, AccessDenied, MissingError, UserError, ValidationError } from '../errors.ts';
 export { recomputeStored } from './recompute.ts';
+export { installCacheSignals, SharedCache } from './shared-cache.ts';
 export { isTranslated, langOf, pickTranslation, translatedSql } from './translated-values.ts';

@@ -304,6 +304,7 @@ export class Model {
       this.env.forgetMemo(linked._meta.name);
     }
     await this.env.cr('ir_model_data').where('model', this._meta.name).whereIn('res_id', this.ids).delete();
+    this.env.forgetMemo('ir.model.data');
   }
 
   // ── search ──────────────────────────────────────────────────────────────────────

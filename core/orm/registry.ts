@@ -22,6 +22,7 @@
 import { AddonError } from '../errors.ts';
 import { FIELD_TYPES, type Field, type FieldDeclaration, fields as f } from './fields/index.ts';
 import { Model, type ModelClass, type RpcKind } from './model.ts';
+import { SharedCache } from './shared-cache.ts';
 
 export type ModelFactory = (Base: ModelClass) => ModelClass;
 export interface ModelDefinition {
@@ -97,6 +98,8 @@ export class Registry {
   readonly translations = new Map<string, Map<string, string>>();
   /** Per-user language, time zone and groups, reused for a moment between requests (see app.ts). */
   readonly userContexts = new Map<number, { lang: string; tz: string; groups: Set<number>; at: number }>();
+  /** Lookups shared by this process's units of work, kept coherent by cache signals (started by bootApp). */
+  readonly sharedCache = new SharedCache();
 
   /** Adds the definitions of one addon (call in dependency order). */
   addDefinitions(addon: string, defs: ModelDefinition[]): void {

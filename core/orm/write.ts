@@ -11,6 +11,7 @@ import type { Model, Vals } from './model.ts';
 import type { ModelMeta } from './registry.ts';
 import { recomputeDependents, recomputeStored } from './recompute.ts';
 import { createValue, isTranslated, langOf, writeValue } from './translated-values.ts';
+import { foldLinks, insertWithLinks } from './insert-links.ts';
 
 export { recomputeStored } from './recompute.ts';
 
@@ -146,8 +147,16 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
   // What the model wants of its new rows comes back with their ids (see Model._afterInsert).
   const extra = records._insertReturning();
   const returned: Array<Record<string, any>> = [];
+  // One new row: its many2many links given outright are written by its INSERT (insert-links.ts).
+  const folded = prepared.length === 1 ? foldLinks(prepared[0].x2many) : null;
   try {
-    for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
+    if (folded?.links.length) {
+      const inserted = await insertWithLinks(records.env.cr, meta.table, prepared[0].columns, ['id', ...extra], folded.links);
+      prepared[0].x2many = folded.rest;
+      ids.push(Number(inserted[0].id));
+      if (extra.length) returned.push(...inserted);
+    }
+    for (let i = ids.length; i < prepared.length; i += INSERT_CHUNK) {
       const rows = prepared.slice(i, i + INSERT_CHUNK).map((p) => p.columns);
       const inserted = await records.env.cr(meta.table).insert(rows).returning(extra.length ? ['id', ...extra] : 'id');
       ids.push(...inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r)));

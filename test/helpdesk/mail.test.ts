@@ -105,6 +105,38 @@ test('message_new: the mail itself is in the chatter, the reporter gets the ackn
   });
 });
 
+// Serial: the statements of the other tests (concurrent ones) must not be counted.
+test.serial('message_new: notifying the new ticket\'s messages reads neither them nor the ticket back', async (t) => {
+  const sql: string[] = [];
+  const listen = (q: { sql: string }) => sql.push(q.sql);
+  fx.app.db.knex.on('query', listen);
+  try {
+    await rollback(fx.app, async (env) => {
+      const rec = await tickets(env).message_new(inbound({ email_from: 'Someone New <someone.new.notify@example.com>' }));
+      const number = await field<string>(env, 'helpdesk.ticket', rec.ids[0], 'number');
+      const [partner] = await env.model('res.partner').search_read([['email', '=', 'someone.new.notify@example.com']], ['id']);
+      const acks = await env.model('mail.mail').search_read([['recipient_ids', 'in', [partner.id]]], ['subject', 'email_to']);
+      t.is(acks.length, 1);
+      t.true(String(acks[0].subject).includes(number));
+      t.is(acks[0].email_to, 'Someone New <someone.new.notify@example.com>');
+    });
+  } finally {
+    fx.app.db.knex.off('query', listen);
+  }
+  t.false(sql.some((s) => s.includes('ARRAY(SELECT r.res_partner_id')), 'no re-read of a posted message');
+  t.false(sql.some((s) => /from "mail_message" as "m" inner join "helpdesk_ticket"/.test(s)), 'no re-read for the first-response check');
+});
+
+test('message_new: an archived reporter gets no acknowledgement (known in memory or read, the same)', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const [id] = (await env.model('res.partner').create({ name: 'Archived', email: 'archived.reporter@example.com' })).ids;
+    await env.model('res.partner').browse([id]).write({ active: false });
+    const rec = await tickets(env).message_new(inbound({ email_from: 'archived.reporter@example.com' }));
+    t.is(((await field(env, 'helpdesk.ticket', rec.ids[0], 'partner_id')) as any)[0], id);
+    t.is(await env.model('mail.mail').search_count([['recipient_ids', 'in', [id]]]), 0);
+  });
+});
+
 test('message_new: CC addresses of a new ticket become followers', async (t) => {
   await rollback(fx.app, async (env) => {
     const rec = await tickets(env).message_new(inbound({ cc: 'HD Other <hd.other@example.com>, new.person@example.com, helpdesk@localhost' }));

@@ -102,3 +102,34 @@ test('a malformed command is refused with a clear error and nothing is written',
   });
   t.is(await run((env) => env.model('test.orm.item').search_count([['name', '=', 'changed']])), 0);
 });
+
+// Serial: the statements of concurrent tests must not be counted.
+test.serial('create with (6,0,ids) on a many2many writes the row and its links in one statement', async (t) => {
+  const sql: string[] = [];
+  const listen = (q: { sql: string }) => sql.push(q.sql);
+  await run(async (env) => {
+    const tagIds = (await Promise.all(['x', 'y'].map((name) => env.model('test.orm.tag').create({ name })))).map((r: any) => r.ids[0]);
+    app.db.knex.on('query', listen);
+    let item;
+    try {
+      item = await env.model('test.orm.item').create({ name: 'one statement', tag_ids: [[6, 0, [...tagIds, tagIds[0]]]] });
+    } finally {
+      app.db.knex.off('query', listen);
+    }
+    t.deepEqual(await tags(item), [...tagIds].sort((a, b) => a - b));
+    t.is(sql.filter((s) => /insert into/i.test(s)).length, 1, sql.join('\n'));
+    // Several rows at once: links as before, each its own.
+    const two = await env.model('test.orm.item').create([{ name: 'a', tag_ids: [[6, 0, [tagIds[0]]]] }, { name: 'b', tag_ids: [[6, 0, [tagIds[1]]]] }]);
+    t.deepEqual(await tags(two.browse([two.ids[0]])), [tagIds[0]]);
+    t.deepEqual(await tags(two.browse([two.ids[1]])), [tagIds[1]]);
+  });
+});
+
+test('create with (6,0,ids) naming a missing record fails and writes nothing', async (t) => {
+  await run(async (env) => {
+    await t.throwsAsync(env.cr.transaction(async (trx: any) => {
+      await env.withCr(trx).model('test.orm.item').create({ name: 'dangling', tag_ids: [[6, 0, [987654321]]] });
+    }));
+    t.is(await env.model('test.orm.item').search_count([['name', '=', 'dangling']]), 0);
+  });
+});

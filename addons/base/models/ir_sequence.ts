@@ -160,8 +160,8 @@ export const IrSequence = model((Base) => class extends Base {
    */
   async _reserveByCode(code: string, count: number): Promise<string[]> {
     if (count <= 0) return [];
-    // Read once per unit of work (a batch of mails files several tickets); the numbers are not in it.
-    const row = await this.env.memo('ir.sequence', `ir.sequence.code:${code}`, () =>
+    // Shared across units of work (every ticket filed by mail asks); the numbers taken are not in it.
+    const row = await this.env.cached('ir.sequence', `ir.sequence.code:${code}`, () =>
       this._sequenceRow(this.env.cr('ir_sequence as s').where({ 's.code': code, 's.active': true }).orderBy('s.id')));
     return row ? this._take(row, count) : [];
   }

@@ -18,8 +18,8 @@ export const HelpdeskCalendar = model((Base) => class extends Base {
 
 /** Loads a calendar for the SLA arithmetic (sla.ts). */
 export function loadWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {
-  // Once per unit of work: every ticket filed computes its deadlines with it.
-  return env.memo(['helpdesk.calendar', 'helpdesk.calendar.attendance', 'helpdesk.calendar.holiday'], `helpdesk.calendar:${id}`, () => readWorkCalendar(env, id));
+  // Shared across units of work (callers only read it): every ticket filed computes its deadlines with it.
+  return env.cached(['helpdesk.calendar', 'helpdesk.calendar.attendance', 'helpdesk.calendar.holiday'], `helpdesk.calendar:${id}`, () => readWorkCalendar(env, id));
 }
 
 async function readWorkCalendar(env: Environment, id: number): Promise<WorkCalendar> {

@@ -20,7 +20,7 @@
  */
 import { fields, model, type ComputeFn, type Environment, type PrecomputeFn, type Vals } from '../../../core/orm/index.ts';
 import { m2oId, userPartnerId, GROUP_TECHNICIAN } from '../tools.ts';
-import { rememberRecordName } from '../../mail/index.ts';
+import { insertedMessage, knownPartner, rememberRecordName } from '../../mail/index.ts';
 
 export const TICKET_STATES = [['new', 'Unseen'], ['open', 'Open'], ['pending', 'Waiting for reply'], ['closed', 'Closed']] as const;
 export const TICKET_RATINGS = [['0', 'Not rated'], ['1', 'Very poor'], ['2', 'Poor'], ['3', 'Fair'], ['4', 'Good'], ['5', 'Excellent']] as const;
@@ -45,8 +45,8 @@ const computePriorityLevel: ComputeFn = async (records) => {
 };
 /** The same for new tickets, from their priority, before the insert (no UPDATE after it). */
 const precomputePriorityLevel: PrecomputeFn = async (env, rows) => {
-  // Each priority's level once per unit of work (the few priorities are configuration).
-  const level = (id: number) => env.memo('helpdesk.ticket.priority', `helpdesk.priority.level:${id}`, async () =>
+  // Each priority's level, shared across units of work (the few priorities are configuration).
+  const level = (id: number) => env.cached('helpdesk.ticket.priority', `helpdesk.priority.level:${id}`, async () =>
     Number((await env.cr('helpdesk_ticket_priority').where({ id }).first('level'))?.level ?? 0));
   return Promise.all(rows.map((r) => (Number(r.priority_id) ? level(Number(r.priority_id)) : 0)));
 };
@@ -170,8 +170,8 @@ export const HelpdeskTicket = model((Base) => class extends Base {
   async _categoryTechnician(category: unknown): Promise<number | false> {
     const id = category === undefined ? (await this.env.xmlidLookup('helpdesk_bytacora.category_general'))?.id : m2oId(category);
     if (!id) return false;
-    // Once per unit of work and category (a batch of mails files several tickets in one).
-    return this.env.memo('helpdesk.ticket.category', `helpdesk.category.technician:${id}`, async () => {
+    // Shared across units of work (configuration; every ticket filed by mail asks).
+    return this.env.cached('helpdesk.ticket.category', `helpdesk.category.technician:${id}`, async () => {
       const row = await this.env.cr('helpdesk_ticket_category').where({ id }).first('technician_id');
       return row?.technician_id ? Number(row.technician_id) : false;
     });
@@ -203,7 +203,7 @@ export const HelpdeskTicket = model((Base) => class extends Base {
 
 /** True when the user belongs to the technician group (directly or through admin). */
 /** The columns of a new ticket that its creation reads back: the acknowledgement's and the SLA's. */
-const CREATED_COLUMNS = ['id', 'number', 'subject', 'partner_id', 'user_id', 'origin', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status'];
+const CREATED_COLUMNS = ['id', 'number', 'subject', 'partner_id', 'user_id', 'origin', 'priority_id', 'create_date', 'sla_paused_hours', 'state', 'close_date', 'first_response_date', 'sla_status', 'sla_id'];
 const createdKey = (id: number) => `helpdesk.ticket.created:${id}`;
 const partnerLangKey = (id: number) => `helpdesk.partner_lang:${id}`;
 
@@ -241,17 +241,39 @@ export function createdTicketRows(env: Environment, ids: number[]): Promise<Arra
   return known.every(Boolean) ? Promise.all(known) : undefined;
 }
 
+interface PostedOnTicket {
+  author_id: number | null; message_type: string; internal: boolean | null; state: string; partner_id: number | null; first_response_date: unknown; sla_id: number | null;
+  author_user_ids: number[];
+}
+
+/**
+ * The same from what this unit of work knows: the message's INSERT, the ticket's (a message
+ * posted on a ticket it created) and the author's users (read with the partner); else undefined.
+ */
+async function knownPostedOnTicket(env: Environment, ticketId: number, messageId: number): Promise<PostedOnTicket | undefined> {
+  const message = await insertedMessage(env, messageId);
+  const ticket = await env.memoized<Record<string, any> | undefined>(createdKey(ticketId));
+  if (!message || !ticket) return undefined;
+  const c = message.columns;
+  if (c.model !== TICKET_MODEL || Number(c.res_id) !== ticketId) return undefined;
+  const authorId = c.author_id ? Number(c.author_id) : null;
+  const author = authorId ? await knownPartner(env, authorId) : undefined;
+  if (authorId && !author?.user_ids) return undefined;
+  return {
+    author_id: authorId, message_type: String(c.message_type), internal: (c.is_internal ?? null) as boolean | null,
+    state: ticket.state, partner_id: ticket.partner_id ?? null, first_response_date: ticket.first_response_date ?? null, sla_id: ticket.sla_id ?? null,
+    author_user_ids: author?.user_ids ?? [],
+  };
+}
+
 /**
  * What the helpdesk's message_post hooks (the reporter answering, the first response) read of
  * a message just posted on a ticket, with the ticket and the author's active users: one query
  * for both, remembered until the ticket, a message, a subtype or a user is written.
  */
-export function postedOnTicket(env: Environment, ticketId: number, messageId: number): Promise<{
-  author_id: number | null; message_type: string; internal: boolean | null; state: string; partner_id: number | null; first_response_date: unknown; sla_id: number | null;
-  author_user_ids: number[];
-} | undefined> {
-  return env.memo([TICKET_MODEL, 'mail.message', 'mail.message.subtype', 'res.users'], `helpdesk.posted:${ticketId}:${messageId}`, () =>
-    env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
+export function postedOnTicket(env: Environment, ticketId: number, messageId: number): Promise<PostedOnTicket | undefined> {
+  return env.memo([TICKET_MODEL, 'mail.message', 'mail.message.subtype', 'res.users'], `helpdesk.posted:${ticketId}:${messageId}`, async () =>
+    (await knownPostedOnTicket(env, ticketId, messageId)) ?? env.cr('mail_message as m').join('helpdesk_ticket as t', 't.id', 'm.res_id').leftJoin('mail_message_subtype as s', 's.id', 'm.subtype_id')
       .where({ 'm.id': messageId, 't.id': ticketId })
       .first('m.author_id', 'm.message_type', 's.internal', 't.state', 't.partner_id', 't.first_response_date', 't.sla_id',
         env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = m.author_id AND u.active ORDER BY u.id) AS author_user_ids')));

@@ -6,7 +6,7 @@
  * message_update threads a reply only from the reporter, a follower or a technician (SPEC 4.5).
  */
 import { AccessError, model, type Vals } from '../../../core/orm/index.ts';
-import { findPartnerByEmail, parseEmailAddress, parseEmailList, plaintextToHtml, subtypeIsInternal, type InboundMail } from '../../mail/index.ts';
+import { findPartnerByEmail, rememberPartner, parseEmailAddress, parseEmailList, plaintextToHtml, subtypeIsInternal, type InboundMail } from '../../mail/index.ts';
 import { escapeHtml, helpdeskRole, isEmptyHtml, isStaff, m2oId } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
 import { createdTicketRow, isTechnician, postedOnTicket, TICKET_MODEL as MODEL, type TicketBase } from './helpdesk_ticket.ts';
@@ -205,7 +205,10 @@ async function findOrCreatePartner(env: any, address: unknown): Promise<number |
   if (!parsed) return false;
   const found = await findPartnerByEmail(env, parsed.email);
   if (found) return found;
-  const created = await env.sudo().model('res.partner').create({ name: parsed.name || parsed.email, email: parsed.email });
+  const vals = { name: parsed.name || parsed.email, email: parsed.email };
+  const created = await env.sudo().model('res.partner').create(vals);
+  // Its first notification (the acknowledgement) need not read it back.
+  await rememberPartner(env, { id: created.ids[0], ...vals, active: true, user_ids: [] });
   return created.ids[0];
 }
 

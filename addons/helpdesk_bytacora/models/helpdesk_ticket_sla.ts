@@ -153,9 +153,9 @@ export const HelpdeskTicketSla = model((Base) => {
      * from its creation (paused hours added to the solution's) and the status they give.
      */
     async _slaColumns(r: Record<string, any>): Promise<Record<string, unknown>> {
-      // The policy of a priority, once per unit of work (a batch of mails files several tickets).
+      // The policy of a priority, shared across units of work (every ticket filed asks).
       const sla = r.priority_id
-        ? await this.env.memo('helpdesk.sla', `helpdesk.sla.priority:${r.priority_id}`, () =>
+        ? await this.env.cached('helpdesk.sla', `helpdesk.sla.priority:${r.priority_id}`, () =>
           this.env.cr('helpdesk_sla').where({ priority_id: r.priority_id, active: true }).orderBy('id').first('id', 'calendar_id', 'first_response_hours', 'resolution_hours', 'at_risk_percent'))
         : null;
       if (!sla) return { sla_id: null, sla_first_response_deadline: null, sla_deadline: null, sla_status: null };

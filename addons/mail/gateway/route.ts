@@ -57,8 +57,8 @@ export async function aliasesFor(env: Environment, addresses: string[], domains:
   const locals = addresses.map((a) => a.toLowerCase().split('@')).filter(([, d]) => d && domains.includes(d)).map(([l]) => l);
   if (!locals.length) return [];
   const names = [...new Set(locals)].sort();
-  // Once per unit of work and set of names: a batch of mails to the same alias reads it once.
-  const rows = await env.memo(['mail.alias', 'ir.model'], `mail.alias.named:${names.join(',')}`, () => env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
+  // Shared across units of work, per set of names: every mail to the same alias asks.
+  const rows = await env.cached(['mail.alias', 'ir.model'], `mail.alias.named:${names.join(',')}`, () => env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
     .whereIn('a.alias_name', names).where('a.active', true)
     .select('a.id', 'a.alias_name', 'm.model', 'a.alias_defaults', 'a.alias_force_thread_id', 'a.alias_contact'));
   const order = new Map(locals.map((l, i) => [l, i]));
@@ -69,8 +69,9 @@ export async function aliasesFor(env: Environment, addresses: string[], domains:
 export async function isKnownRecipient(app: App, address: string, settings: GatewaySettings): Promise<boolean> {
   const [local, domain] = address.toLowerCase().split('@');
   if (!domain || !settings.domains.includes(domain)) return false;
-  const row = await app.db.knex('mail_alias').where({ alias_name: local, active: true }).first('id');
-  return !!row;
+  // Shared with the units of work of this process; outside any transaction.
+  return app.registry.sharedCache.get(['mail_alias'], `mail.alias.known:${local}`, async () =>
+    !!(await app.db.knex('mail_alias').where({ alias_name: local, active: true }).first('id')));
 }
 
 async function threadFromHeaders(env: Environment, mail: ParsedInbound): Promise<Target | null> {

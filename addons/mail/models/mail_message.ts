@@ -58,6 +58,33 @@ export async function rememberRecordName(env: Environment, model: string, resId:
 }
 
 /**
+ * What the INSERT of a message wrote (its column values) and its explicit recipients when
+ * given as `[[6, 0, ids]]`, remembered in this unit of work under this pseudo-model until a
+ * message is written or deleted: notifying the message need not read it back.
+ */
+const INSERTED_MESSAGES = 'mail.message.inserted';
+const insertedKey = (id: number) => `mail.message.inserted:${id}`;
+export interface InsertedMessage { columns: Readonly<Record<string, unknown>>; partnerIds: number[] | null }
+
+/** The message as inserted by this unit of work, if it remembers it (computes nothing). */
+export function insertedMessage(env: Environment, id: number): Promise<InsertedMessage> | undefined {
+  return env.memoized<InsertedMessage>(insertedKey(id));
+}
+
+/** The ids of a many2many value made of one `[6, 0, ids]` command (else null: unknown). */
+function replacedIds(value: unknown): number[] | null {
+  if (value === undefined || value === false || value === null) return [];
+  if (!Array.isArray(value)) return null;
+  if (value.length === 0) return [];
+  const [cmd] = value;
+  if (value.length !== 1 || !Array.isArray(cmd) || cmd[0] !== 6 || !Array.isArray(cmd[2])) return null;
+  return cmd[2].every((id: unknown) => Number.isInteger(id)) ? (cmd[2] as number[]) : null;
+}
+
+/** Column values handed to `_beforeInsert`, per create call in progress. */
+const capturing = new WeakMap<object, Array<Record<string, unknown>>>();
+
+/**
  * Messages of the chatter: comments, notes, logged changes and incoming e-mails, attached to
  * a document by (model, res_id). A message is readable when its document is (see
  * `_document_link`); users post through `mail.thread.message_post`, which checks the
@@ -115,12 +142,37 @@ export const MailMessage = model((Base) => class extends Base {
     }
     // A generated Message-ID is new: only given ones may take one remembered as free.
     if (givenIds) this.env.forgetMemo(FREE_MESSAGE_IDS);
-    return super.create(list);
+    const columns: Array<Record<string, unknown>> = [];
+    capturing.set(this, columns);
+    let created;
+    try {
+      created = await super.create(list);
+    } finally {
+      capturing.delete(this);
+    }
+    if (columns.length === created.ids.length) {
+      for (const [i, id] of created.ids.entries()) {
+        const entry: InsertedMessage = { columns: columns[i], partnerIds: replacedIds(list[i].partner_ids) };
+        await this.env.memo(INSERTED_MESSAGES, insertedKey(id), async () => entry);
+      }
+    }
+    return created;
+  }
+
+  async _beforeInsert(rows: Array<Record<string, unknown>>): Promise<void> {
+    await super._beforeInsert(rows);
+    capturing.get(this)?.push(...rows);
   }
 
   async write(vals: Vals) {
     if (vals && typeof vals === 'object' && 'message_id' in vals) this.env.forgetMemo(FREE_MESSAGE_IDS);
+    this.env.forgetMemo(INSERTED_MESSAGES);
     return super.write(vals);
+  }
+
+  async unlink() {
+    this.env.forgetMemo(INSERTED_MESSAGES);
+    return super.unlink();
   }
 
   /** Subject, else the document's name, else the start of the text. */

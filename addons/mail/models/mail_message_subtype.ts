@@ -1,12 +1,12 @@
 import { fields, model, type Environment } from '../../../core/orm/index.ts';
 
 /**
- * Whether subtype `id` is internal (its messages are notes), looked up once per unit of work:
+ * Whether subtype `id` is internal (its messages are notes), shared across units of work:
  * every message posted asks (the messages of one mail ask it several times).
  */
 export function subtypeIsInternal(env: Environment, id: number | null | undefined | false): Promise<boolean> {
   if (!id) return Promise.resolve(false);
-  return env.memo('mail.message.subtype', `mail.subtype.internal:${id}`, async () => {
+  return env.cached('mail.message.subtype', `mail.subtype.internal:${id}`, async () => {
     const row = await env.cr('mail_message_subtype').where({ id }).first('internal');
     return row?.internal === true;
   });

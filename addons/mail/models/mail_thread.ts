@@ -11,9 +11,9 @@
  */
 import { rawStatement } from '../../../core/db/index.ts';
 import { AccessError, fields, formatDatetime, model, rowsOf, SUPERUSER_ID, UserError, ValidationError, type ComputeFn, type Field, type Model, type Vals } from '../../../core/orm/index.ts';
-import { findPartnerByEmail, formatEmailAddress, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText } from '../tools.ts';
+import { findPartnerByEmail, formatEmailAddress, knownPartner, mailDomain, parseEmailAddress, plaintextToHtml, userPartnerId, htmlToText, type PartnerFacts } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { assertMessageIdFree, MESSAGE_TYPES } from './mail_message.ts';
+import { assertMessageIdFree, insertedMessage, MESSAGE_TYPES } from './mail_message.ts';
 
 /** An inbound e-mail as the gateway hands it to `message_new` / `message_update`. */
 export interface InboundMail {
@@ -378,8 +378,8 @@ export const MailThread = model((Base) => class extends Base {
   async _notifyRecipients(message: Model): Promise<Model> {
     const env = this.env.sudo();
     const mails = env.model('mail.mail');
-    // The message read once, for the recipients hook and for the mails.
-    const m = await notifyRow(env, message.ids[0], this);
+    // The message read once, for the recipients hook and for the mails (or known from its insert).
+    const m = (await knownNotifyRow(env, message.ids[0], this)) ?? (await notifyRow(env, message.ids[0], this));
     if (!m) return mails;
     const partnerIds = await this._notifyGetRecipients(message, m);
     if (!partnerIds.length) return mails;
@@ -409,9 +409,9 @@ export const MailThread = model((Base) => class extends Base {
 
   /** Reply-To of messages on this record: its model's alias (`name@domain`) if one exists. */
   async _notifyGetReplyTo(): Promise<string | false> {
-    // The model's active aliases, read once per unit of work (every message posted asks).
+    // The model's active aliases, shared across units of work (every message posted asks).
     const model = this._meta.name;
-    const aliases = await this.env.memo(['mail.alias', 'ir.model'], `mail.alias.of:${model}`, async () =>
+    const aliases = await this.env.cached(['mail.alias', 'ir.model'], `mail.alias.of:${model}`, async () =>
       (await this.env.cr('mail_alias as a').join('ir_model as m', 'm.id', 'a.alias_model_id')
         .where('m.model', model).where('a.active', true).orderBy('a.id').select('a.alias_name', 'a.alias_force_thread_id'))
         .map((r: any) => ({ name: String(r.alias_name), thread: Number(r.alias_force_thread_id || 0) })));
@@ -505,6 +505,13 @@ export const MailThread = model((Base) => class extends Base {
     // Creating followers forgot the memo: remember these anew (any unlink of a follower forgets them).
     const now = await this.env.memo('mail.followers', `mail.followers.added:${model}`, async () => new Set<string>());
     for (const pair of pairs) now.add(pair);
+    // Records that had none: their followers are exactly these (their notifications need not read them).
+    if (known) {
+      for (const id of this.ids) {
+        const partners = pairs.filter((pair) => pair.startsWith(`${id}:`)).map((pair) => Number(pair.slice(pair.indexOf(':') + 1)));
+        await this.env.memo('mail.followers', followersExactKey(model, id), async () => partners);
+      }
+    }
   }
 
   // ── inbound mail (called by the mail gateway) ─────────────────────────────────────
@@ -584,6 +591,13 @@ export const MailThread = model((Base) => class extends Base {
 });
 
 const followersNoneKey = (model: string, id: number) => `mail.followers.none:${model}:${id}`;
+const followersExactKey = (model: string, id: number) => `mail.followers.exact:${model}:${id}`;
+
+/** The followers of a record if this unit of work knows them all (computes nothing). */
+function knownFollowers(env: Model['env'], model: string, id: number): Promise<number[]> | undefined {
+  if (env.memoized(followersNoneKey(model, id))) return Promise.resolve([]);
+  return env.memoized<number[]>(followersExactKey(model, id));
+}
 const looseKey = (ids: number[]) => `mail.attachments.loose:${[...ids].sort((a, b) => a - b).join(',')}`;
 const inboundKey = (messageId: string) => `mail.inbound_message:${messageId}`;
 
@@ -629,6 +643,45 @@ async function notifyRow(env: Model['env'], id: number, thread?: Model): Promise
     single ? [thread!._meta.name, thread!.ids[0], thread!._meta.name, thread!.ids[0], id] : [id]));
   if (m && single) m.followers_of = `${thread!._meta.name},${thread!.ids[0]}`;
   return m;
+}
+
+/**
+ * The message's NotifyRow from what this unit of work wrote and read (its INSERT, the
+ * record's followers, the partners' facts) — the same as `notifyRow` would read — or
+ * undefined when something is not known (then it is read).
+ */
+async function knownNotifyRow(env: Model['env'], id: number, thread: Model): Promise<NotifyRow | undefined> {
+  if (thread.ids.length !== 1) return undefined;
+  const inserted = await insertedMessage(env, id);
+  if (!inserted || !inserted.partnerIds) return undefined;
+  const c = inserted.columns;
+  const [model, resId] = [thread._meta.name, thread.ids[0]];
+  // A reply's notification needs its parent's Message-ID: read then.
+  if (c.parent_id || c.model !== model || Number(c.res_id) !== resId) return undefined;
+  const followers = await knownFollowers(env, model, resId);
+  if (!followers) return undefined;
+  const explicit = await Promise.all(inserted.partnerIds.map((p) => knownPartner(env, p)));
+  if (explicit.some((p) => !p)) return undefined;
+  const partners = new Map<number, PartnerFacts>();
+  for (const p of explicit) partners.set(p!.id, p!);
+  for (const f of followers) {
+    const p = await knownPartner(env, f);
+    if (p) partners.set(p.id, p);
+  }
+  const value = (v: unknown) => (v === undefined ? null : v);
+  return {
+    author_id: c.author_id ? Number(c.author_id) : null,
+    is_internal: value(c.is_internal) as boolean | null,
+    message_type: String(c.message_type),
+    partner_ids: explicit.filter((p) => p!.active).map((p) => p!.id).sort((a, b) => a - b),
+    subject: value(c.subject) as string | null, body: value(c.body) as string | null,
+    email_from: value(c.email_from) as string | null, reply_to: value(c.reply_to) as string | null,
+    message_id: value(c.message_id) as string | null, record_name: value(c.record_name) as string | null,
+    parent_message_id: null,
+    follower_ids: followers, followers_of: `${model},${resId}`,
+    // Only those known: a recipient missing here is read (see _notifyRecipients).
+    partners: [...partners.values()].map((p) => ({ id: p.id, name: p.name, email: p.email })),
+  };
 }
 
 /** Equality of two wire values of a tracked field (many2one by id, many2many as sets). */
