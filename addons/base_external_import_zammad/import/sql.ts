@@ -52,6 +52,13 @@ function hasObjectValue(row: Record<string, unknown>): boolean {
 /** Bytes a UTF-16 code unit may take in UTF-8 (a surrogate pair: 4 for 2 units). */
 const UTF8_MAX = 3;
 const COMMA = 0x2c;
+const SCRATCH_START = 1024 * 1024;
+const SCRATCH_KEPT = 16 * 1024 * 1024;
+/**
+ * Where jsonBytes writes (it runs start to end without yielding, so one is enough): grown
+ * once to a batch's size rather than per statement, then each statement gets an exact copy.
+ */
+let scratch = Buffer.allocUnsafe(SCRATCH_START);
 
 /**
  * JSON.stringify(rows) as UTF-8 bytes, written row by row. The batch's JSON as one string
@@ -62,7 +69,7 @@ const COMMA = 0x2c;
  * PostgreSQL receives them as a binary parameter, which for `json` is the same text.
  */
 export function jsonBytes(rows: ReadonlyArray<Record<string, unknown>>, replacer?: (this: any, key: string, value: unknown) => unknown): Buffer {
-  let buf = Buffer.allocUnsafe(Math.max(1024, rows.length * 256));
+  let buf = scratch;
   let at = 0;
   buf[at++] = 0x5b; // [
   for (let i = 0; i < rows.length; i++) {
@@ -77,7 +84,10 @@ export function jsonBytes(rows: ReadonlyArray<Record<string, unknown>>, replacer
     at += buf.write(text, at);
   }
   buf[at++] = 0x5d; // ]
-  return buf.subarray(0, at);
+  // Kept for the next statement unless a very large one grew it.
+  scratch = buf.length <= SCRATCH_KEPT ? buf : Buffer.allocUnsafe(SCRATCH_START);
+  // The statement's own copy, of its exact size (the driver holds it until the statement ends).
+  return Buffer.from(buf.subarray(0, at));
 }
 
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */

@@ -23,6 +23,10 @@ test('jsonBytes is JSON.stringify as UTF-8, whatever the characters and however 
     [{ s: 'plain' }, { s: 'é ñ ü', n: null, b: true }, { s: '😀 emoji and "quotes" \\ back\nslash', x: 1.5 }],
     // Longer than the first guess of the buffer (256 bytes a row), mostly characters of 3 UTF-8 bytes.
     Array.from({ length: 50 }, (_, i) => ({ id: i, body: '€'.repeat(400 * (i % 4)) + '\u2028' })),
+    // Past the 1 MB the writer starts with, and past the 16 MB it keeps between statements.
+    [{ a: 'é'.repeat(700_000) }, { b: 'x' }],
+    [{ big: '€'.repeat(6_000_000) }],
+    [{ after: 'the big one' }],
   ];
   for (const list of samples) t.is(jsonBytes(list).toString('utf8'), JSON.stringify(list));
   const replacer = function (this: any, key: string, value: unknown) { return typeof this[key] === 'number' ? String(this[key]) : value; };
