@@ -63,3 +63,57 @@ test('on many generated documents the fast path and the sanitiser agree', (t) =>
   }
   t.true(simple > 3000, `${simple} simple documents compared`);
 });
+
+/** The fast path as it was written before (one regular expression match per token): the scanner must answer the same. */
+function regexSimpleHtml(html: string): string | null {
+  const TOKEN = /<(\/?)([a-z]+)( ?\/| type="cite")?>|([^<&\0]+)|(&(?:quot|amp|lt|gt|#39);)/y;
+  const SIMPLE = new Set(['div', 'p', 'span', 'b', 'i', 'u', 's', 'strong', 'em', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code', 'small', 'sub', 'sup']);
+  const INLINE = new Set(['span', 'b', 'i', 'u', 's', 'strong', 'em', 'code', 'small', 'sub', 'sup', 'br']);
+  const ENTITIES: Record<string, string> = { '&quot;': '"', '&amp;': '&amp;', '&lt;': '&lt;', '&gt;': '&gt;', '&#39;': "'" };
+  const stack: string[] = [];
+  let inP = 0;
+  let out = '';
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < html.length) {
+    const m = TOKEN.exec(html);
+    if (!m) return null;
+    const [, close, tag, selfClosing, text, entity] = m;
+    if (entity !== undefined) { out += ENTITIES[entity]; continue; }
+    if (text !== undefined) { out += text.replace(/>/g, '&gt;'); continue; }
+    if (tag === 'br') { if (close) return null; out += '<br />'; continue; }
+    if (selfClosing === ' type="cite"' ? tag !== 'blockquote' || close : selfClosing || !SIMPLE.has(tag)) return null;
+    if (close) { if (stack.pop() !== tag) return null; if (tag === 'p') inP--; out += `</${tag}>`; continue; }
+    if (inP && !INLINE.has(tag)) return null;
+    if (tag === 'li' && stack[stack.length - 1] === 'li') return null;
+    if (tag === 'p') inP++;
+    stack.push(tag);
+    out += `<${tag}>`;
+  }
+  return stack.length ? null : out;
+}
+
+test('the character scanner answers as the regular expression did, on random text and tags', (t) => {
+  const pieces = ['<', '>', '/', ' ', '&', ';', '\0', 'a', 'br', 'div', 'p', 'li', 'blockquote', 'b', 'DIV', 'x', '"', '=', 'type="cite"', ' type="cite"', 'quot', 'amp', 'lt', 'gt', '#39', '#x27',
+    '<br>', '<br/>', '<br />', '</br>', '<br type="cite">', '<div>', '</div>', '<p>', '</p>', '<li>', '</li>', '<blockquote type="cite">', '</blockquote>', '&quot;', '&amp;', '&#39;', '&lt;', '&gt;', 'é', '😀', '\n', 'text > more'];
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) % n;
+  };
+  let simple = 0;
+  for (let i = 0; i < 50000; i++) {
+    let html = '';
+    const len = rand(16);
+    for (let k = 0; k < len; k++) html += pieces[rand(pieces.length)];
+    const expected = regexSimpleHtml(html);
+    const got = simpleHtml(html);
+    if (got !== null) simple++;
+    if (got !== expected) t.fail(`${JSON.stringify(html)}: scanner ${JSON.stringify(got)}, regular expression ${JSON.stringify(expected)}`);
+  }
+  for (const html of ['', '<div>plain</div>', '<div>a<br />b</div>', 'a &amp; b &lt; c', '<div>a<br>b</div>', '<blockquote type="cite"><p>x &quot;y&quot; > z</p></blockquote>']) {
+    t.is(simpleHtml(html), regexSimpleHtml(html), html);
+  }
+  t.true(simple > 2000, `${simple} simple documents compared`);
+});

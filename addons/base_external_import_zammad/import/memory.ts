@@ -7,10 +7,10 @@
  * leave in the old generation (rows, mapped tickets and each statement's JSON, alive for the
  * whole write of a batch, so promoted, then dead): V8 lets the old generation grow to several
  * times what is alive before it collects, and a 100,000-ticket import reached 450–500 MB.
- * Between batches, when the heap used exceeds what was alive after the last collection by
- * more than HEAP_HEADROOM_MB, the run collects (one full collection, some tens of ms): the
- * heap stays within that headroom whatever the number of tickets, for a few collections per
- * 100,000 tickets.
+ * Between batches, when the heap used (with the bytes of its Buffers) exceeds what was alive
+ * after the last collection by more than HEAP_HEADROOM_MB, the run collects (one full
+ * collection, some tens of ms): the heap stays within that headroom whatever the number of
+ * tickets, for a few collections per 100,000 tickets.
  *
  *   batch read ─▶ heap used > alive + headroom ? ─▶ full collection ─▶ alive := heap used
  */
@@ -38,7 +38,14 @@ function fullCollection(): (() => void) | null {
   return collector;
 }
 
-const heapUsed = () => v8.getHeapStatistics().used_heap_size;
+/**
+ * The heap used and the bytes its objects hold outside it (Buffers: the statements' JSON is
+ * written into some, sql.ts), which only a collection of their holders gives back.
+ */
+const heapUsed = () => {
+  const stats = v8.getHeapStatistics();
+  return stats.used_heap_size + stats.external_memory;
+};
 
 /** One run's budget: `check()` between batches collects when the heap went past it. */
 export class MemoryBudget {

@@ -21,3 +21,16 @@ test('the memory budget collects once the heap grows past what is alive plus its
   t.true(heapUsed() < before - 8 * 1024 * 1024, 'the garbage is gone');
   t.is(garbage, null);
 });
+
+test('Buffers count towards the budget: bytes outside the heap, given back only by a collection', (t) => {
+  const budget = new MemoryBudget(8 * 1024 * 1024);
+  budget.check();
+  const first = budget.collections;
+  // Little heap, many external bytes (as the statements' JSON written into Buffers).
+  let held: Buffer[] | null = [];
+  for (let i = 0; i < 40; i++) held.push(Buffer.alloc(1024 * 1024, i));
+  held = null;
+  budget.check();
+  t.is(budget.collections, first + 1, '40 MB of Buffers past an 8 MB headroom: one full collection');
+  t.is(held, null);
+});
