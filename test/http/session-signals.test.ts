@@ -10,6 +10,7 @@ import { startHttpServer, type HttpServer } from '../../core/http/index.ts';
 import { SESSION_CHANNEL } from '../../core/http/session.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { callKwHttp, createInternalUser, jsonCall, webLogin } from './helpers.ts';
+import { within } from '../helpers/poll.ts';
 
 const onServer = !!process.env.ERP_DB_URL;
 const serverTest = onServer ? test.serial : test.serial.skip;
@@ -30,15 +31,6 @@ test.after.always(async () => {
 const sessionUid = async (url: string, cookie: string) => (await jsonCall(url, '/web/session/get_session_info', {}, cookie)).result?.uid ?? null;
 const refused = async (url: string, cookie: string) => (await callKwHttp(url, cookie, 'res.partner', 'search_count', [[]])).error?.data?.name === 'odoo.http.SessionExpiredException';
 
-/** Polls until `check` holds (a notification travels through the database), at most 2 s. */
-async function within(check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < 2000) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return -1;
-}
 
 /** Runs `fn` with the session signals switched off, so that only the cache can answer. */
 async function withoutSignals<T>(fn: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { App } from '../../core/app.ts';
 import { SUPERUSER_ID, type Environment } from '../../core/orm/index.ts';
 import { makeTestApp } from '../helpers/app.ts';
+import { within } from '../helpers/poll.ts';
 
 const onServer = !!process.env.ERP_DB_URL;
 const serverTest = onServer ? test.serial : test.serial.skip;
@@ -56,15 +57,6 @@ async function withoutSignals<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Polls until `check` holds (a notification travels through the database), at most 2 s. */
-async function within(check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < 2000) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return -1;
-}
 
 test.serial('a lookup is served from the cache by the next unit of work', async (t) => {
   const { id, prefix } = await newSequence();

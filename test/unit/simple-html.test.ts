@@ -5,6 +5,7 @@
 import test from 'ava';
 import sanitizeHtml from 'sanitize-html';
 import { SANITIZE_OPTIONS, sanitizeHtmlValue, simpleHtml } from '../../core/orm/fields/html.ts';
+import { seededRandom } from '../helpers/poll.ts';
 
 /** sanitizeHtmlValue without the fast path: the sanitiser itself, with the same options. */
 const slow = (html: string) => sanitizeHtml(html, SANITIZE_OPTIONS);
@@ -31,14 +32,8 @@ test('on many generated documents the fast path and the sanitiser agree', (t) =>
   const pieces = ['<div>', '</div>', '<p>', '</p>', '<span>', '</span>', '<b>', '</b>', '<i>', '</i>', '<u>', '</u>', '<s>', '</s>', '<strong>', '</strong>', '<em>', '</em>',
     '<blockquote>', '</blockquote>', '<ul>', '</ul>', '<ol>', '</ol>', '<li>', '</li>', '<pre>', '</pre>', '<code>', '</code>', '<small>', '</small>', '<sub>', '</sub>', '<sup>', '</sup>',
     '<br>', '<br/>', '<br />', '<hr>', '<blockquote type="cite">', '<div type="cite">', '</blockquote type="cite">', '<blockquote type="x">', 'text', ' ', 'é ñ ü', '"q"', "'", '>', '\n', '\r\n', '\t', '\u00a0', 'a > b', '&quot;', '&amp;', '&lt;', '&gt;', '&#39;', '&amp;lt;', '&', 'lt;'];
-  let seed = 42;
-  // mulberry32: a small PRNG with well mixed low bits (deterministic documents).
-  const rand = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) % n;
-  };
+  // Deterministic documents.
+  const rand = seededRandom(42);
   let simple = 0;
   for (let i = 0; i < 20000; i++) {
     let html = '';
@@ -95,13 +90,7 @@ function regexSimpleHtml(html: string): string | null {
 test('the character scanner answers as the regular expression did, on random text and tags', (t) => {
   const pieces = ['<', '>', '/', ' ', '&', ';', '\0', 'a', 'br', 'div', 'p', 'li', 'blockquote', 'b', 'DIV', 'x', '"', '=', 'type="cite"', ' type="cite"', 'quot', 'amp', 'lt', 'gt', '#39', '#x27',
     '<br>', '<br/>', '<br />', '</br>', '<br type="cite">', '<div>', '</div>', '<p>', '</p>', '<li>', '</li>', '<blockquote type="cite">', '</blockquote>', '&quot;', '&amp;', '&#39;', '&lt;', '&gt;', 'é', '😀', '\n', 'text > more'];
-  let seed = 7;
-  const rand = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) % n;
-  };
+  const rand = seededRandom(7);
   let simple = 0;
   for (let i = 0; i < 50000; i++) {
     let html = '';
