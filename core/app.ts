@@ -33,7 +33,7 @@ export async function bootApp(config: Config, opts: { install?: string[]; upgrad
   const loaded = await loadRegistry(db.knex, { addonsPaths: config.addons_path, install: opts.install ?? config.addons, serverWide: config.server_wide_modules, upgrade: opts.upgrade, demo: config.demo });
   const registry = loaded.registry;
   // Lookups shared across units of work, dropped when any process changes their tables.
-  await registry.sharedCache.start(db, config.db_url || undefined);
+  await registry.sharedCache.start(db);
   const app: App = {
     config, db, registry, loaded,
     async withEnv(uid, fn, context, opts) {

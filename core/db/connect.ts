@@ -15,6 +15,7 @@ import pg from 'pg';
 import ClientPg from 'knex/lib/dialects/postgres/index.js';
 import { seedDataDir } from './pglite-cluster.ts';
 import { statementName } from './statements.ts';
+import { ChannelListener } from './listener.ts';
 
 // Keep numeric ids and counts as numbers, timestamps as naive UTC strings (as stored).
 pg.types.setTypeParser(20, (v) => Number(v)); // int8
@@ -39,6 +40,8 @@ export interface Database {
    * refused by PostgreSQL instead of half-applied.
    */
   readonly?: Knex;
+  /** Servers only: the process's LISTEN connection, shared by the channels subscribed to (core/db/listener.ts). */
+  listener?: ChannelListener;
   close(): Promise<void>;
 }
 
@@ -120,7 +123,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const knex = knexFactory({ client: ClientPgNamed as any, connection: options ? { connectionString: opts.url, options } : opts.url, pool: { min: 0, max: opts.poolMax ?? 8 } });
     await knex.raw('SELECT 1');
     const readonly = knexFactory({ client: ClientPgNamed as any, connection: { connectionString: opts.url, options: '-c default_transaction_read_only=on' }, pool: { min: 0, max: opts.readonlyPoolMax ?? readonlyPoolSize(1) } });
-    return { knex, readonly, kind: 'postgres', close: async () => { await readonly.destroy(); await knex.destroy(); } };
+    const listener = new ChannelListener(opts.url);
+    return { knex, readonly, listener, kind: 'postgres', close: async () => { await listener.close(); await readonly.destroy(); await knex.destroy(); } };
   }
   let pglite = opts.pglite;
   if (!pglite) {

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { App } from '../app.ts';
 import { Authenticator } from './auth.ts';
 import { RpcServices } from './rpc/services.ts';
-import { ChannelListener } from '../db/listener.ts';
+import type { ChannelSubscription } from '../db/listener.ts';
 import { logger } from '../logger.ts';
 import { SESSION_CHANNEL, SESSION_COOKIE, SessionStore, sessionSignalsInstalled, type Session, type SessionOptions } from './session.ts';
 import { LoginThrottle, type ThrottleOptions } from './throttle.ts';
@@ -26,8 +26,8 @@ export class HttpServices {
   readonly auth: Authenticator;
   readonly rpc: RpcServices;
   readonly limitBytes: number;
-  /** Servers: the LISTEN connection that keeps the session cache honest across workers. */
-  private readonly sessionSignals: ChannelListener | null;
+  /** Servers: the subscription to the session signals that keeps the session cache honest across workers. */
+  private readonly sessionSignals: ChannelSubscription | null;
 
   constructor(readonly app: App, readonly options: HttpServicesOptions = {}) {
     const opts = options;
@@ -35,8 +35,8 @@ export class HttpServices {
     // (several workers): cached while this process listens to the database's session
     // signals (start()), so a logout or a deactivated user on another worker is honoured
     // here at once; read at every request otherwise.
-    const onServer = app.db.kind === 'postgres' && !!app.config.db_url;
-    this.sessionSignals = onServer ? new ChannelListener(app.config.db_url, SESSION_CHANNEL, (payload) => this.sessions.invalidate(payload)) : null;
+    const listener = app.db.kind === 'postgres' ? app.db.listener : undefined;
+    this.sessionSignals = listener ? listener.channel(SESSION_CHANNEL, (payload) => this.sessions.invalidate(payload)) : null;
     this.sessions = new SessionStore(app.db.knex, { cacheSeconds: app.db.kind === 'pglite' ? 60 : 0, ...(this.sessionSignals ? { signals: this.sessionSignals } : {}), ...opts.session });
     this.auth = new Authenticator(app, new LoginThrottle(app.db.knex, opts.throttle));
     this.rpc = new RpcServices(app, this.auth);
@@ -55,7 +55,7 @@ export class HttpServices {
   }
 
   /** The listener of session signals (tests cut its connection). */
-  get sessionListener(): ChannelListener | null {
+  get sessionListener(): ChannelSubscription | null {
     return this.sessionSignals;
   }
 

@@ -53,7 +53,7 @@ export interface SessionOptions {
   signalCacheSeconds?: number;
 }
 
-/** What the store needs of a ChannelListener (core/db/listener.ts). */
+/** What the store needs of a ChannelSubscription (core/db/listener.ts). */
 export interface SessionSignals {
   readonly live: boolean;
   readonly epoch: number;

@@ -14,7 +14,7 @@
 import type { Knex } from 'knex';
 import type { PGlite } from '@electric-sql/pglite';
 import { CACHE_CHANNEL, installCacheSignalTriggers, signalledTables } from '../db/cache-signals.ts';
-import { ChannelListener } from '../db/listener.ts';
+import { ChannelSubscription, type ChannelListener } from '../db/listener.ts';
 import { logger } from '../logger.ts';
 
 /** Where the invalidations come from: a LISTEN connection (servers) or the embedded PGlite. */
@@ -43,12 +43,12 @@ export class SharedCache {
   readonly stats = { hits: 0, fills: 0, bypasses: 0 };
 
   /** Starts listening: on the server's LISTEN connection, or inside the embedded PGlite. */
-  async start(db: { kind: 'pglite' | 'postgres'; knex: Knex; pglite?: PGlite }, url?: string): Promise<void> {
+  async start(db: { kind: 'pglite' | 'postgres'; knex: Knex; pglite?: PGlite; listener?: ChannelListener }): Promise<void> {
     this.knex = db.knex;
-    if (db.kind === 'postgres' && url) {
-      const listener = new ChannelListener(url, CACHE_CHANNEL, (payload) => this.invalidate(payload.split(',')));
-      this.signals = listener;
-      await listener.start();
+    if (db.kind === 'postgres' && db.listener) {
+      const subscription = db.listener.channel(CACHE_CHANNEL, (payload) => this.invalidate(payload.split(',')));
+      this.signals = subscription;
+      await subscription.start();
       await this.refreshSignalled();
     } else if (db.pglite) {
       // One process, one session: the trigger's NOTIFY reaches this callback at each commit.
@@ -67,9 +67,9 @@ export class SharedCache {
     await signals?.close();
   }
 
-  /** The LISTEN connection's backend pid on a server (tests cut it to check the fallback). */
-  get listener(): ChannelListener | null {
-    return this.signals instanceof ChannelListener ? this.signals : null;
+  /** The subscription to the cache signals on a server (tests cut its connection to check the fallback). */
+  get listener(): ChannelSubscription | null {
+    return this.signals instanceof ChannelSubscription ? this.signals : null;
   }
 
   /** True when values read from `tables` may be served from (and kept in) this cache. */
