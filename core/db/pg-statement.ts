@@ -25,6 +25,7 @@ import pg from 'pg';
 // pg's value conversion for Bind (what pg's own Query uses); untyped module.
 // @ts-expect-error untyped internal module
 import pgUtils from 'pg/lib/utils.js';
+import { exactStatement } from './exact-statements.ts';
 
 const prepareValue = (pgUtils as { prepareValue: (v: unknown) => unknown }).prepareValue;
 
@@ -77,10 +78,16 @@ class PgStatement {
   private failure: Error | undefined;
   callback: (err: Error | null, rows?: Record<string, unknown>[]) => void;
 
-  constructor(text: string, name: string | undefined, private readonly values: unknown[], callback: (err: Error | null, rows?: Record<string, unknown>[]) => void) {
+  /**
+   * `shapeKey`: the name its row description is kept under (an exact-value statement has
+   * the columns of its template); `replaces`: the name may hold another text on a
+   * connection (an exact-value slot), closed there first.
+   */
+  constructor(text: string, name: string | undefined, private readonly values: unknown[], callback: (err: Error | null, rows?: Record<string, unknown>[]) => void,
+    private readonly shapeKey: string | null = name ?? null, private readonly replaces = false) {
     this.text = text;
     this.name = name;
-    this.shape = name ? shapes.get(name) : undefined;
+    this.shape = shapeKey !== null ? shapes.get(shapeKey) : undefined;
     this.callback = callback;
   }
 
@@ -89,6 +96,11 @@ class PgStatement {
     stream.cork?.();
     try {
       const name = this.name ?? '';
+      if (this.replaces && connection.parsedStatements[name] !== undefined && connection.parsedStatements[name] !== this.text) {
+        // An exact-value slot that held another text on this connection.
+        connection.close({ type: 'S', name });
+        delete connection.parsedStatements[name];
+      }
       if (!this.name || (!connection.parsedStatements[name] && !connection.submittedNamedStatements?.[name])) {
         connection.parse({ text: this.text, name, types: [] });
         if (this.name && connection.submittedNamedStatements) connection.submittedNamedStatements[name] = this.text;
@@ -114,7 +126,7 @@ class PgStatement {
 
   handleRowDescription(msg: { fields: Array<{ name: string; dataTypeID: number }> }): void {
     this.shape = shapeOf(msg.fields);
-    if (this.name) shapes.set(this.name, this.shape);
+    if (this.shapeKey !== null) shapes.set(this.shapeKey, this.shape);
   }
 
   handleDataRow(msg: { fields: Array<string | null> }): void {
@@ -123,7 +135,7 @@ class PgStatement {
     if (!shape || shape.names.length !== msg.fields.length) {
       // The cached description does not fit (cannot happen for a named text): fail this
       // call and describe the statement again next time.
-      if (this.name) shapes.delete(this.name);
+      if (this.shapeKey !== null) shapes.delete(this.shapeKey);
       this.failure = new Error(`The columns of statement ${this.name ?? '(unnamed)'} changed; retry the call`);
       return;
     }
@@ -146,7 +158,7 @@ class PgStatement {
   handlePortalSuspended(): void {}
 
   handleError(err: Error): void {
-    if (this.name) shapes.delete(this.name);
+    if (this.shapeKey !== null) shapes.delete(this.shapeKey);
     this.callback(err);
   }
 
@@ -159,6 +171,15 @@ class PgStatement {
     connection.sendCopyFail('COPY is not supported by PgStatement');
   }
   handleCopyData(): void {}
+}
+
+export interface StatementOptions {
+  /**
+   * Plan the statement once per connection for values that repeat (exact-statements.ts):
+   * for searches, whose best plan depends on the values. Not for statements whose values
+   * should not appear in the statement's text (secrets, session keys).
+   */
+  exact?: boolean;
 }
 
 /** Whether `cr` runs on a PostgreSQL server through knex's (extended) pg client. */
@@ -181,7 +202,7 @@ function needsKnex(bindings: readonly unknown[]): boolean {
  * connection on a server (named `name` when given), else through knex. Same rows, same
  * values as `cr.raw(sql, bindings)`.
  */
-export async function statementRows(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], name?: string): Promise<any[]> {
+export async function statementRows(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], name?: string, opts?: StatementOptions): Promise<any[]> {
   const client = serverClient(cr);
   const text = client && !(cr as any).isCompleted?.() && !needsKnex(bindings) ? positionalText(sql) : null;
   if (!text) {
@@ -189,12 +210,15 @@ export async function statementRows(cr: Knex | Knex.Transaction, sql: string, bi
     const result: any = await (name ? raw.options({ name }) : raw);
     return Array.isArray(result) ? result : result.rows;
   }
+  // A text that repeats with the same values: planned once for them (exact-statements.ts).
+  const exact = opts?.exact ? exactStatement(name ?? sql, sql, bindings.map(prepareValue)) : undefined;
   const connection = await client.acquireConnection();
   try {
     // As knex's runner does: listeners of knex's 'query' event (logs, tests) see every statement.
     client.emit('query', { __knexUid: connection.__knexUid, __knexTxId: connection.__knexTxId, method: 'raw', sql, bindings, options: name ? { name } : {} });
     return await new Promise<any[]>((resolve, reject) => {
-      connection.query(new PgStatement(text, name, bindings as unknown[], (err, rows) => (err ? reject(err) : resolve(rows!))));
+      const done = (err: Error | null, rows?: Record<string, unknown>[]) => (err ? reject(err) : resolve(rows!));
+      connection.query(exact ? new PgStatement(exact.text, exact.name, [], done, name ?? null, true) : new PgStatement(text, name, bindings as unknown[], done));
     });
   } finally {
     client.releaseConnection(connection);

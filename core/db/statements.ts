@@ -15,7 +15,7 @@
  * separate server to save work on.
  */
 import type { Knex } from 'knex';
-import { statementRows } from './pg-statement.ts';
+import { statementRows, type StatementOptions } from './pg-statement.ts';
 
 const MAX_NAMED = 500;
 /** Texts seen once; cleared when it grows past this, so one-off queries cost nothing lasting. */
@@ -64,6 +64,6 @@ export function rawStatement(cr: Knex | Knex.Transaction, sql: string, bindings:
  * repeats, run straight on the pg connection (pg-statement.ts); through knex on PGlite. For
  * the same bounded set of texts as `rawStatement`.
  */
-export function statementRowsNamed(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<any[]> {
-  return statementRows(cr, sql, bindings, onPostgresServer(cr) ? statementName(sql) : undefined);
+export function statementRowsNamed(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], opts?: StatementOptions): Promise<any[]> {
+  return statementRows(cr, sql, bindings, onPostgresServer(cr) ? statementName(sql) : undefined, opts);
 }

@@ -227,6 +227,8 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
   return runQuery(env, model, sql, bindings, { named: !perBranch });
 }
 
+const EXACT = { exact: true } as const;
+
 /**
  * Runs a search's statement (a named prepared statement unless `named` is false). A value the
  * column type cannot take (a date that is no date, an empty list compared with a number) is
@@ -235,7 +237,8 @@ export async function searchRows(env: Environment, model: ModelClass, domain: un
  */
 export async function runQuery(env: Environment, model: ModelClass, sql: string, bindings: unknown[], opts: { named?: boolean } = {}): Promise<any[]> {
   try {
-    return opts.named === false ? await statementRows(env.cr, sql, bindings) : await statementRowsNamed(env.cr, sql, bindings);
+    // Values that repeat (the same list asked again) get a plan of their own, made once.
+    return opts.named === false ? await statementRows(env.cr, sql, bindings, undefined, EXACT) : await statementRowsNamed(env.cr, sql, bindings, EXACT);
   } catch (e) {
     throw mapDbError(e, model._meta);
   }
