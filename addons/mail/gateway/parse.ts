@@ -8,6 +8,7 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { InboundAttachment, InboundMail } from '../models/mail_thread.ts';
 import { formatEmailAddress } from '../tools.ts';
+import { mimeSkeleton } from './mime_skeleton.ts';
 
 export class UnparseableMail extends Error {}
 
@@ -70,15 +71,28 @@ function textToHtml(text: string): string {
 
 const angle = (id: string) => (id.startsWith('<') ? id : `<${id}>`);
 
+// keepCidLinks: inline images stay `cid:` links, which message_update points at the stored files.
+// checksumAlgo false: no MD5 of each attachment's bytes (unused; ir.attachment hashes what it stores).
+const parseMime = (bytes: Buffer) => simpleParser(bytes, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
+
 /** Parses raw mail; `envelopeFrom` is the SMTP MAIL FROM ('' for the null sender of bounces). */
 export async function parseInbound(raw: Buffer, envelopeFrom: string | false = false): Promise<ParsedInbound> {
-  let parsed: ParsedMail;
-  try {
-    // keepCidLinks: inline images stay `cid:` links, which message_update points at the stored files.
-    // checksumAlgo false: no MD5 of each attachment's bytes (unused; ir.attachment hashes what it stores).
-    parsed = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false });
-  } catch (err) {
-    throw new UnparseableMail(`The message could not be parsed: ${(err as Error)?.message ?? err}`);
+  let parsed: ParsedMail | undefined;
+  let contents: Array<Buffer | Uint8Array | string> | false = false;
+  // Large base64 bodies decoded natively, mailparser walking the rest (mime_skeleton.ts);
+  // the raw bytes themselves whenever the skeleton's tokens do not all come back.
+  const skeleton = mimeSkeleton(raw);
+  if (skeleton) {
+    parsed = await parseMime(skeleton.bytes).catch(() => undefined);
+    contents = parsed ? skeleton.restore(parsed.attachments.map((a) => a.content)) : false;
+  }
+  if (!parsed || (skeleton && !contents)) {
+    try {
+      parsed = await parseMime(raw);
+    } catch (err) {
+      throw new UnparseableMail(`The message could not be parsed: ${(err as Error)?.message ?? err}`);
+    }
+    contents = false;
   }
   const from = addresses(parsed.from)[0];
   if (!from && !parsed.headers.size) throw new UnparseableMail('The message has no headers: it is not an e-mail.');
@@ -89,7 +103,7 @@ export async function parseInbound(raw: Buffer, envelopeFrom: string | false = f
   const body = parsed.html ? parsed.html : textToHtml(parsed.text ?? '');
   const attachments: InboundAttachment[] = parsed.attachments.map((a, i) => ({
     filename: a.filename || (a.contentType === 'message/rfc822' ? `message-${i + 1}.eml` : `attachment-${i + 1}`),
-    content: a.content,
+    content: contents ? contents[i] : a.content,
     mimetype: a.contentType || 'application/octet-stream',
     ...(a.contentId ? { cid: a.contentId.replace(/^<|>$/g, '') } : {}),
   }));

@@ -1,0 +1,75 @@
+/**
+ * Large base64 bodies decoded outside mailparser (addons/mail/gateway/mime_skeleton.ts):
+ * parseInbound gives, for every shape, the attachments (bytes, names, types, Content-IDs),
+ * subject and bodies that mailparser gives for the whole raw message; the cut happens for
+ * the usual shapes and not for those that could be read two ways.
+ */
+import test from 'ava';
+import { createHash } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { mimeSkeleton } from '../../addons/mail/gateway/mime_skeleton.ts';
+import { parseInbound } from '../../addons/mail/gateway/parse.ts';
+import { mimeShapes } from './smtp-helpers.ts';
+
+const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) % 256));
+const compose = (o: Record<string, unknown>) => new MailComposer({ from: 'Ana <ana@example.com>', to: 'helpdesk@skeleton.test', subject: 'Shape', text: 'The printer.', messageId: '<s@example.com>', ...o } as any).compile().build() as Promise<Buffer>;
+const sha = (b: Buffer | Uint8Array | string) => createHash('sha1').update(b).digest('hex');
+
+/** What mailparser makes of the whole raw message. */
+async function reference(raw: Buffer) {
+  const p = await simpleParser(raw, { keepCidLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false as unknown as string });
+  return { subject: (p.subject ?? '').replace(/\s+/g, ' ').trim(), html: p.html || false, attachments: p.attachments.map((a) => ({ type: a.contentType, cid: a.contentId?.replace(/^<|>$/g, ''), sha: sha(a.content), size: a.content.length })) };
+}
+
+async function same(t: any, name: string, raw: Buffer) {
+  const ref = await reference(raw);
+  const mine = await parseInbound(raw, 'ana@example.com');
+  t.is(mine.subject, ref.subject, `${name}: subject`);
+  if (ref.html) t.is(mine.body, ref.html, `${name}: html body`);
+  t.deepEqual(mine.attachments.map((a) => ({ type: a.mimetype, cid: a.cid, sha: sha(a.content), size: a.content.length })), ref.attachments.map((a) => ({ ...a, type: a.type || 'application/octet-stream' })), `${name}: attachments`);
+}
+
+test('large attachments are decoded outside mailparser, byte for byte as mailparser decodes them', async (t) => {
+  const png = bytes(30_000, 3);
+  const shapes: Array<[string, Buffer]> = [
+    ['one attachment', await compose({ attachments: [{ filename: 'log.bin', content: bytes(100 * 1024, 1) }] })],
+    ['sizes 3n, 3n+1, 3n+2 and a twin', await compose({ attachments: [0, 1, 2, 0].map((k, i) => ({ filename: `f${i}.bin`, content: bytes(9000 + k, 2) })) })],
+    ['html, inline image, small and large files', await compose({ html: '<p>See <img src="cid:shot@x"></p>', attachments: [{ filename: 'shot.png', content: png, cid: 'shot@x' }, { filename: 'tiny.bin', content: bytes(100, 4) }, { filename: 'big.pdf', content: bytes(50_000, 5) }] })],
+    ['a text attachment stays with mailparser', await compose({ attachments: [{ filename: 'notes.txt', content: Buffer.from('line\r\n'.repeat(2000)), contentType: 'text/plain', encoding: 'base64' }] })],
+  ];
+  const inner = await compose({ subject: 'Forwarded', attachments: [{ filename: 'inner.bin', content: bytes(20_000, 6) }] });
+  shapes.push(['a forwarded message with its own attachment', await compose({ attachments: [{ filename: 'fwd.eml', content: inner, contentType: 'message/rfc822' }, { filename: 'outer.bin', content: bytes(20_000, 7) }] })]);
+  for (const [name, raw] of shapes) await same(t, name, raw);
+  // The usual shape is cut down to its skeleton.
+  const skeleton = mimeSkeleton(shapes[0][1]);
+  t.truthy(skeleton);
+  t.true(skeleton!.bytes.length < 2000);
+});
+
+test('shapes that could be read two ways are left whole to mailparser, and parse the same', async (t) => {
+  const raw = (await compose({ attachments: [{ filename: 'log.bin', content: bytes(30_000, 1) }] })).toString('latin1');
+  const boundary = /boundary="?([^";\r\n]+)"?/.exec(raw)![1];
+  const at = raw.indexOf('Content-Transfer-Encoding: base64', raw.indexOf('log.bin'));
+  const bodyAt = raw.indexOf('\r\n\r\n', at) + 4;
+  const variants: Array<[string, string]> = [
+    ['LF line endings', raw.replace(/\r\n/g, '\n')],
+    ['a character outside base64', raw.slice(0, bodyAt + 500) + '*' + raw.slice(bodyAt + 500)],
+    ['padding in the middle', raw.slice(0, bodyAt + 500) + '==\r\n' + raw.slice(bodyAt + 500)],
+    ['spaces at line ends', raw.slice(0, bodyAt) + raw.slice(bodyAt).replace(/(\r\n)(?=[A-Za-z0-9+/])/g, ' $1')],
+    ['two transfer encodings', raw.slice(0, at) + 'Content-Transfer-Encoding: quoted-printable\r\n' + raw.slice(at)],
+    ['no closing delimiter', raw.slice(0, raw.lastIndexOf(`--${boundary}--`))],
+    ['a longer boundary inside', raw.slice(0, bodyAt + 1000) + `\r\n--${boundary}x\r\n` + raw.slice(bodyAt + 1000)],
+  ];
+  for (const [name, text] of variants) {
+    const bytesOf = Buffer.from(text, 'latin1');
+    t.is(mimeSkeleton(bytesOf), null, `${name}: not cut`);
+    await same(t, name, bytesOf);
+  }
+});
+
+test('every MIME shape of Python\'s email package parses as mailparser parses it whole', async (t) => {
+  const shapes = await mimeShapes('helpdesk.test');
+  t.true(shapes.length > 3);
+  for (const s of shapes) await same(t, s.name, Buffer.from(s.raw, 'base64'));
+});
