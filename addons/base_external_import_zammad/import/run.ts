@@ -31,11 +31,11 @@ import { _t } from '../tools.ts';
 import { mailDomain } from '../../mail/index.ts';
 import { DEFER_SETTING, indexAllPending } from '../../helpdesk_bytacora/search_index.ts';
 import { ARTICLES_QUERY, ATTACHMENTS_QUERY, mapRow, planColumns, utcText, type ColumnPlan, type MappedTicket, type TargetField } from './mapping.ts';
-import { References, type Wanted } from './references.ts';
+import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
 import { MemoryBudget } from './memory.ts';
-import { describeDbError, needsPrepare, prepareBatch, referencesAhead, ticketsAhead, trustedTables, writeBatch, type Ahead, type ArticleRow, type AttachmentRow, type BatchInput, type PreparedBatch, type WriterContext } from './writer.ts';
+import { describeDbError, needsPrepare, prepareBatch, prepareNeedsTransaction, referencesAhead, ticketsAhead, trustedTables, writeBatch, type Ahead, type ArticleRow, type AttachmentRow, type BatchInput, type PreparedBatch, type WriterContext } from './writer.ts';
 
 /**
  * Tickets per batch (with their articles and attachments, about 5 times as many rows). 500
@@ -355,38 +355,9 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
     sync.failed(updated);
   };
   /**
-   * Creates the references a batch still misses, one batch at a time (References.ensure): on a
-   * server, new reporters alone with one INSERT that commits on its own, else in a transaction.
-   * A failure forgets the caches (what its transaction created is gone).
-   */
-  let creating: Promise<void> = Promise.resolve();
-  const createMissing = (wanted: Wanted): Promise<void> => {
-    const turn = creating.then(() => createNow(wanted));
-    creating = turn.catch(() => undefined);
-    return turn;
-  };
-  const createNow = async (wanted: Wanted): Promise<void> => {
-    if (!refs.missing(wanted)) return;
-    try {
-      if (tx.parallel > 1 && !refs.needsOrm(wanted)) await refs.ensure(srcEnv, wanted);
-      else {
-        await tx.unit(async (env) => {
-          // Its commit waits for no disk flush either: a batch written after it can only be
-          // durable once it is (the WAL is written in order).
-          await tx.fastCommit(env);
-          await refs.ensure(env, wanted);
-        });
-      }
-    } catch (err) {
-      refs.clear();
-      throw err;
-    }
-  };
-  /**
    * A batch's articles and attachments (from Zammad) and what it needs from our database
    * (Ahead), loaded while the next batch's rows are read: on a server the two lookups that
-   * need only the ticket ids run beside the articles' read; then the references that exist
-   * are found, and the missing ones created (one batch at a time).
+   * need only the ticket ids run beside the articles' read.
    */
   let lastLoading: Promise<unknown> | null = null;
   const load = (mapped: MappedTicket[], existingKnown: boolean): Promise<{ input: BatchInput; ahead: Ahead }> => {
@@ -400,9 +371,7 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         known = await ticketsAhead(srcEnv, ctx, mapped, existingKnown);
       }
       const input: BatchInput = { tickets: mapped, ...fetched };
-      const wanted = await referencesAhead(srcEnv, ctx, input);
-      await createMissing(wanted);
-      return { input, ahead: { wanted, ...known } };
+      return { input, ahead: { wanted: await referencesAhead(srcEnv, ctx, input), ...known } };
     })();
     // Awaited by the loop (or at its end): not an unhandled rejection meanwhile.
     loading.catch(() => undefined);
@@ -465,13 +434,23 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       const { input, ahead } = await loading;
       // A ticket twice in the stream (a custom query) is written by one batch after the other.
       await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
-      // What the look-ahead could not know (tickets of an earlier batch of the run again), or
-      // references forgotten after a failure: looked up (or created) at the batch's turn.
       let prepared: PreparedBatch;
-      if (!needsPrepare(ctx, ahead)) prepared = { existing: ahead.existing!, numbers: ahead.numbers };
-      else {
-        await createMissing(ahead.wanted);
-        prepared = await tx.unit((env) => prepareBatch(env, ctx, input, ahead));
+      try {
+        if (!needsPrepare(ctx, ahead)) prepared = { existing: ahead.existing!, numbers: ahead.numbers };
+        // On a server, reporters alone are created by one guarded INSERT that commits on its own.
+        else if (tx.parallel > 1 && !prepareNeedsTransaction(ctx, ahead)) prepared = await prepareBatch(srcEnv, ctx, input, ahead);
+        else {
+          prepared = await tx.unit(async (env) => {
+            // Its commit waits for no disk flush either: a batch written after it can only be
+            // durable once it is (the WAL is written in order).
+            await tx.fastCommit(env);
+            return prepareBatch(env, ctx, input, ahead);
+          });
+        }
+      } catch (err) {
+        // The references created by that transaction are gone with it.
+        refs.clear();
+        throw err;
       }
       await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
         await tx.writeSettings(env);

@@ -2,14 +2,13 @@
  * Writes one batch of mapped Zammad tickets with a handful of set-based statements, in steps so
  * that batches can be written side by side on a PostgreSQL server:
  *
- *   ahead (while earlier batches write), with reads and nextval:
+ *   ahead (while earlier batches write; reads and nextval only):
  *     references that exist (one statement), the batch's tickets already imported (one SELECT
  *     on (zammad_source_id, zammad_id)), numbers of the new tickets from the sequence
- *     then, one batch at a time in the order of the batches, references still missing
- *     created (reporters: one INSERT that skips any made meanwhile; technicians and
- *     categories through the ORM, in a transaction)
- *   prepareBatch (at the batch's turn, usually not needed): the tickets already imported
- *     when an earlier batch of the run had some of the same (a custom query)
+ *   prepareBatch (one batch at a time, committed before the write; often nothing to do):
+ *     references still missing created (reporters: one INSERT that skips any made meanwhile;
+ *     technicians and categories through the ORM, in a transaction); the tickets already
+ *     imported when an earlier batch of the run had some of the same (a custom query)
  *   writeBatch (may run beside another batch's):
  *     SAVEPOINT ─▶ INSERT new tickets ─▶ UPDATE changed tickets only (IS DISTINCT FROM:
  *                  unchanged rows keep write_date) ─▶ stored computed fields of other addons
@@ -186,10 +185,13 @@ export async function referencesAhead(env: Environment, ctx: WriterContext, inpu
 /** Whether prepareBatch has anything to do in the database (else the batch goes straight to a writer). */
 export const needsPrepare = (ctx: WriterContext, ahead: Ahead) => ahead.existing === null || ctx.refs.missing(ahead.wanted);
 
+/** Whether prepareBatch needs a transaction (records created through the ORM). */
+export const prepareNeedsTransaction = (ctx: WriterContext, ahead: Ahead) => ctx.refs.needsOrm(ahead.wanted);
+
 /**
- * What the look-ahead could not do, at the batch's turn: the tickets already imported when an
- * earlier batch of the run had some of the same ones (a custom query), and references
- * forgotten after a failure.
+ * The part of a batch that must not run beside another batch's: the references still missing
+ * created, and what the look-ahead could not know (the tickets already imported when an
+ * earlier batch of the run had some of the same ones). One batch at a time.
  */
 export async function prepareBatch(env: Environment, ctx: WriterContext, input: BatchInput, ahead: Ahead): Promise<PreparedBatch> {
   if (ctx.refs.missing(ahead.wanted)) await ctx.refs.ensure(env, ahead.wanted);
