@@ -71,9 +71,10 @@ test.serial('Run import shows a progress bar that follows the run, then the coun
   const seen = new Set<string>();
   const said = new Set<string>();
   while (await bar.count()) {
-    // Short: the bar goes when the call returns, and a long wait here would outlast the toast.
-    // One read of the whole line: what it says and its counter, from the same poll.
-    const line = await bar.locator('.line').innerText({ timeout: 200 }).catch(() => '');
+    // Bounded: the bar goes when the call returns, and a wait past the toast's 5 s would miss
+    // it; not too short either, as on a loaded machine (the suite's CI) one read can take a
+    // few hundred ms. One read of the whole line: what it says and its counter, together.
+    const line = await bar.locator('.line').innerText({ timeout: 1000 }).catch(() => '');
     const counter = /\d+ \/ \d+ \(\d+%\)/.exec(line)?.[0];
     if (counter) {
       seen.add(counter);
