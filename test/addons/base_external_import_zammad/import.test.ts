@@ -206,22 +206,3 @@ test.serial('changes in Zammad are picked up: state, title, owner and a new arti
   const [task] = await rows(app, 'SELECT last_record_count FROM base_external_import_task WHERE id = ?', [taskId]);
   t.true(Number(task.last_record_count) <= 2, 'only the changed ticket (and the one at the last sync instant) was read again');
 });
-
-test.serial('an article moved to a ticket new to the import (Zammad merges) follows it, once, without errors', async (t) => {
-  const [art] = await zammad.sql(`SELECT a.id, a.ticket_id FROM ticket_articles a WHERE (SELECT count(*) FROM ticket_articles b WHERE b.ticket_id = a.ticket_id) > 1 ORDER BY a.id DESC LIMIT 1`);
-  // A new Zammad ticket, changed after everything else: the next run reads it alone.
-  const [fresh] = await zammad.sql(`INSERT INTO tickets (group_id, priority_id, state_id, number, title, owner_id, customer_id, updated_by_id, created_by_id, created_at, updated_at)
-    SELECT group_id, priority_id, state_id, number || '-m', 'Merge target', owner_id, customer_id, updated_by_id, created_by_id, created_at, now() AT TIME ZONE 'UTC' + interval '1 day'
-      FROM tickets WHERE id = $1 RETURNING id, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.MS') AS updated`, [art.ticket_id]);
-  await zammad.sql('UPDATE ticket_articles SET ticket_id = $2 WHERE id = $1', [art.id, fresh.id]);
-  await rows(app, 'UPDATE base_external_import_task SET last_sync = ? WHERE id = ?', [fresh.updated, taskId]);
-  const messageId = `<zammad.${sourceId}.${art.id}@%`;
-  const [before] = await rows(app, 'SELECT count(*) AS n FROM mail_message WHERE message_id LIKE ?', [messageId]);
-  t.is(Number(before.n), 1, 'the article was imported under its first ticket');
-  await runTask(app, taskId);
-  const [task] = await rows(app, 'SELECT last_record_count, last_error_count FROM base_external_import_task WHERE id = ?', [taskId]);
-  t.is(Number(task.last_record_count), 1);
-  t.is(Number(task.last_error_count), 0);
-  const moved = await rows(app, `SELECT t.zammad_id FROM mail_message m JOIN helpdesk_ticket t ON t.id = m.res_id WHERE m.model = 'helpdesk.ticket' AND m.message_id LIKE ?`, [messageId]);
-  t.deepEqual(moved.map((m) => Number(m.zammad_id)), [Number(fresh.id)]);
-});
