@@ -7,10 +7,6 @@
  *  - categories by name, created when missing; priorities by level.
  * A cache holds ids written in transactions that committed, or in the current one: after a
  * failed batch the run clears them (`clear()`).
- *
- * Two steps per batch: `lookup` (read-only, one statement, run ahead of the batch beside the
- * previous batches' writes) fills the caches with what exists; `ensure` (one batch at a time)
- * creates what is still missing — usually only reporters, with one guarded INSERT.
  */
 import { SUPERUSER_ID, type Environment } from '../../../core/orm/index.ts';
 import { rowsOf } from '../../../core/orm/index.ts';
@@ -19,13 +15,6 @@ import { insertMany, type Cr } from './sql.ts';
 
 const nowUtc = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
 const TECHNICIAN_GROUP = 'helpdesk_bytacora.group_helpdesk_technician';
-
-/** What a batch points to: technicians, reporters and authors, categories. */
-export interface Wanted {
-  owners: Person[];
-  people: Person[];
-  groups: string[];
-}
 
 export class References {
   partners = new Map<string, number>();
@@ -40,92 +29,18 @@ export class References {
     for (const m of [this.partners, this.partnersByName, this.companies, this.users, this.userPartners, this.categories, this.priorities]) m.clear();
   }
 
-  /**
-   * Fills the caches with the wanted records that exist (committed ones), in one read-only
-   * statement; creates nothing. What another batch creates meanwhile is found by `ensure`.
-   */
-  async lookup(env: Environment, w: Wanted): Promise<void> {
-    const parts: string[] = [];
-    const bindings: unknown[] = [];
-    const emails = [...new Set(w.people.map((p) => p.email).filter((e): e is string => !!e && !this.partners.has(e)))];
-    if (emails.length) {
-      parts.push(`SELECT 'e' AS k, id::bigint, e AS key, NULL::bigint AS extra FROM (SELECT DISTINCT ON (lower(btrim(email))) id, lower(btrim(email)) AS e FROM res_partner
-          WHERE lower(btrim(email)) = ANY(?) ORDER BY lower(btrim(email)), active DESC, id) s`);
-      bindings.push(emails);
-    }
-    const names = [...new Set(w.people.filter((p) => !p.email && p.name && !this.partnersByName.has(p.name)).map((p) => p.name))];
-    if (names.length) {
-      parts.push(`SELECT 'n', id::bigint, name, NULL::bigint FROM (SELECT DISTINCT ON (name) id, name FROM res_partner
-          WHERE name = ANY(?) AND coalesce(btrim(email), '') = '' AND NOT is_company ORDER BY name, id) s`);
-      bindings.push(names);
-    }
-    const orgs = [...new Set(w.people.map((p) => p.organization).filter((o): o is string => !!o && !this.companies.has(o)))];
-    if (orgs.length) {
-      parts.push(`SELECT 'o', id::bigint, name, NULL::bigint FROM (SELECT DISTINCT ON (name) id, name FROM res_partner WHERE is_company AND name = ANY(?) ORDER BY name, id) s`);
-      bindings.push(orgs);
-    }
-    const owners = [...new Set(w.owners.map((o) => o.email).filter((e): e is string => !!e && !this.users.has(e)))];
-    if (owners.length) {
-      parts.push(`SELECT 'u', id::bigint, e, partner_id::bigint FROM (SELECT DISTINCT ON (e) u.id, u.partner_id, e FROM res_users u JOIN res_partner p ON p.id = u.partner_id,
-              LATERAL (SELECT unnest(ARRAY[lower(btrim(u.login)), lower(btrim(p.email))]) AS e) x
-        WHERE e = ANY(?) ORDER BY e, u.active DESC, u.id) s`);
-      bindings.push(owners);
-    }
-    const groups = [...new Set(w.groups.map((g) => g.toLowerCase()).filter((g) => !this.categories.has(g)))];
-    if (groups.length) {
-      parts.push(`SELECT 'c', id::bigint, k, NULL::bigint FROM (SELECT DISTINCT ON (lower(name->>'en_US')) id, lower(name->>'en_US') AS k FROM helpdesk_ticket_category
-          WHERE lower(name->>'en_US') = ANY(?) ORDER BY lower(name->>'en_US'), active DESC, id) s`);
-      bindings.push(groups);
-    }
-    if (!this.priorities.size) parts.push(`SELECT 'p', id::bigint, level::text, NULL::bigint FROM (SELECT DISTINCT ON (level) id, level FROM helpdesk_ticket_priority WHERE active ORDER BY level, id) s`);
-    if (!parts.length) return;
-    for (const r of rowsOf(await env.cr.raw(parts.join('\nUNION ALL\n'), bindings as any[]))) {
-      const id = Number(r.id);
-      switch (r.k) {
-        case 'e': this.partners.set(r.key, id); break;
-        case 'n': this.partnersByName.set(r.key, id); break;
-        case 'o': this.companies.set(r.key, id); break;
-        case 'u': this.users.set(r.key, id); this.userPartners.set(id, Number(r.extra)); break;
-        case 'c': this.categories.set(r.key, id); break;
-        case 'p': this.priorities.set(Number(r.key), id); break;
-      }
-    }
-  }
-
-  /** Whether creating what `w` still misses needs the ORM (technicians, categories): a transaction. */
-  needsOrm(w: Wanted): boolean {
-    return w.owners.some((o) => !!o.email && !this.users.has(o.email)) || w.groups.some((g) => !this.categories.has(g.toLowerCase())) || !this.priorities.size;
-  }
-
-  /** Whether anything `w` points to is not in the caches. */
-  missing(w: Wanted): boolean {
-    return this.needsOrm(w) || w.people.some((p) => (p.email ? !this.partners.has(p.email) : !!p.name && !this.partnersByName.has(p.name)));
-  }
-
-  /** Finds or creates whatever `w` points to that is not in the caches yet. */
-  async ensure(env: Environment, w: Wanted): Promise<void> {
-    await this.userIds(env, w.owners);
-    await this.partnerIds(env, w.people, { guarded: true });
-    await this.categoryIds(env, w.groups);
-    await this.loadPriorities(env);
-  }
-
-  /**
-   * Partner ids of `people`, by email (or by name without email); creates the missing ones.
-   * `guarded`: the callers' lookup already found the existing ones; the INSERT itself skips a
-   * partner that exists by now (made by another transaction since), then looks those up.
-   */
-  async partnerIds(env: Environment, people: Person[], opts: { guarded?: boolean } = {}): Promise<void> {
+  /** Partner ids of `people`, by email (or by name without email); creates the missing ones. */
+  async partnerIds(env: Environment, people: Person[]): Promise<void> {
     const cr = env.cr;
     const emails = [...new Set(people.map((p) => p.email).filter((e): e is string => !!e && !this.partners.has(e)))];
-    if (emails.length && !opts.guarded) {
+    if (emails.length) {
       const found = rowsOf(await cr.raw(
         `SELECT DISTINCT ON (lower(btrim(email))) id, lower(btrim(email)) AS email FROM res_partner
           WHERE lower(btrim(email)) = ANY(?) ORDER BY lower(btrim(email)), active DESC, id`, [emails]));
       for (const r of found) this.partners.set(r.email, Number(r.id));
     }
     const names = [...new Set(people.filter((p) => !p.email && p.name && !this.partnersByName.has(p.name)).map((p) => p.name))];
-    if (names.length && !opts.guarded) {
+    if (names.length) {
       const found = rowsOf(await cr.raw(
         `SELECT DISTINCT ON (name) id, name FROM res_partner WHERE name = ANY(?) AND coalesce(btrim(email), '') = '' AND NOT is_company ORDER BY name, id`, [names]));
       for (const r of found) this.partnersByName.set(r.name, Number(r.id));
@@ -143,26 +58,11 @@ export class References {
     const rows = await insertMany(cr, 'res_partner', list.map((p) => ({
       name: p.name, email: p.email, phone: p.phone, parent_id: p.organization ? this.companies.get(p.organization) ?? null : null,
       is_company: false, active: true, lang: 'en_US', create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now,
-    })), {
-      returning: 'id, email, name',
-      // The same match as the lookups (by email, else by name), one index probe per row.
-      where: opts.guarded ? `WHERE (CASE WHEN x.email IS NOT NULL THEN (SELECT p.id FROM res_partner p WHERE lower(btrim(p.email)) = x.email LIMIT 1)
-        ELSE (SELECT p.id FROM res_partner p WHERE p.name = x.name AND coalesce(btrim(p.email), '') = '' AND NOT p.is_company LIMIT 1) END) IS NULL` : undefined,
+    })), { returning: 'id, email, name' });
+    rows.forEach((r, i) => {
+      if (list[i].email) this.partners.set(list[i].email!, Number(r.id));
+      else this.partnersByName.set(list[i].name, Number(r.id));
     });
-    if (!opts.guarded) {
-      rows.forEach((r, i) => {
-        if (list[i].email) this.partners.set(list[i].email!, Number(r.id));
-        else this.partnersByName.set(list[i].name, Number(r.id));
-      });
-      return;
-    }
-    for (const r of rows) {
-      if (r.email) this.partners.set(r.email, Number(r.id));
-      else this.partnersByName.set(r.name, Number(r.id));
-    }
-    // Made by another transaction since the lookup: found as the unguarded path finds them.
-    const skipped = list.filter((p) => (p.email ? !this.partners.has(p.email) : !this.partnersByName.has(p.name)));
-    if (skipped.length) await this.partnerIds(env, skipped);
   }
 
   partnerOf(p: Person | null): number | null {

@@ -35,7 +35,7 @@ import { References } from './references.ts';
 import { executeQuery, streamQuery, type QueryResult } from './source.ts';
 import { SyncPoint } from './sync-point.ts';
 import { MemoryBudget } from './memory.ts';
-import { describeDbError, needsPrepare, prepareBatch, prepareNeedsTransaction, referencesAhead, ticketsAhead, trustedTables, writeBatch, type Ahead, type ArticleRow, type AttachmentRow, type BatchInput, type PreparedBatch, type WriterContext } from './writer.ts';
+import { describeDbError, prepareBatch, trustedTables, writeBatch, type ArticleRow, type AttachmentRow, type BatchInput, type PreparedBatch, type WriterContext } from './writer.ts';
 
 /**
  * Tickets per batch (with their articles and attachments, about 5 times as many rows). 500
@@ -96,8 +96,8 @@ function ownPool(env: Environment): Knex | null {
   const key = JSON.stringify(config.connection);
   let pool = pools.get(key);
   if (!pool) {
-    // The batches being written, the one being prepared, the look-ahead of the next one, reads of the source's record.
-    pool = knexFactory({ client: 'pg', connection: config.connection, pool: { min: 0, max: PARALLEL_BATCHES + 3, idleTimeoutMillis: 5000 } });
+    // The batches being written, the one being prepared, reads of the source's record.
+    pool = knexFactory({ client: 'pg', connection: config.connection, pool: { min: 0, max: PARALLEL_BATCHES + 2, idleTimeoutMillis: 5000 } });
     pools.set(key, pool);
   }
   return pool;
@@ -347,39 +347,12 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
   let plan: ColumnPlan | null = null;
   let seq = 0;
   let read = 0;
-  // The Zammad ids of the batches read so far: a batch with one of them again (a custom query)
-  // looks up its tickets already imported only once the earlier batch is written.
-  const seen = new Set<number>();
   const fail = (zid: number | null, updated: string | null, message: string) => {
     log.add('ERROR', zid, message);
     sync.failed(updated);
   };
-  /**
-   * A batch's articles and attachments (from Zammad) and what it needs from our database
-   * (Ahead), loaded while the next batch's rows are read: on a server the two lookups that
-   * need only the ticket ids run beside the articles' read.
-   */
-  let lastLoading: Promise<unknown> | null = null;
-  const load = (mapped: MappedTicket[], existingKnown: boolean): Promise<{ input: BatchInput; ahead: Ahead }> => {
-    const loading = (async () => {
-      const ids = mapped.map((m) => m.zammadId);
-      let fetched: Awaited<ReturnType<typeof fetchArticles>>;
-      let known: Awaited<ReturnType<typeof ticketsAhead>>;
-      if (tx.parallel > 1) [fetched, known] = await Promise.all([fetchArticles(srcEnv, sourceId, ids), ticketsAhead(srcEnv, ctx, mapped, existingKnown)]);
-      else {
-        fetched = await fetchArticles(srcEnv, sourceId, ids);
-        known = await ticketsAhead(srcEnv, ctx, mapped, existingKnown);
-      }
-      const input: BatchInput = { tickets: mapped, ...fetched };
-      return { input, ahead: { wanted: await referencesAhead(srcEnv, ctx, input), ...known } };
-    })();
-    // Awaited by the loop (or at its end): not an unhandled rejection meanwhile.
-    loading.catch(() => undefined);
-    lastLoading = loading;
-    return loading;
-  };
-  /** The batches as read from Zammad: rows mapped (bad ones logged), the rest loading (`load`). */
-  async function* readBatches(): AsyncGenerator<{ batchNo: number; rowCount: number; mapped: MappedTicket[]; updatedOf: Map<number, string | null>; loading: Promise<{ input: BatchInput; ahead: Ahead }> }> {
+  /** The batches as read from Zammad: rows mapped (bad ones logged), articles and attachments fetched. */
+  async function* readBatches(): AsyncGenerator<{ batchNo: number; rowCount: number; mapped: MappedTicket[]; updatedOf: Map<number, string | null>; input: BatchInput }> {
     for await (const batch of streamQuery(srcEnv, sourceId, query, params, { batchSize: BATCH_SIZE })) {
       if (writing.error) return;
       // Between batches (not for a run of one batch): the heap kept within the run's budget.
@@ -413,40 +386,26 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
         mapped.push(m);
       }
       sync.read(batchNo, earliest);
-      let existingKnown = true;
-      for (const m of mapped) {
-        if (seen.has(m.zammadId)) existingKnown = false;
-        seen.add(m.zammadId);
-      }
-      const loading = load(mapped, existingKnown);
-      // One connection (PGlite): loaded before the next batch is read.
-      if (tx.parallel <= 1) await loading;
-      yield { batchNo, rowCount: batch.rows.length, mapped, updatedOf, loading };
+      const { articles, attachments } = await fetchArticles(srcEnv, sourceId, mapped.map((m) => m.zammadId));
+      yield { batchNo, rowCount: batch.rows.length, mapped, updatedOf, input: { tickets: mapped, articles, attachments } };
     }
   }
   try {
-    // On a server the next batch is read from Zammad (its rows, then its articles beside its
-    // lookups in our database) while this one is prepared and handed to a writer: what is left
-    // to do one batch at a time is creating the references still missing (usually one INSERT,
-    // often nothing). With one connection (PGlite) one thing at a time.
-    for await (const { batchNo, rowCount, mapped, updatedOf, loading } of (tx.parallel > 1 ? readAhead(readBatches()) : readBatches())) {
+    // On a server the next batch is read from Zammad (its rows, then its articles) while this
+    // one is prepared and handed to a writer: the reads wait on Zammad's database, the
+    // prepare step on ours. With one connection (PGlite) one thing at a time.
+    for await (const { batchNo, rowCount, mapped, updatedOf, input } of (tx.parallel > 1 ? readAhead(readBatches()) : readBatches())) {
       if (writing.error) break;
-      const { input, ahead } = await loading;
       // A ticket twice in the stream (a custom query) is written by one batch after the other.
       await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
       let prepared: PreparedBatch;
       try {
-        if (!needsPrepare(ctx, ahead)) prepared = { existing: ahead.existing!, numbers: ahead.numbers };
-        // On a server, reporters alone are created by one guarded INSERT that commits on its own.
-        else if (tx.parallel > 1 && !prepareNeedsTransaction(ctx, ahead)) prepared = await prepareBatch(srcEnv, ctx, input, ahead);
-        else {
-          prepared = await tx.unit(async (env) => {
-            // Its commit waits for no disk flush either: a batch written after it can only be
-            // durable once it is (the WAL is written in order).
-            await tx.fastCommit(env);
-            return prepareBatch(env, ctx, input, ahead);
-          });
-        }
+        prepared = await tx.unit(async (env) => {
+          // Its commit waits for no disk flush either: a batch written after it can only be
+          // durable once it is (the WAL is written in order).
+          await tx.fastCommit(env);
+          return prepareBatch(env, ctx, input);
+        });
       } catch (err) {
         // The references created by that transaction are gone with it.
         refs.clear();
@@ -478,9 +437,8 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       }));
     }
   } finally {
-    // Never leave a batch writing (or loading) behind the run's end (its log, its lock).
+    // Never leave a batch writing behind the run's end (its log, its lock).
     await writing.finish();
-    await (lastLoading as Promise<unknown> | null)?.catch(() => undefined);
   }
   if (writing.error) throw writing.error;
 }

@@ -110,8 +110,6 @@ export async function recordset(cr: Cr, table: string, cols: string[], rows: Arr
 
 export interface InsertOptions {
   returning?: string;
-  /** A WHERE clause on the rows (`x.<column>`), before `onConflict`: rows it refuses are not inserted. */
-  where?: string;
   onConflict?: string;
   constants?: Record<string, unknown>;
   /**
@@ -153,7 +151,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   });
   const list = [...stored, ...computed.map(([c]) => c), ...constants.map(([c]) => c)].map(q).join(', ');
   const select = [...stored.map((c) => `x.${q(c)}`), ...computed.map(([, e]) => e.sql), ...constantSql].join(', ');
-  const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.where ?? ''} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
+  const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
   const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), src.binding] as any[];
   // A plan made for plain INSERTs knows nothing of the UPDATE triggers an upsert fires.
   const trusted = opts.trusted?.insertOnly && /\bDO\s+UPDATE\b/i.test(opts.onConflict ?? '') ? null : opts.trusted;

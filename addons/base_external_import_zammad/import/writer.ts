@@ -1,14 +1,12 @@
 /**
- * Writes one batch of mapped Zammad tickets with a handful of set-based statements, in steps so
- * that batches can be written side by side on a PostgreSQL server:
+ * Writes one batch of mapped Zammad tickets with a handful of set-based statements, in two
+ * steps so that batches can be written side by side on a PostgreSQL server:
  *
- *   ahead (while earlier batches write; reads and nextval only):
- *     references that exist (one statement), the batch's tickets already imported (one SELECT
- *     on (zammad_source_id, zammad_id)), numbers of the new tickets from the sequence
- *   prepareBatch (one batch at a time, committed before the write; often nothing to do):
- *     references still missing created (reporters: one INSERT that skips any made meanwhile;
- *     technicians and categories through the ORM, in a transaction); the tickets already
- *     imported when an earlier batch of the run had some of the same (a custom query)
+ *   prepareBatch (one batch at a time, committed before the write):
+ *     references (partners, technicians, categories: found or created in sets)
+ *     existing tickets of the batch (one SELECT on (zammad_source_id, zammad_id))
+ *     numbers of the new tickets, reserved from the sequence in one UPDATE (the row lock on
+ *     the sequence is held only by this short step, never by a batch's long write)
  *   writeBatch (may run beside another batch's):
  *     SAVEPOINT ─▶ INSERT new tickets ─▶ UPDATE changed tickets only (IS DISTINCT FROM:
  *                  unchanged rows keep write_date) ─▶ stored computed fields of other addons
@@ -30,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
-import type { References, Wanted } from './references.ts';
+import type { References } from './references.ts';
 import { insertMany, reserveIds, trustPlan, TriggerMode, updateChanged, type Cr, type TrustPlan } from './sql.ts';
 
 export interface ArticleRow {
@@ -155,77 +153,14 @@ export const articleMessageId = (sourceId: number, articleId: number, domain: st
  * The part of a batch that must not run beside another batch's: references found or created,
  * the tickets already imported, numbers for the new ones. Run it in its own transaction.
  */
-/**
- * What a batch needs from the database that depends only on its own rows, looked up ahead of
- * it (beside the previous batches' writes): the records it points to that exist, the tickets
- * already imported and numbers for the new ones. Reads and `nextval` only, no transaction.
- * `existingKnown: false` (some of its tickets are in a batch of this run that may still be
- * writing): the tickets already imported are looked up by prepareBatch, after that batch.
- */
-export interface Ahead {
-  wanted: Wanted;
-  existing: Map<number, ExistingTicket> | null;
-  numbers: Map<number, string>;
-}
-
-/** The tickets of a batch already imported and numbers for its new ones (see Ahead). */
-export async function ticketsAhead(env: Environment, ctx: WriterContext, tickets: MappedTicket[], existingKnown: boolean): Promise<Pick<Ahead, 'existing' | 'numbers'>> {
-  if (!existingKnown) return { existing: null, numbers: new Map() };
-  const existing = await existingTickets(env, ctx, tickets);
-  return { existing, numbers: await numbersFor(env, tickets, existing, new Map()) };
-}
-
-/** The records the batch points to, those that exist found in one statement (see Ahead). */
-export async function referencesAhead(env: Environment, ctx: WriterContext, input: BatchInput): Promise<Wanted> {
-  const wanted = wantedOf(input);
-  await ctx.refs.lookup(env, wanted);
-  return wanted;
-}
-
-/** Whether prepareBatch has anything to do in the database (else the batch goes straight to a writer). */
-export const needsPrepare = (ctx: WriterContext, ahead: Ahead) => ahead.existing === null || ctx.refs.missing(ahead.wanted);
-
-/** Whether prepareBatch needs a transaction (records created through the ORM). */
-export const prepareNeedsTransaction = (ctx: WriterContext, ahead: Ahead) => ctx.refs.needsOrm(ahead.wanted);
-
-/**
- * The part of a batch that must not run beside another batch's: the references still missing
- * created, and what the look-ahead could not know (the tickets already imported when an
- * earlier batch of the run had some of the same ones). One batch at a time.
- */
-export async function prepareBatch(env: Environment, ctx: WriterContext, input: BatchInput, ahead: Ahead): Promise<PreparedBatch> {
-  if (ctx.refs.missing(ahead.wanted)) await ctx.refs.ensure(env, ahead.wanted);
-  const existing = ahead.existing ?? await existingTickets(env, ctx, input.tickets);
-  return { existing, numbers: await numbersFor(env, input.tickets, existing, ahead.numbers) };
-}
-
-async function existingTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[]): Promise<Map<number, ExistingTicket>> {
-  return new Map<number, ExistingTicket>(rowsOf(await env.cr.raw(
+export async function prepareBatch(env: Environment, ctx: WriterContext, input: BatchInput): Promise<PreparedBatch> {
+  await resolveReferences(env, ctx, input);
+  const existing = new Map<number, ExistingTicket>(rowsOf(await env.cr.raw(
     `SELECT id, zammad_id, number, state, close_date, date_pending FROM helpdesk_ticket WHERE zammad_source_id = ? AND zammad_id = ANY(?)`,
-    [ctx.sourceId, tickets.map((t) => t.zammadId)])).map((r: any) => [Number(r.zammad_id), { ...r, id: Number(r.id) }]));
-}
-
-/** `numbers` completed with a number for each new ticket that has none yet. */
-async function numbersFor(env: Environment, tickets: MappedTicket[], existing: Map<number, ExistingTicket>, numbers: Map<number, string>): Promise<Map<number, string>> {
-  const fresh = tickets.filter((t) => !existing.has(t.zammadId) && !numbers.has(t.zammadId));
+    [ctx.sourceId, input.tickets.map((t) => t.zammadId)])).map((r: any) => [Number(r.zammad_id), { ...r, id: Number(r.id) }]));
+  const fresh = input.tickets.filter((t) => !existing.has(t.zammadId));
   const reserved = await reserveNumbers(env, fresh.length);
-  fresh.forEach((t, i) => numbers.set(t.zammadId, reserved[i]));
-  return numbers;
-}
-
-/** The references of a batch: technicians, reporters and article authors, categories. */
-function wantedOf(input: BatchInput): Wanted {
-  const people: Person[] = [];
-  for (const t of input.tickets) if (t.customer) people.push(t.customer);
-  for (const list of input.articles.values()) for (const a of list) {
-    const p = authorOf(a);
-    if (p && p.name) people.push(p);
-  }
-  return {
-    owners: input.tickets.map((t) => t.owner).filter((o): o is Person => !!o),
-    people,
-    groups: input.tickets.map((t) => t.group).filter((g): g is string => !!g),
-  };
+  return { existing, numbers: new Map(fresh.map((t, i) => [t.zammadId, reserved[i]])) };
 }
 
 /** Writes the batch; never throws for a bad row (it lands in `failed`), only for a broken database. */
@@ -286,6 +221,19 @@ function authorOf(a: ArticleRow): Person | null {
   }
   authorOfArticle.set(a, author);
   return author;
+}
+
+async function resolveReferences(env: Environment, ctx: WriterContext, input: BatchInput): Promise<void> {
+  const people: Person[] = [];
+  for (const t of input.tickets) if (t.customer) people.push(t.customer);
+  for (const list of input.articles.values()) for (const a of list) {
+    const p = authorOf(a);
+    if (p && p.name) people.push(p);
+  }
+  await ctx.refs.userIds(env, input.tickets.map((t) => t.owner).filter((o): o is Person => !!o));
+  await ctx.refs.partnerIds(env, people);
+  await ctx.refs.categoryIds(env, input.tickets.map((t) => t.group).filter((g): g is string => !!g));
+  await ctx.refs.loadPriorities(env);
 }
 
 /** `n` ticket numbers from the helpdesk sequence, taken at once (unique under concurrency, see ir.sequence). */
