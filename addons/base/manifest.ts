@@ -2,7 +2,7 @@ import { defineAddon } from '../../core/modules/manifest.ts';
 
 export default defineAddon({
   name: 'base',
-  version: '1.0.5',
+  version: '1.0.6',
   summary: 'Partners, users, groups, technical models and the Settings menus',
   category: 'Hidden',
   data: [

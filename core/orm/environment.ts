@@ -154,8 +154,17 @@ export class Environment {
     const tables = list.map((m) => this.registry.get(m)?._meta.table ?? m);
     return this.memo(list, key, () => this.registry.sharedCache.get(tables, key, fn));
   }
+  /**
+   * Display names of `ids` of `model` (`key`: its table and name expression), kept across
+   * units of work like `cached` values (see SharedCache.names); `fill` reads the missing
+   * ones. After this unit of work wrote `model`, every name is read with `fill`.
+   */
+  async cachedNames(model: string, key: string, ids: readonly number[], fill: (missing: number[]) => PromiseLike<Iterable<[number, unknown]>>): Promise<ReadonlyMap<number, unknown>> {
+    if (!this.sharesCacheOf([model])) return new Map(await fill([...new Set(ids)]));
+    return this.registry.sharedCache.names(this.registry.get(model)?._meta.table ?? model, key, ids, fill);
+  }
   /** Whether reads of `models` may come from the shared cache: not while installing, nor after writing one of them. */
-  private sharesCacheOf(models: readonly string[]): boolean {
+  sharesCacheOf(models: readonly string[]): boolean {
     if (this.context.install_mode) return false;
     const wrote = wroteIn.get(this.cr);
     return !wrote || !models.some((m) => wrote.has(m));

@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import type { Environment, Context } from './environment.ts';
 import { rowsOf } from './environment.ts';
 import type { FieldDeclaration } from './fields/index.ts';
-import { inlineNameSelects, readRecords, storedColumns, type WireRecord } from './read.ts';
+import { attachCachedNames, many2oneNames, readRecords, storedColumns, type WireRecord } from './read.ts';
 import { countFromCounts } from './group-counts.ts';
 import { readGroup, type ReadGroupOptions } from './read-group.ts';
 import type { ModelMeta, Registry } from './registry.ts';
@@ -326,8 +326,10 @@ export class Model {
     const wanted = names.includes('id') ? names : ['id', ...names];
     // One query selects the matching rows with their stored columns; the search applied
     // the read rules, so no second check per id.
-    const rows = await searchRows(this.env, this.constructor as ModelClass, domain ?? [], { offset: offset ?? 0, limit: limit || null, order }, storedColumns(this, wanted), inlineNameSelects(this, wanted));
+    const m2oNames = many2oneNames(this, wanted);
+    const rows = await searchRows(this.env, this.constructor as ModelClass, domain ?? [], { offset: offset ?? 0, limit: limit || null, order }, storedColumns(this, wanted), m2oNames.selects);
     if (!rows.length) return [];
+    if (m2oNames.cached.length) await attachCachedNames(this, rows, m2oNames.cached);
     return readRecords(this._browseKnown(rows.map((r: any) => Number(r.id))), wanted, rows);
   }
   async read_group(domain: unknown[], fields: string[], groupby: string | string[], offset = 0, limit: number | null = null, orderby: string | null = null, lazy = true): Promise<Record<string, unknown>[]> {

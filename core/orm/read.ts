@@ -5,6 +5,7 @@
  */
 import { FIELD_TYPES, type Field } from './fields/index.ts';
 import { q } from './domain/compile.ts';
+import { statementRowsNamed } from '../db/index.ts';
 import { rowsOf } from './environment.ts';
 import { Model } from './model.ts';
 import { searchIds } from './search.ts';
@@ -12,12 +13,25 @@ import { isTranslated, langOf, pickTranslation, translatedSql } from './translat
 
 export type WireRecord = Record<string, unknown> & { id: number };
 
+/** A many2one of search_read named from the names kept across requests (SharedCache.names). */
+export interface CachedNameSource {
+  field: Field;
+  /** The comodel's table and its name expression (alias o). */
+  table: string;
+  value: string;
+}
+
 /**
- * SELECT expressions naming many2one values inside the main query (alias t0), for comodels
- * whose display name is simply their stored name field — saves a query per many2one.
+ * How search_read names its many2ones whose comodel's display name is simply its stored name
+ * field — never a query per many2one: from the names kept across requests when the
+ * comodel's table announces its changes (a list shows the same few hundred partners,
+ * categories and technicians request after request, and looking each up again inside the
+ * search was half of PostgreSQL's work for a list of 80), else by a SELECT expression
+ * inside the main query (alias t0).
  */
-export function inlineNameSelects(records: Model, names: string[]): string[] {
-  const out: string[] = [];
+export function many2oneNames(records: Model, names: string[]): { selects: string[]; cached: CachedNameSource[] } {
+  const selects: string[] = [];
+  const cached: CachedNameSource[] = [];
   for (const n of names) {
     const f = records._meta.fields.get(n);
     if (!f || f.type !== 'many2one' || !f.stored) continue;
@@ -25,9 +39,32 @@ export function inlineNameSelects(records: Model, names: string[]): string[] {
     const rec = co._meta.recName ? co._meta.fields.get(co._meta.recName) : undefined;
     if (!rec?.stored || co.prototype._displayNames !== Model.prototype._displayNames) continue;
     const value = isTranslated(rec) ? translatedSql(`o.${q(rec.name)}`, langOf(records.env)) : `o.${q(rec.name)}`;
-    out.push(`(SELECT ${value} FROM ${q(co._meta.table)} o WHERE o.id = t0.${q(f.name)}) AS ${q(`${f.name}__display`)}`);
+    if (records.env.sharesCacheOf([co._meta.name]) && records.env.registry.sharedCache.usable([co._meta.table])) cached.push({ field: f, table: co._meta.table, value });
+    else selects.push(`(SELECT ${value} FROM ${q(co._meta.table)} o WHERE o.id = t0.${q(f.name)}) AS ${q(`${f.name}__display`)}`);
   }
-  return out;
+  return { selects, cached };
+}
+
+/**
+ * Gives each row its `<many2one>__display` name from the names kept across requests,
+ * reading the missing ones in one statement per comodel (as superuser, as Odoo names
+ * many2ones): what readRecords expects of a name selected inside the search.
+ */
+export async function attachCachedNames(records: Model, rows: any[], sources: CachedNameSource[]): Promise<void> {
+  const env = records.env;
+  for (const s of sources) {
+    const column = s.field.name;
+    const ids: number[] = [];
+    for (const row of rows) if (row[column] !== null && row[column] !== undefined) ids.push(Number(row[column]));
+    const names = ids.length
+      ? await env.cachedNames(s.field.comodel!, `${s.table}:${s.value}`, ids, async (missing) => {
+        const found = await statementRowsNamed(env.cr, `SELECT o.id, ${s.value} AS name FROM ${q(s.table)} o WHERE o.id = ANY(?::int[])`, [missing]);
+        return found.map((r: any) => [Number(r.id), r.name] as [number, unknown]);
+      })
+      : undefined;
+    const display = `${column}__display`;
+    for (const row of rows) row[display] = row[column] === null || row[column] === undefined ? null : names!.get(Number(row[column])) ?? null;
+  }
 }
 
 /** Stored column names among `names` (what one SELECT can fetch). */
@@ -51,7 +88,7 @@ export async function readRecords(records: Model, names: string[], prefetched?: 
   const byId = new Map<number, WireRecord>();
   const lang = langOf(records.env);
   // Per column once, not per value: its name, wire conversion and whether it is translated.
-  // A many2one whose name came with the rows (inlineNameSelects) becomes its [id, name] pair here.
+  // A many2one whose name came with the rows (many2oneNames) becomes its [id, name] pair here.
   const columns = stored.map((f) => {
     const display = f.type === 'many2one' && prefetched?.length && `${f.name}__display` in prefetched[0] ? `${f.name}__display` : undefined;
     return { f, name: f.name, toWire: FIELD_TYPES[f.type].toWire, translated: isTranslated(f), display };

@@ -26,13 +26,19 @@ interface Signals {
 
 interface Entry { value: unknown; epoch: number; tables: readonly string[] }
 
+/** Display names of one table's records (one name expression), filled as records are shown. */
+interface NameMap { names: Map<number, unknown>; epoch: number; table: string }
+
 /** More distinct keys than this (aliases asked by name, say) drops the oldest entries. */
 const MAX_ENTRIES = 20_000;
+/** More names than this in one table's map starts it again (a list shows a few hundred). */
+const MAX_NAMES = 100_000;
 
 export class SharedCache {
   private signals: Signals | null = null;
   private knex: Knex | null = null;
   private readonly entries = new Map<string, Entry>();
+  private readonly nameMaps = new Map<string, NameMap>();
   /** Per table, bumped at every invalidation: a fill that saw it move is not kept. */
   private readonly generations = new Map<string, number>();
   /** The tables carrying the trigger, as read under `signalledEpoch`. */
@@ -40,7 +46,7 @@ export class SharedCache {
   private signalledEpoch = -1;
   private refreshing = false;
   /** Lookups served from the cache and filled into it (tests and benches read them). */
-  readonly stats = { hits: 0, fills: 0, bypasses: 0 };
+  readonly stats = { hits: 0, fills: 0, bypasses: 0, nameHits: 0, nameFills: 0 };
 
   /** Starts listening: on the server's LISTEN connection, or inside the embedded PGlite. */
   async start(db: { kind: 'pglite' | 'postgres'; knex: Knex; pglite?: PGlite; listener?: ChannelListener }): Promise<void> {
@@ -64,6 +70,7 @@ export class SharedCache {
     const signals = this.signals;
     this.signals = null;
     this.entries.clear();
+    this.nameMaps.clear();
     await signals?.close();
   }
 
@@ -106,12 +113,47 @@ export class SharedCache {
     return value;
   }
 
+  /**
+   * The names of `ids` in `table` (`key`: the table and its name expression), from the names
+   * kept earlier, reading only the missing ones with `fill`; what `fill` read is kept under
+   * the same rules as `get` (listening, same epoch, no signal of the table meanwhile). A
+   * many2one's names in a list are the same few hundred records request after request.
+   * The map returned may be the cache's own: callers must not change it.
+   */
+  async names(table: string, key: string, ids: readonly number[], fill: (missing: number[]) => PromiseLike<Iterable<[number, unknown]>>): Promise<ReadonlyMap<number, unknown>> {
+    if (!this.usable([table])) {
+      this.stats.bypasses++;
+      return new Map(await fill([...ids]));
+    }
+    const epoch = this.signals!.epoch;
+    let kept = this.nameMaps.get(key);
+    if (kept && kept.epoch !== epoch) kept = undefined;
+    const missing = kept ? ids.filter((id) => !kept!.names.has(id)) : [...ids];
+    if (!missing.length) {
+      this.stats.nameHits++;
+      return kept!.names;
+    }
+    const before = this.generations.get(table) ?? 0;
+    const read = await fill([...new Set(missing)]);
+    const result = new Map<number, unknown>();
+    if (kept) for (const id of ids) if (kept.names.has(id)) result.set(id, kept.names.get(id));
+    for (const [id, name] of read) result.set(id, name);
+    if ((this.generations.get(table) ?? 0) === before && this.signals?.live && this.signals.epoch === epoch) {
+      let map = this.nameMaps.get(key);
+      if (!map || map.epoch !== epoch || map.names.size >= MAX_NAMES) this.nameMaps.set(key, (map = { names: new Map(), epoch, table }));
+      for (const [id, name] of read) map.names.set(id, name);
+      this.stats.nameFills++;
+    }
+    return result;
+  }
+
   /** Drops what was read from `tables` (a notification, or a write made by this process). */
   invalidate(tables: readonly string[]): void {
     const watched = tables.filter((t) => this.signalled.has(t) || this.generations.has(t));
     if (!watched.length) return;
     for (const t of watched) this.generations.set(t, (this.generations.get(t) ?? 0) + 1);
     for (const [key, entry] of this.entries) if (entry.tables.some((t) => watched.includes(t))) this.entries.delete(key);
+    for (const [key, map] of this.nameMaps) if (watched.includes(map.table)) this.nameMaps.delete(key);
   }
 
   /** Re-reads which tables carry the trigger (after each (re)connection); never awaited inside a lookup. */

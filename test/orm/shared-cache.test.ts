@@ -151,3 +151,84 @@ serverTest('with the listener down, lookups read the database', async (t) => {
   t.true(await within(async () => listener.live) >= 0);
   t.true(await within(async () => { const h = cache().stats.hits; await su(prefix); await su(prefix); return cache().stats.hits > h; }) >= 0);
 });
+
+// ── many2one names of lists (SharedCache.names; res_partner is watched by base) ──
+
+/** A company and a contact of it; `shown` reads the contact's company as a list does. */
+async function contactOfCompany(): Promise<{ company: number; shown: (env?: Environment) => Promise<unknown> }> {
+  const n = ++counter;
+  const [company, contact] = await su(async (env) => {
+    const c = (await env.model('res.partner').create({ name: `Company ${n}` })).ids[0];
+    const p = (await env.model('res.partner').create({ name: `Contact ${n}`, parent_id: c })).ids[0];
+    return [c, p];
+  });
+  const read = async (env: Environment) => (await env.model('res.partner').search_read([['id', '=', contact]], ['parent_id']))[0].parent_id;
+  return { company, shown: (env?: Environment) => (env ? read(env) : su(read)) };
+}
+
+/** The ids read by the statements `fn` ran to name partners (cache misses), one list per statement. */
+async function nameReads(fn: () => Promise<unknown>): Promise<number[][]> {
+  const reads: number[][] = [];
+  const onQuery = (q: { sql: string; bindings?: unknown[] }) => { if (/FROM "res_partner" o WHERE o\.id = ANY/.test(q.sql)) reads.push([...(q.bindings?.[0] as number[])].sort((a, b) => a - b)); };
+  app.db.knex.on('query', onQuery);
+  try { await fn(); } finally { app.db.knex.off('query', onQuery); }
+  return reads;
+}
+
+test.serial('a list names its many2ones from the names kept across units of work', async (t) => {
+  const { company, shown } = await contactOfCompany();
+  t.deepEqual(await shown(), [company, `Company ${counter}`]);
+  // Served without reading res_partner again (once the fill was not overtaken by the signal of the creation).
+  t.true(await within(async () => (await nameReads(shown)).length === 0) >= 0, 'the next lists read no name');
+  const hits = cache().stats.nameHits;
+  t.deepEqual(await shown(), [company, `Company ${counter}`]);
+  t.is(cache().stats.nameHits, hits + 1);
+  // Unannounced change: the kept name answers (what proves it is kept); announced: followed.
+  await withoutPartnerSignals(() => rawSql('UPDATE res_partner SET name = ? WHERE id = ?', ['Renamed quietly', company]));
+  t.deepEqual(await shown(), [company, `Company ${counter}`]);
+  await rawSql('UPDATE res_partner SET name = ? WHERE id = ?', ['Renamed', company]);
+  t.true(await within(async () => JSON.stringify(await shown()) === JSON.stringify([company, 'Renamed'])) >= 0);
+});
+
+test.serial('a unit of work that renames a partner lists its own name, and a rollback keeps nothing', async (t) => {
+  const { company, shown } = await contactOfCompany();
+  const name = `Company ${counter}`;
+  t.true(await within(async () => (await nameReads(shown)).length === 0) >= 0);
+  await t.throwsAsync(su(async (env) => {
+    await env.model('res.partner').browse([company]).write({ name: 'Uncommitted' });
+    t.deepEqual(await shown(env), [company, 'Uncommitted']);
+    throw new Error('roll back');
+  }), { message: 'roll back' });
+  t.deepEqual(await shown(), [company, name]);
+  await su((env) => env.model('res.partner').browse([company]).write({ name: 'Committed' }));
+  t.deepEqual(await shown(), [company, 'Committed'], 'seen at once by this process');
+});
+
+test.serial('names of many records: the kept ones are served, only the missing ones read', async (t) => {
+  const companies = await su(async (env) => (await env.model('res.partner').create(Array.from({ length: 30 }, (_, i) => ({ name: `Batch company ${i}` })))).ids);
+  const contacts = await su(async (env) => (await env.model('res.partner').create(companies.map((c, i) => ({ name: `Batch contact ${i}`, parent_id: c })))).ids);
+  const list = () => su((env) => env.model('res.partner').search_read([['id', 'in', contacts]], ['parent_id'], 0, null, 'id'));
+  const expected = companies.map((c, i) => [c, `Batch company ${i}`]);
+  t.deepEqual((await list()).map((r) => r.parent_id), expected);
+  t.true(await within(async () => (await nameReads(list)).length === 0) >= 0);
+  // A contact of a company added unannounced (no signal drops the names kept): one read, of that company alone.
+  const extraCompany = Math.max(...companies) + 1000;
+  await withoutPartnerSignals(async () => {
+    await rawSql(`INSERT INTO res_partner (id, name, active) VALUES (?, 'Late company', true)`, [extraCompany]);
+    await rawSql('UPDATE res_partner SET parent_id = ? WHERE id = ?', [extraCompany, contacts[0]]);
+  });
+  const reads = await nameReads(async () => {
+    t.deepEqual((await list()).map((r) => r.parent_id), [[extraCompany, 'Late company'], ...expected.slice(1)]);
+  });
+  t.deepEqual(reads, [[extraCompany]]);
+});
+
+/** Runs `fn` with res_partner's signal trigger off. */
+async function withoutPartnerSignals<T>(fn: () => Promise<T>): Promise<T> {
+  await app.db.knex.raw('ALTER TABLE res_partner DISABLE TRIGGER erp_cache_signal');
+  try {
+    return await fn();
+  } finally {
+    await app.db.knex.raw('ALTER TABLE res_partner ENABLE TRIGGER erp_cache_signal');
+  }
+}
