@@ -25,12 +25,12 @@ export const models = [
 
 /**
  * The triggers that tell every worker of a logout or a deactivated user (core/http/session.ts),
- * and of changed XML ids, models, sequences and partners (what `env.ref`, `next_by_code` and
+ * and of changed XML ids, models, sequences, partners and users (what `env.ref`, `next_by_code` and
  * the many2one names of lists cache).
  */
 async function installSignals(env: Environment): Promise<void> {
   for (const sql of SESSION_SIGNAL_DDL) await env.cr.raw(sql);
-  await installCacheSignals(env, ['ir.model.data', 'ir.model', 'ir.sequence', 'res.partner']);
+  await installCacheSignals(env, ['ir.model.data', 'ir.model', 'ir.sequence', 'res.partner', 'res.users']);
 }
 
 export const onInstall = installSignals;

@@ -10,6 +10,9 @@
  * A fill during which one of its tables was signalled is not kept. Otherwise the lookup
  * simply reads the database, as without a cache. Cached values are shared between requests:
  * callers must not mutate them.
+ *
+ * Besides whole values under a key (`get`), it keeps display names per table (`names`): the
+ * names of the many2ones a list shows, filled id by id as records appear in lists.
  */
 import type { Knex } from 'knex';
 import type { PGlite } from '@electric-sql/pglite';
