@@ -10,15 +10,15 @@
  *  - incoming again against `npm start -- --workers 2` (every worker listens on the SMTP
  *    port through node:cluster), the same clients and mails;
  *  - CPU per mail read from /proc, so that msg/s on a shared machine can be read against
- *    what its cores allow: the gateway's (this process, less the clients' share measured by
- *    the ceiling run), the cluster's processes, and PostgreSQL's backends.
+ *    what its cores allow: the gateway's (this process: the SMTP clients run in a process of
+ *    their own, bench/mail_clients.ts, as a real gateway's senders are other machines), the
+ *    cluster's processes, PostgreSQL's backends, and the clients' (reported beside).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { SMTPServer } from 'smtp-server';
 import { bootApp } from '../core/app.ts';
 import { loadConfig, PROJECT_ROOT } from '../core/config.ts';
@@ -26,40 +26,46 @@ import { SUPERUSER_ID } from '../core/orm/index.ts';
 import { startMailGateway } from '../addons/mail/index.ts';
 import { availableParallelism } from 'node:os';
 import { backendsCpuDelta, backendsCpuMs, treeCpuMs } from './cpu.ts';
+import { DOMAIN } from './mail_clients.ts';
 import { round, type Row } from './stats.ts';
 
 export interface MailBenchOptions { dbUrl: string; messages?: number; senders?: number; workers?: number }
 
-const DOMAIN = 'bench.test';
-
-async function buildMails(n: number, tag: string): Promise<Buffer[]> {
-  const attachment = Buffer.alloc(100 * 1024);
-  for (let i = 0; i < attachment.length; i++) attachment[i] = (i * 31 + 7) % 256;
-  return Promise.all(Array.from({ length: n }, (_, i) => new MailComposer({
-    from: `Bench Sender ${i % 50} <bench.sender.${i % 50}@example.com>`, to: `helpdesk@${DOMAIN}`,
-    subject: `${tag} ${i}`, text: `Incident ${i}: the printer does not print.`, messageId: `<${tag}-${i}@bench.example>`,
-    attachments: [{ filename: `log-${i}.bin`, content: attachment }],
-  } as any).compile().build()));
-}
-
-/** Sends every mail with `senders` concurrent SMTP connections; returns accepted count and seconds. */
-async function blast(port: number, mails: Buffer[], senders: number): Promise<{ accepted: number; seconds: number }> {
-  let next = 0;
-  let accepted = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: senders }, async () => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity } as any);
-    try {
-      while (next < mails.length) {
-        const raw = mails[next++];
-        const info = await transport.sendMail({ envelope: { from: 'bench@example.com', to: [`helpdesk@${DOMAIN}`] }, raw });
-        if (/^250/.test(info.response)) accepted++;
-      }
-    } finally {
-      transport.close();
-    }
-  }));
-  return { accepted, seconds: (performance.now() - t0) / 1000 };
+/** The SMTP clients' process (bench/mail_clients.ts): builds mails, sends them, says what it cost. */
+class Clients {
+  private constructor(private readonly child: ChildProcess) {}
+  static start(): Clients {
+    const child = fork(join(PROJECT_ROOT, 'bench', 'mail_clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Clients(child);
+  }
+  private ask<T>(msg: Record<string, unknown>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the SMTP clients' process exited (${code})`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (answer: any) => {
+        this.child.off('exit', onExit);
+        if (answer?.error) reject(new Error(answer.error));
+        else resolve(answer as T);
+      });
+      this.child.send(msg);
+    });
+  }
+  /** Builds the mails the next blasts send; resolves to the size of one, KB. */
+  async build(n: number, tag: string): Promise<number> {
+    return (await this.ask<{ kb: number }>({ cmd: 'build', n, tag })).kb;
+  }
+  /** Sends the built mails to `port`; accepted count, seconds, and the clients' CPU ms. */
+  blast(port: number, senders: number): Promise<{ accepted: number; seconds: number; cpuMs: number }> {
+    return this.ask({ cmd: 'blast', port, senders });
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) { resolve(); return; }
+      this.child.once('exit', () => resolve());
+      this.child.send({ cmd: 'exit' });
+      setTimeout(() => this.child.kill('SIGKILL'), 5_000).unref();
+    });
+  }
 }
 
 async function sink(): Promise<{ port: number; close(): Promise<void> }> {
@@ -130,24 +136,24 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
   const app = await bootApp({ ...config, db_url: opts.dbUrl, demo: false, admin_password: 'admin', cron: false, addons: ['helpdesk_bytacora'], mail_domain: DOMAIN, smtp_relay: `smtp://127.0.0.1:${relay.port}`, mail_from: `notifications@${DOMAIN}` });
   const gateway = await startMailGateway(app, { port: 0, host: '127.0.0.1' });
   const ceilingServer = await sink();
+  const clients = Clients.start();
   try {
     const tag = `Bench-${Date.now()}`;
-    const mails = await buildMails(n, tag);
     // Warm-up (JIT, caches, pools), not counted.
-    await blast(gateway.port, await buildMails(senders * 2, `${tag}-warmup`), senders);
+    await clients.build(senders * 2, `${tag}-warmup`);
+    await clients.blast(gateway.port, senders);
     await app.db.knex('mail_mail').where({ state: 'outgoing' }).update({ state: 'cancel' });
+    const size = await clients.build(n, tag);
 
-    const ceilingCpu0 = process.cpuUsage();
-    const ceiling = await blast(ceilingServer.port, mails, senders);
-    const ceilingCpu = process.cpuUsage(ceilingCpu0);
+    const ceiling = await clients.blast(ceilingServer.port, senders);
     const db0 = await backendsCpuMs(app.db.knex);
     const cpu0 = process.cpuUsage();
-    const incoming = await blast(gateway.port, mails, senders);
+    const incoming = await clients.blast(gateway.port, senders);
     const cpu = process.cpuUsage(cpu0);
     const db1 = await backendsCpuMs(app.db.knex);
-    // This process runs the gateway and the sending clients: the clients' share is what the ceiling run cost (clients and a discarding server).
-    const perMail = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000 / n;
-    const serverMs = perMail(cpu) - perMail(ceilingCpu);
+    // The clients run in a process of their own: this process's CPU is the gateway's, all of it (SMTP included).
+    const serverMs = (cpu.user + cpu.system) / 1000 / n;
+    const clientsMs = incoming.cpuMs / n;
     const dbMs = db0 && db1 ? backendsCpuDelta(db0, db1) / n : undefined;
     const found = await countTickets(app, tag);
     const lost = incoming.accepted - found;
@@ -161,7 +167,6 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
       sent += k;
     }
     const outSeconds = (performance.now() - t0) / 1000;
-    const size = Math.round(mails[0].length / 1024);
 
     const workers = opts.workers ?? 2;
     const cluster = await startCluster(opts.dbUrl, workers);
@@ -170,10 +175,11 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
       const wTag = `${tag}-w${workers}`;
       // Each process compiles its hot code on its own share of the mails: a warm-up long enough
       // for every worker (16 mails per process measured ~2-4 ms more CPU per mail than 100).
-      await blast(cluster.smtpPort, await buildMails(100 * workers, `${wTag}-warmup`), senders);
-      const wMails = await buildMails(n, wTag);
+      await clients.build(100 * workers, `${wTag}-warmup`);
+      await clients.blast(cluster.smtpPort, senders);
+      await clients.build(n, wTag);
       const [s0, d0] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
-      const result = await blast(cluster.smtpPort, wMails, senders);
+      const result = await clients.blast(cluster.smtpPort, senders);
       const [s1, d1] = [treeCpuMs(cluster.child.pid!), await backendsCpuMs(app.db.knex)];
       clustered = { ...result, found: await countTickets(app, wTag), serverMs: (s1 - s0) / n, dbMs: d0 && d1 ? backendsCpuDelta(d0, d1) / n : undefined };
     } finally {
@@ -183,12 +189,13 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
       { name: 'mail.incoming_per_s', value: round(incoming.accepted / incoming.seconds, 1), unit: 'msg/s', reference: `ceiling (smtp-server alone, discarding): ${round(ceiling.accepted / ceiling.seconds, 1)} msg/s; ${n} mails of ${size} KB, ${senders} senders, goal 200` },
       { name: 'mail.ceiling_per_s', value: round(ceiling.accepted / ceiling.seconds, 1), unit: 'msg/s', reference: 'smtp-server accepting and discarding the same mails' },
       { name: 'mail.lost', value: lost, unit: 'mails', reference: `${incoming.accepted} accepted (250), ${found} tickets found` },
-      { name: 'mail.server_cpu_ms_per_mail', value: round(serverMs, 2), unit: 'ms', reference: dbMs !== undefined ? `one process; PostgreSQL backends ${round(dbMs, 2)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (serverMs + dbMs), 0)} msg/s` : 'one process; PostgreSQL is not on this machine' },
+      { name: 'mail.server_cpu_ms_per_mail', value: round(serverMs, 2), unit: 'ms', reference: dbMs !== undefined ? `one process; PostgreSQL backends ${round(dbMs, 2)} ms; SMTP clients ${round(clientsMs, 2)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (serverMs + dbMs), 0)} msg/s` : `one process; PostgreSQL is not on this machine; SMTP clients ${round(clientsMs, 2)} ms` },
       { name: `mail.server_cpu_ms_per_mail_workers${workers}`, value: round(clustered.serverMs, 2), unit: 'ms', reference: clustered.dbMs !== undefined ? `--workers ${workers}; PostgreSQL backends ${round(clustered.dbMs, 2)} ms; ${availableParallelism()} cores allow at most ${round(availableParallelism() * 1000 / (clustered.serverMs + clustered.dbMs), 0)} msg/s` : `--workers ${workers}; PostgreSQL is not on this machine` },
       { name: `mail.incoming_workers${workers}_per_s`, value: round(clustered.accepted / clustered.seconds, 1), unit: 'msg/s', reference: `npm start -- --workers ${workers}; ${clustered.accepted} accepted (250), ${clustered.accepted - clustered.found} not found as tickets` },
       { name: 'mail.outgoing_per_s', value: round(sent / outSeconds, 1), unit: 'mail/s', reference: `${sent} of ${queued} queued acknowledgements through a local relay (nodemailer pool)` },
     ];
   } finally {
+    await clients.close();
     await gateway.stop();
     await ceilingServer.close();
     await relay.close();

@@ -21,9 +21,12 @@ export async function onInstall(env: Environment): Promise<void> {
   await onUpgrade(env);
 }
 
-/** Aliases and subtypes are looked up for every message, shared across units of work (env.cached). */
+/**
+ * Aliases and subtypes are looked up for every message, and the partner of a sender's address
+ * for every inbound mail (with the partner's users), shared across units of work (env.cached).
+ */
 export async function onUpgrade(env: Environment): Promise<void> {
-  await installCacheSignals(env, ['mail.alias', 'mail.message.subtype']);
+  await installCacheSignals(env, ['mail.alias', 'mail.message.subtype', 'res.partner', 'res.users']);
 }
 
 export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail_thread.ts';

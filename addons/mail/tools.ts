@@ -85,15 +85,28 @@ export function formatEmailAddress(name: string | false | null | undefined, emai
 export async function findPartnerByEmail(env: Environment, address: string | false | null | undefined): Promise<number | false> {
   const parsed = parseEmailAddress(address || '');
   if (!parsed) return false;
-  const row = await env.cr('res_partner')
-    .whereRaw('lower(trim(email)) = ?', [parsed.email])
-    .orderByRaw('active DESC, id ASC')
-    .first('id', 'name', 'email', 'active', env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = res_partner.id AND u.active ORDER BY u.id) AS user_ids'));
-  if (!row) return false;
-  // What notifying it needs (and whether it is a user's), read with it.
-  await rememberPartner(env, { id: Number(row.id), name: row.name ?? null, email: row.email ?? null, active: row.active === true, user_ids: (row.user_ids ?? []).map(Number) });
-  return Number(row.id);
+  // Every mail of a known sender asks: shared across units of work while no partner nor user
+  // changes (cache signals). Only a partner found is kept: an address without one is asked
+  // again each time, so a partner created meanwhile by another process is never missed.
+  const facts = await env.cached(['res.partner', 'res.users'], `mail.partner_by_email:${parsed.email}`, async () => {
+    const row = await env.cr('res_partner')
+      .whereRaw('lower(trim(email)) = ?', [parsed.email])
+      .orderByRaw('active DESC, id ASC')
+      .first('id', 'name', 'email', 'active', env.cr.raw('ARRAY(SELECT u.id FROM res_users u WHERE u.partner_id = res_partner.id AND u.active ORDER BY u.id) AS user_ids'));
+    if (!row) throw NO_PARTNER;
+    return { id: Number(row.id), name: row.name ?? null, email: row.email ?? null, active: row.active === true, user_ids: (row.user_ids ?? []).map(Number) } as PartnerFacts;
+  }).catch((err) => {
+    if (err === NO_PARTNER) return false as const;
+    throw err;
+  });
+  if (!facts) return false;
+  // What notifying it needs (and whether it is a user's), read with it (a copy: the cached value is shared).
+  await rememberPartner(env, { ...facts, user_ids: [...(facts.user_ids ?? [])] });
+  return facts.id;
 }
+
+/** Thrown by findPartnerByEmail's lookup when no partner has the address: not a value to keep. */
+const NO_PARTNER = Symbol('no partner');
 
 /** What notifying a partner needs of it: name and address, and whether it is active. */
 export interface PartnerFacts {

@@ -390,6 +390,61 @@ test.serial('group commit: mails arriving together share one transaction, a fail
   t.is(new Set((await knex()('helpdesk_ticket').where('subject', 'like', `Batch % ${tag}`).select('number')).map((r: any) => r.number)).size, 4);
 });
 
+test.serial('group commit: one lock and one lookup for the batch\'s Message-IDs — a resent mail in the same batch and one already filed are duplicates; the log rows are written together', async (t) => {
+  const batcher = new InboundBatcher(fx.app, settingsFromConfig(fx.app.config), { parallel: 1, waitMs: 300, maxBatch: 16 });
+  const tag = uid();
+  const earlier = await mail({ from: `Earlier <earlier.${tag}@example.com>`, to: ALIAS, subject: `Earlier ${tag}` });
+  const fresh = `<fresh-${tag}@client.example>`;
+  const raws = await Promise.all([
+    compose({ from: `Fresh <fresh.${tag}@example.com>`, to: ALIAS, subject: `Fresh ${tag}`, text: 'first copy', messageId: fresh }),
+    compose({ from: `Fresh <fresh.${tag}@example.com>`, to: ALIAS, subject: `Fresh ${tag}`, text: 'second copy', messageId: fresh }),
+    compose({ from: `Earlier <earlier.${tag}@example.com>`, to: ALIAS, subject: `Earlier ${tag}`, text: 'resent', messageId: earlier.messageId }),
+  ]);
+  const sqls: string[] = [];
+  const onQuery = (q: { sql: string }) => sqls.push(q.sql);
+  knex().on('query', onQuery);
+  let outcomes;
+  try {
+    outcomes = await Promise.all(raws.map((raw) => batcher.process(raw, { from: 'sender@example.com', to: [ALIAS] })));
+  } finally {
+    knex().off('query', onQuery);
+  }
+  t.deepEqual(outcomes.map((o) => [o.state, o.reason]), [['routed', 'alias'], ['ignored', 'duplicate'], ['ignored', 'duplicate']]);
+  t.is(sqls.filter((q) => /^BEGIN/i.test(q)).length, 1, 'one transaction');
+  t.is(sqls.filter((q) => /insert into "mail_gateway_message"/i.test(q)).length, 1, 'one INSERT of the three log rows');
+  t.is((await ticketBySubject(`Fresh ${tag}`)).length, 1);
+  t.is((await ticketBySubject(`Earlier ${tag}`)).length, 1);
+  // Each outcome names its own log row, which says what happened.
+  const rows = await knex()('mail_gateway_message').whereIn('id', outcomes.map((o) => o.logId)).select('id', 'message_id', 'state', 'reason', 'res_id');
+  t.is(rows.length, 3);
+  const byId = new Map(rows.map((r: any) => [Number(r.id), r]));
+  t.like(byId.get(outcomes[0].logId), { message_id: fresh, state: 'routed', res_id: outcomes[0].resId });
+  t.like(byId.get(outcomes[1].logId), { message_id: fresh, state: 'ignored', reason: 'duplicate', res_id: outcomes[0].resId });
+  t.like(byId.get(outcomes[2].logId), { message_id: earlier.messageId, state: 'ignored', reason: 'duplicate' });
+});
+
+test.serial('group commit: when the first mail of a batch fails, every mail of the batch is filed alone', async (t) => {
+  const modelId = (await knex()('ir_model').where({ model: 'helpdesk.ticket' }).first('id')).id;
+  await su((env) => env.model('mail.alias').create({ alias_name: 'broken3', alias_model_id: modelId, alias_defaults: "{'no_such_field': 1}" }));
+  const batcher = new InboundBatcher(fx.app, settingsFromConfig(fx.app.config), { parallel: 1, waitMs: 300, maxBatch: 16 });
+  const tag = uid();
+  const mails = await Promise.all(Array.from({ length: 3 }, async (_, i) => {
+    const messageId = `<first-${i}-${tag}@client.example>`;
+    const to = i === 0 ? `broken3@${DOMAIN}` : ALIAS;
+    const raw = await compose({ from: `First ${i} <first.${i}.${tag}@example.com>`, to, subject: `First ${i} ${tag}`, text: `mail ${i}`, messageId });
+    return { messageId, raw, to, subject: `First ${i} ${tag}` };
+  }));
+  const outcomes = await Promise.all(mails.map((m) => batcher.process(m.raw, { from: 'sender@example.com', to: [m.to] })));
+  t.deepEqual(outcomes.map((o) => o.state), ['failed', 'routed', 'routed']);
+  t.like(await logOf(mails[0].messageId), { state: 'failed', reason: 'error' });
+  t.is((await ticketBySubject(mails[0].subject)).length, 0);
+  for (const m of mails.slice(1)) {
+    t.like(await logOf(m.messageId), { state: 'routed', reason: 'alias' });
+    t.is((await ticketBySubject(m.subject)).length, 1);
+    t.is(Number((await knex()('mail_gateway_message').where({ message_id: m.messageId }).count({ n: '*' }))[0].n), 1, 'filed once');
+  }
+});
+
 // ── outbound ────────────────────────────────────────────────────────────────────────
 test.serial('acknowledgement: the ticket number, from our address, Reply-To the alias, threading headers', async (t) => {
   const { ticket, ack } = await newTicket('HD User <hd.user@example.com>');

@@ -16,7 +16,7 @@
  */
 import type { App } from '../../../core/app.ts';
 import { rawStatement } from '../../../core/db/index.ts';
-import { SUPERUSER_ID, type Environment, type Model } from '../../../core/orm/index.ts';
+import { rowsOf, SUPERUSER_ID, type Environment, type Model } from '../../../core/orm/index.ts';
 import { parseAliasDefaults } from '../models/mail_alias.ts';
 import { rememberMessageIdFree } from '../models/mail_message.ts';
 import { postedInboundMessage } from '../models/mail_thread.ts';
@@ -118,9 +118,9 @@ async function findTarget(env: Environment, mail: ParsedInbound, aliases: AliasR
 
 type LogVals = Omit<RouteOutcome, 'logId'> & { raw?: Buffer };
 
-async function writeLog(env: Environment, mail: Partial<ParsedInbound>, envelope: Envelope, raw: Buffer, vals: LogVals): Promise<number> {
+function logRow(mail: Partial<ParsedInbound>, envelope: Envelope, raw: Buffer, vals: LogVals): Record<string, unknown> {
   const keepRaw = vals.state !== 'routed';
-  const created = await env.sudo().model('mail.gateway.message').create({
+  return {
     email_from: mail.email_from || envelope.from || false,
     email_to: envelope.to.join(', '),
     subject: mail.subject || false,
@@ -133,18 +133,95 @@ async function writeLog(env: Environment, mail: Partial<ParsedInbound>, envelope
     mail_message_id: vals.messageId || false,
     size: raw.length,
     raw: keepRaw ? raw : false,
-  });
+  };
+}
+
+async function writeLog(env: Environment, mail: Partial<ParsedInbound>, envelope: Envelope, raw: Buffer, vals: LogVals): Promise<number> {
+  const created = await env.sudo().model('mail.gateway.message').create(logRow(mail, envelope, raw, vals));
   return created.ids[0];
 }
 
-/** Routes one parsed message inside `env`'s transaction (as superuser); returns what happened. */
-export async function routeParsed(env: Environment, mail: ParsedInbound, envelope: Envelope, raw: Buffer, settings: GatewaySettings): Promise<RouteOutcome> {
-  const log = async (vals: LogVals): Promise<RouteOutcome> => ({ ...vals, logId: await writeLog(env, mail, envelope, raw, vals) });
+/** What mail_message held for a Message-ID when it was locked; null: no message has it. */
+type SeenRow = { id: number; model: string | null; res_id: number | null } | null;
+
+const messageIdLock = (messageId: string) => `mail.gateway:${messageId}`;
+
+/**
+ * The mails of one transaction (a batch, see batch.ts) share two steps that would otherwise
+ * be three statements each:
+ *  - `lock()`: every Message-ID locked at once (in one order, so two batches cannot deadlock),
+ *    then what mail_message holds for them read at once, after the locks (a fresh snapshot);
+ *  - the `mail.gateway.message` rows written by one INSERT (`flush()`) before the commit.
+ * A Message-ID's pre-read answers only the first mail that carries it: a second one in the
+ * same batch checks again (its lock is already held), and sees the first one's message.
+ */
+export class BatchRouting {
+  private readonly seen = new Map<string, SeenRow>();
+  private readonly logs: Array<{ row: Record<string, unknown>; outcome: RouteOutcome }> = [];
+
+  /** Locks the Message-IDs of `mails` for this transaction and reads which are already here. */
+  async lock(env: Environment, mails: ParsedInbound[]): Promise<void> {
+    const ids = [...new Set(mails.map((m) => m.message_id).filter((id): id is string => !!id).map(String))];
+    if (!ids.length) return;
+    await rawStatement(env.cr, 'SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT hashtext(x) AS k FROM unnest(?::text[]) AS x ORDER BY 1) s', [ids.map(messageIdLock)]);
+    const rows = rowsOf(await rawStatement(env.cr, 'SELECT DISTINCT ON (message_id) message_id, id, model, res_id FROM mail_message WHERE message_id = ANY(?::text[]) ORDER BY message_id, id', [ids]));
+    for (const id of ids) this.seen.set(id, null);
+    for (const r of rows as Array<{ message_id: string; id: number; model: string | null; res_id: number | null }>) this.seen.set(r.message_id, { id: Number(r.id), model: r.model, res_id: r.res_id });
+  }
+
+  /** The pre-read of this Message-ID, once (undefined: check it now). */
+  take(messageId: string): SeenRow | undefined {
+    const row = this.seen.get(messageId);
+    this.seen.delete(messageId);
+    return row;
+  }
+
+  /** Keeps a mail's log row for `flush`; its outcome gets the row's id then. */
+  keepLog(row: Record<string, unknown>, outcome: RouteOutcome): void {
+    this.logs.push({ row, outcome });
+  }
+
+  /** Forgets what the last mail kept (its savepoint was rolled back). */
+  dropSince(count: number): void {
+    this.logs.length = Math.min(this.logs.length, count);
+  }
+
+  get kept(): number {
+    return this.logs.length;
+  }
+
+  /** Writes the kept log rows (one INSERT) and gives each outcome its row's id. */
+  async flush(env: Environment): Promise<void> {
+    if (!this.logs.length) return;
+    const created = await env.sudo().model('mail.gateway.message').create(this.logs.map((l) => l.row));
+    this.logs.forEach((l, i) => { l.outcome.logId = created.ids[i]; });
+    this.logs.length = 0;
+  }
+}
+
+/**
+ * Routes one parsed message inside `env`'s transaction (as superuser); returns what happened.
+ * Within a batch (`batch`), its Message-ID was locked and looked up with the others', and its
+ * log row is written with theirs (the outcome's `logId` is set once `batch.flush` has run).
+ */
+export async function routeParsed(env: Environment, mail: ParsedInbound, envelope: Envelope, raw: Buffer, settings: GatewaySettings, batch?: BatchRouting): Promise<RouteOutcome> {
+  const log = async (vals: LogVals): Promise<RouteOutcome> => {
+    if (batch) {
+      const outcome: RouteOutcome = { ...vals, logId: 0 };
+      batch.keepLog(logRow(mail, envelope, raw, vals), outcome);
+      return outcome;
+    }
+    return { ...vals, logId: await writeLog(env, mail, envelope, raw, vals) };
+  };
   if (mail.message_id) {
-    // One Message-ID at a time across processes: a client resending a mail to another worker
-    // waits for the first to commit, then finds it below as a duplicate.
-    await rawStatement(env.cr, 'SELECT pg_advisory_xact_lock(hashtext(?))', [`mail.gateway:${mail.message_id}`]);
-    const seen = await env.cr('mail_message').where({ message_id: mail.message_id }).first('id', 'model', 'res_id');
+    let seen = batch?.take(String(mail.message_id));
+    if (seen === undefined) {
+      // One Message-ID at a time across processes: a client resending a mail to another worker
+      // waits for the first to commit, then finds it below as a duplicate.
+      await rawStatement(env.cr, 'SELECT pg_advisory_xact_lock(hashtext(?))', [messageIdLock(String(mail.message_id))]);
+      const row = await env.cr('mail_message').where({ message_id: mail.message_id }).first('id', 'model', 'res_id');
+      seen = row ? { id: Number(row.id), model: row.model, res_id: row.res_id } : null;
+    }
     if (seen) return log({ state: 'ignored', reason: 'duplicate', detail: String(mail.message_id), model: seen.model || undefined, resId: Number(seen.res_id) || undefined, messageId: Number(seen.id) });
     // message_post's own duplicate check need not ask again.
     await rememberMessageIdFree(env, String(mail.message_id));

@@ -247,9 +247,9 @@ export const MailThread = model((Base) => class extends Base {
     if (!author) author = email_from && privileged ? await findPartnerByEmail(env, email_from) : await userPartnerId(env);
     let from = privileged ? email_from || false : false;
     if (!from && author) {
-      // Once per unit of work and author (every acknowledgement of a batch of mails is signed by the same partner).
+      // Shared across units of work while no partner changes (every acknowledgement is signed by the same partner).
       const authorId = author;
-      from = await env.memo('res.partner', `mail.author_from:${authorId}`, async () => {
+      from = await env.cached('res.partner', `mail.author_from:${authorId}`, async () => {
         const p = await env.cr('res_partner').where({ id: authorId }).first('name', 'email');
         return p?.email ? formatEmailAddress(p.name, p.email) : false;
       });
