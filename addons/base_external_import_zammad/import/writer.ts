@@ -135,9 +135,14 @@ export function articleHtml(body: string | null, contentType: string | null): st
   return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }
 
-/** Each article's chatter HTML, made once: the first one is also its ticket's description. */
+/**
+ * A ticket's first article's chatter HTML, made once: it is also the ticket's description
+ * (made first, by writeTickets). Only that one is kept: the others' HTML is written into the
+ * messages' JSON as soon as it is made, and dies young instead of living, with its article,
+ * through the whole batch (copied by every scavenge on the way).
+ */
 const htmlOfArticle = new WeakMap<ArticleRow, string>();
-function bodyHtml(a: ArticleRow): string {
+function descriptionHtml(a: ArticleRow): string {
   let html = htmlOfArticle.get(a);
   if (html === undefined) {
     html = articleHtml(a.body, a.content_type);
@@ -145,6 +150,7 @@ function bodyHtml(a: ArticleRow): string {
   }
   return html;
 }
+const messageHtml = (a: ArticleRow): string => htmlOfArticle.get(a) ?? articleHtml(a.body, a.content_type);
 
 /** The Message-Id that makes an imported article unique (per source and Zammad article id). */
 export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
@@ -266,7 +272,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
   const common = (t: MappedTicket) => {
     const first = input.articles.get(t.zammadId)?.[0];
-    const description = first && !first.internal && (first.body ?? '').trim() ? bodyHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const description = first && !first.internal && (first.body ?? '').trim() ? descriptionHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
     const prio = refs.priorityFor(t.values.priorityLevel);
     const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
     return {
@@ -377,7 +383,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const date = (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now;
       const subtype = rows.ref('subtype_id', a.internal ? ctx.subtypes.note : ctx.subtypes.comment);
       const author = rows.ref('author_id', a.sender === 'System' ? null : authorPartner(ctx.refs, a));
-      rows.add(`{"article_id":${json(articleId)},"res_id":${json(rows.ref('res_id', ticket.id))},"subject":${json(a.subject ?? null)},"body":${json(bodyHtml(a))},`
+      rows.add(`{"article_id":${json(articleId)},"res_id":${json(rows.ref('res_id', ticket.id))},"subject":${json(a.subject ?? null)},"body":${json(messageHtml(a))},`
         + `"date":${json(date)},"message_type":"${a.article_type === 'email' ? 'email' : 'comment'}","subtype_id":${json(subtype ?? null)},`
         + `"is_internal":${a.internal ? 'true' : 'false'},"email_from":${json(a.email_from ?? null)},"author_id":${json(author ?? null)}}`);
     }
