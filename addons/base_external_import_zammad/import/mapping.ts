@@ -116,7 +116,10 @@ export function utcText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   const d = value instanceof Date ? value : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? String(value) : `${String(value).replace(' ', 'T')}Z`);
   if (Number.isNaN(d.getTime())) return null;
-  return d.toISOString().replace('T', ' ').replace('Z', '');
+  const iso = d.toISOString();
+  // 'YYYY-MM-DDTHH:MM:SS.mmmZ' (years 0–9999): two slices rather than two replaces (three
+  // timestamps per ticket row); other years ('+012345-…') the long way.
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.replace('T', ' ').replace('Z', '');
 }
 
 export interface Person {

@@ -370,7 +370,8 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       let earliest: string | null = null;
       for (const row of batch.rows) {
         const m = mapRow(plan, row);
-        const updated = updatedIdx === undefined ? null : utcText(row[updatedIdx]);
+        // A mapped row has it already (the same column, the same conversion).
+        const updated = 'error' in m ? (updatedIdx === undefined ? null : utcText(row[updatedIdx])) : m.updatedAt;
         if (updated && (!earliest || updated < earliest)) earliest = updated;
         if ('error' in m) {
           fail(m.zammadId, updated, m.error);
@@ -501,14 +502,14 @@ async function fetchArticles(env: Environment, sourceId: number, ticketIds: numb
   const articles = new Map<number, ArticleRow[]>();
   const attachments = new Map<string, AttachmentRow[]>();
   if (!ticketIds.length) return { articles, attachments };
-  const a = objects<ArticleRow>(await executeQuery(env, sourceId, ARTICLES_QUERY, [ticketIds]));
+  const a = articleRows(await executeQuery(env, sourceId, ARTICLES_QUERY, [ticketIds]));
   for (const row of a) {
     const list = articles.get(Number(row.ticket_id)) ?? [];
     list.push(row);
     articles.set(Number(row.ticket_id), list);
   }
   if (a.length) {
-    const s = objects<AttachmentRow>(await executeQuery(env, sourceId, ATTACHMENTS_QUERY, [a.map((r) => String(r.id))]));
+    const s = attachmentRows(await executeQuery(env, sourceId, ATTACHMENTS_QUERY, [a.map((r) => String(r.id))]));
     for (const row of s) {
       const list = attachments.get(String(row.article_id)) ?? [];
       list.push(row);
@@ -518,11 +519,41 @@ async function fetchArticles(env: Environment, sourceId: number, ticketIds: numb
   return { articles, attachments };
 }
 
-function objects<T>(result: QueryResult): T[] {
-  const cols = result.cols;
-  return result.rows.map((r) => {
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < cols.length; i++) o[cols[i]] = r[i];
-    return o as T;
-  });
+/** Each column's index in `result` (the queries are ours: every column is there). */
+function columnIndex<K extends string>(result: QueryResult, names: readonly K[]): Record<K, number> {
+  const at = {} as Record<K, number>;
+  for (const name of names) {
+    const i = result.cols.indexOf(name);
+    if (i < 0) throw new Error(`The Zammad query returned no column "${name}"`);
+    at[name] = i;
+  }
+  return at;
+}
+
+const ARTICLE_COLUMNS = ['id', 'ticket_id', 'subject', 'body', 'content_type', 'internal', 'email_from', 'sender', 'article_type', 'created_at',
+  'author_email', 'author_firstname', 'author_lastname', 'author_phone'] as const;
+
+/**
+ * The articles as objects of one shape, made by one literal (half a million per 100,000
+ * tickets: a store by computed key per column made each one through the generic path).
+ */
+function articleRows(result: QueryResult): ArticleRow[] {
+  const c = columnIndex(result, ARTICLE_COLUMNS);
+  return result.rows.map((r) => ({
+    id: r[c.id] as number, ticket_id: r[c.ticket_id] as number, subject: r[c.subject] as string | null, body: r[c.body] as string | null,
+    content_type: r[c.content_type] as string | null, internal: r[c.internal] as boolean, email_from: r[c.email_from] as string | null,
+    sender: r[c.sender] as string | null, article_type: r[c.article_type] as string | null, created_at: r[c.created_at],
+    author_email: r[c.author_email] as string | null, author_firstname: r[c.author_firstname] as string | null,
+    author_lastname: r[c.author_lastname] as string | null, author_phone: r[c.author_phone] as string | null,
+  }));
+}
+
+const ATTACHMENT_COLUMNS = ['id', 'article_id', 'filename', 'size', 'preferences', 'sha', 'provider', 'data'] as const;
+
+function attachmentRows(result: QueryResult): AttachmentRow[] {
+  const c = columnIndex(result, ATTACHMENT_COLUMNS);
+  return result.rows.map((r) => ({
+    id: r[c.id] as number, article_id: r[c.article_id] as string, filename: r[c.filename] as string | null, size: r[c.size] as string | null,
+    preferences: r[c.preferences] as string | null, sha: r[c.sha] as string | null, provider: r[c.provider] as string | null, data: r[c.data] as Buffer | null,
+  }));
 }

@@ -55,10 +55,32 @@ const COMMA = 0x2c;
 const SCRATCH_START = 1024 * 1024;
 const SCRATCH_KEPT = 16 * 1024 * 1024;
 /**
- * Where jsonBytes writes (it runs start to end without yielding, so one is enough): grown
+ * Where jsonBytes and JsonRows write (taken while one writes, so two never share it): grown
  * once to a batch's size rather than per statement, then each statement gets an exact copy.
  */
-let scratch = Buffer.allocUnsafe(SCRATCH_START);
+let scratch: Buffer | null = Buffer.allocUnsafe(SCRATCH_START);
+function takeScratch(): Buffer {
+  const buf = scratch ?? Buffer.allocUnsafe(SCRATCH_START);
+  scratch = null;
+  return buf;
+}
+/** Kept for the next statement unless a very large one grew it. */
+function giveBackScratch(buf: Buffer): void {
+  scratch = buf.length <= SCRATCH_KEPT ? buf : Buffer.allocUnsafe(SCRATCH_START);
+}
+
+/** Appends `text` (one row's JSON) to `buf` at `at`, growing it as needed: the buffer and the new end. */
+function appendRow(buf: Buffer, at: number, text: string, first: boolean): [Buffer, number] {
+  const room = text.length * UTF8_MAX + 2;
+  if (at + room > buf.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + room));
+    buf.copy(bigger, 0, 0, at);
+    buf = bigger;
+  }
+  if (!first) buf[at++] = COMMA;
+  at += buf.write(text, at);
+  return [buf, at];
+}
 
 /**
  * JSON.stringify(rows) as UTF-8 bytes, written row by row. The batch's JSON as one string
@@ -69,43 +91,95 @@ let scratch = Buffer.allocUnsafe(SCRATCH_START);
  * PostgreSQL receives them as a binary parameter, which for `json` is the same text.
  */
 export function jsonBytes(rows: ReadonlyArray<Record<string, unknown>>, replacer?: (this: any, key: string, value: unknown) => unknown): Buffer {
-  let buf = scratch;
+  let buf = takeScratch();
   let at = 0;
   buf[at++] = 0x5b; // [
   for (let i = 0; i < rows.length; i++) {
-    const text = replacer ? JSON.stringify(rows[i], replacer) : JSON.stringify(rows[i]);
-    const room = text.length * UTF8_MAX + 2;
-    if (at + room > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + room));
-      buf.copy(bigger, 0, 0, at);
-      buf = bigger;
-    }
-    if (i) buf[at++] = COMMA;
-    at += buf.write(text, at);
+    [buf, at] = appendRow(buf, at, replacer ? JSON.stringify(rows[i], replacer) : JSON.stringify(rows[i]), i === 0);
   }
   buf[at++] = 0x5d; // ]
-  // Kept for the next statement unless a very large one grew it.
-  scratch = buf.length <= SCRATCH_KEPT ? buf : Buffer.allocUnsafe(SCRATCH_START);
+  giveBackScratch(buf);
   // The statement's own copy, of its exact size (the driver holds it until the statement ends).
   return Buffer.from(buf.subarray(0, at));
 }
 
+/**
+ * Rows given as their JSON text, made by the caller straight from its own data (no object
+ * per row, no generic stringify: the import's messages, half a million per 100,000 tickets),
+ * appended to the statement's bytes at once. The values of the columns that reference other
+ * tables are collected as the rows are added (`ref`), for a trusted insert's check
+ * (`lockReferences`), since there are no row objects to read them from.
+ * Use: `add` every row, then hand it to `insertMany` in place of the rows, without awaiting
+ * anything in between (it holds the shared scratch buffer until insertMany takes the bytes).
+ */
+export class JsonRows {
+  count = 0;
+  readonly refs = new Map<string, Set<unknown>>();
+  private buf: Buffer | null = null;
+  private at = 0;
+  private texts: string[] | null = null;
+  private done = false;
+  /** `cols`: every column of the rows' JSON; `refColumns`: those whose values `ref` collects. */
+  constructor(cr: Cr, readonly cols: string[], refColumns: string[]) {
+    if (onPostgresServer(cr)) {
+      this.buf = takeScratch();
+      this.buf[this.at++] = 0x5b; // [
+    } else this.texts = [];
+    for (const c of refColumns) this.refs.set(c, new Set());
+  }
+
+  /** `value` of the referencing column `column`, kept for the check; returns it. */
+  ref<T>(column: string, value: T): T {
+    if (value !== null && value !== undefined) this.refs.get(column)!.add(value);
+    return value;
+  }
+
+  add(text: string): void {
+    if (this.texts) this.texts.push(text);
+    else [this.buf, this.at] = appendRow(this.buf!, this.at, text, this.count === 0);
+    this.count++;
+  }
+
+  /** The parameter: the bytes on a server (the scratch buffer given back), the text on PGlite. */
+  finish(): Buffer | string {
+    if (this.done) throw new Error('JsonRows: finished twice');
+    this.done = true;
+    if (this.texts) return `[${this.texts.join(',')}]`;
+    const buf = this.buf!;
+    this.buf = null;
+    buf[this.at++] = 0x5d; // ]
+    giveBackScratch(buf);
+    return Buffer.from(buf.subarray(0, this.at));
+  }
+}
+
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
 export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}, plain = false): Promise<{ sql: string; binding: string | Buffer }> {
+  // Made before the first await: JsonRows' bytes, jsonBytes' scratch buffer.
+  const binding = bindingOf(cr, rows, plain);
+  return { sql: await recordsetSql(cr, table, cols, extra), binding };
+}
+
+/** `json_to_recordset(?::json) AS x(col type, …)` for `cols` of `table` (`extra`: types of columns not in it). */
+async function recordsetSql(cr: Cr, table: string, cols: string[], extra: Record<string, string> = {}): Promise<string> {
   const types = await columnTypes(cr, table);
   const defs = cols.map((c) => {
     const type = extra[c] ?? types.get(c);
     if (!type) throw new Error(`Column '${c}' does not exist in table '${table}'`);
     return `${q(c)} ${type}`;
   });
+  return `json_to_recordset(?::json) AS x(${defs.join(', ')})`;
+}
+
+/** The rows as the statement's JSON parameter. */
+function bindingOf(cr: Cr, rows: Array<Record<string, unknown>>, plain: boolean): string | Buffer {
   // The rows as they are (no copy per row: a batch is thousands of them); keys that are not
   // in `cols` are ignored by json_to_recordset. The replacer (a call per value) only when a
   // value needs it: JSON.stringify is several times faster without one.
   // `plain`: the caller knows every value is a primitive (not even scanned for one).
   const replacer = !plain && rows.some(hasObjectValue) ? jsonValue : undefined;
   // Embedded PGlite takes the text (it would read bytes as bytea).
-  const binding = onPostgresServer(cr) ? jsonBytes(rows, replacer) : JSON.stringify(rows, replacer);
-  return { sql: `json_to_recordset(?::json) AS x(${defs.join(', ')})`, binding };
+  return onPostgresServer(cr) ? jsonBytes(rows, replacer) : JSON.stringify(rows, replacer);
 }
 
 export interface InsertOptions {
@@ -134,14 +208,18 @@ export interface InsertOptions {
  * (a batch's messages' JSON is the largest string the importer makes: the less of it, the
  * less garbage the collector has to catch up with).
  */
-export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>>, opts: InsertOptions = {}): Promise<any[]> {
-  if (!rows.length) return [];
+export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>> | JsonRows, opts: InsertOptions = {}): Promise<any[]> {
+  const json = rows instanceof JsonRows ? rows : null;
+  // JsonRows: its bytes taken at once (it holds the shared scratch buffer until then).
+  const jsonBinding = json?.finish();
+  if (!(json ? json.count : (rows as unknown[]).length)) return [];
   const constants = Object.entries(opts.constants ?? {});
   const fixed = new Set(constants.map(([c]) => c));
   const inputs = opts.inputs ?? {};
   const computed = Object.entries(opts.computed ?? {});
-  const cols = (opts.cols ?? columnsOf(rows)).filter((c) => !fixed.has(c));
-  const src = await recordset(cr, table, cols, rows, inputs, opts.plain);
+  if (json && json.cols.some((c) => fixed.has(c))) throw new Error('insertMany: a column of JsonRows is also a constant');
+  const cols = json ? json.cols : (opts.cols ?? columnsOf(rows as Array<Record<string, unknown>>)).filter((c) => !fixed.has(c));
+  const src = json ? { sql: await recordsetSql(cr, table, cols, inputs), binding: jsonBinding! } : await recordset(cr, table, cols, rows as Array<Record<string, unknown>>, inputs, opts.plain);
   const stored = cols.filter((c) => !(c in inputs));
   const types = await columnTypes(cr, table);
   const constantSql = constants.map(([c]) => {
@@ -294,12 +372,17 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
  * What the foreign-key triggers would do for `rows`, once per table: the distinct referenced
  * rows locked FOR KEY SHARE, and an error like PostgreSQL's when one does not exist.
  */
-export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>>, constants: Record<string, unknown>, opts: { replica?: boolean } = {}): Promise<void> {
+export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows, constants: Record<string, unknown>, opts: { replica?: boolean } = {}): Promise<void> {
   const checks: Array<{ key: TrustPlan['keys'][number]; values: unknown[] }> = [];
   for (const key of plan.keys) {
-    const values = new Set<unknown>();
+    let values = new Set<unknown>();
     if (key.column in constants) {
       if (constants[key.column] !== null && constants[key.column] !== undefined) values.add(constants[key.column]);
+    } else if (rows instanceof JsonRows) {
+      const kept = rows.refs.get(key.column);
+      // A referencing column in the JSON whose values were not kept: its rows could not be checked.
+      if (!kept && rows.cols.includes(key.column)) throw new Error(`The values of "${key.column}" (foreign key ${key.name}) were not kept for the check`);
+      if (kept) values = kept;
     } else {
       for (const r of rows) {
         const v = r[key.column];

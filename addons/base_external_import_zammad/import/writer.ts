@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
 import type { References } from './references.ts';
-import { insertMany, reserveIds, trustPlan, TriggerMode, updateChanged, type Cr, type TrustPlan } from './sql.ts';
+import { insertMany, JsonRows, reserveIds, trustPlan, TriggerMode, updateChanged, type Cr, type TrustPlan } from './sql.ts';
 
 export interface ArticleRow {
   id: number;
@@ -135,9 +135,14 @@ export function articleHtml(body: string | null, contentType: string | null): st
   return `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }
 
-/** Each article's chatter HTML, made once: the first one is also its ticket's description. */
+/**
+ * A ticket's first article's chatter HTML, made once: it is also the ticket's description
+ * (made first, by writeTickets). Only that one is kept: the others' HTML is written into the
+ * messages' JSON as soon as it is made, and dies young instead of living, with its article,
+ * through the whole batch (copied by every scavenge on the way).
+ */
 const htmlOfArticle = new WeakMap<ArticleRow, string>();
-function bodyHtml(a: ArticleRow): string {
+function descriptionHtml(a: ArticleRow): string {
   let html = htmlOfArticle.get(a);
   if (html === undefined) {
     html = articleHtml(a.body, a.content_type);
@@ -145,6 +150,7 @@ function bodyHtml(a: ArticleRow): string {
   }
   return html;
 }
+const messageHtml = (a: ArticleRow): string => htmlOfArticle.get(a) ?? articleHtml(a.body, a.content_type);
 
 /** The Message-Id that makes an imported article unique (per source and Zammad article id). */
 export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
@@ -207,33 +213,49 @@ export function describeDbError(err: any): string {
   return err?.detail ? `${message} (${err.detail})` : message;
 }
 
-/** Each article's author, made once (references, then the message's author_id). */
-const authorOfArticle = new WeakMap<ArticleRow, Person | null>();
-function authorOf(a: ArticleRow): Person | null {
-  let author = authorOfArticle.get(a);
-  if (author !== undefined) return author;
-  if (!a.author_email && !a.author_firstname && !a.author_lastname) author = null;
-  else {
-    const first = (a.author_firstname ?? '').trim();
-    const last = (a.author_lastname ?? '').trim();
-    const name = first && last ? `${first} ${last}` : first || last;
-    author = { email: a.author_email, name: name || a.author_email || '', phone: a.author_phone, organization: null };
-  }
-  authorOfArticle.set(a, author);
-  return author;
+/**
+ * An article author's partner name: "first last", either one, else none (an author with an
+ * email is found by it, and named after it when neither name is set).
+ */
+function authorName(a: ArticleRow): string {
+  const first = (a.author_firstname ?? '').trim();
+  const last = (a.author_lastname ?? '').trim();
+  return first && last ? `${first} ${last}` : first || last;
+}
+
+/** The partner of an article's author once references are resolved (by email, else by name), or null. */
+function authorPartner(refs: References, a: ArticleRow): number | null {
+  if (a.author_email) return refs.partners.get(a.author_email) ?? null;
+  if (!a.author_firstname && !a.author_lastname) return null;
+  const name = authorName(a);
+  return name ? refs.partnersByName.get(name) ?? null : null;
 }
 
 async function resolveReferences(env: Environment, ctx: WriterContext, input: BatchInput): Promise<void> {
+  const refs = ctx.refs;
   const people: Person[] = [];
   for (const t of input.tickets) if (t.customer) people.push(t.customer);
+  // The batch's article authors not known yet, each once (its first article's details): a
+  // batch has five articles a ticket, and most of their authors are known after a few batches.
+  const emails = new Set<string>();
+  const names = new Set<string>();
   for (const list of input.articles.values()) for (const a of list) {
-    const p = authorOf(a);
-    if (p && p.name) people.push(p);
+    const email = a.author_email;
+    if (email) {
+      if (emails.has(email) || refs.partners.has(email)) continue;
+      emails.add(email);
+      people.push({ email, name: authorName(a) || email, phone: a.author_phone, organization: null });
+    } else if (a.author_firstname || a.author_lastname) {
+      const name = authorName(a);
+      if (!name || names.has(name) || refs.partnersByName.has(name)) continue;
+      names.add(name);
+      people.push({ email: a.author_email, name, phone: a.author_phone, organization: null });
+    }
   }
-  await ctx.refs.userIds(env, input.tickets.map((t) => t.owner).filter((o): o is Person => !!o));
-  await ctx.refs.partnerIds(env, people);
-  await ctx.refs.categoryIds(env, input.tickets.map((t) => t.group).filter((g): g is string => !!g));
-  await ctx.refs.loadPriorities(env);
+  await refs.userIds(env, input.tickets.map((t) => t.owner).filter((o): o is Person => !!o));
+  await refs.partnerIds(env, people);
+  await refs.categoryIds(env, input.tickets.map((t) => t.group).filter((g): g is string => !!g));
+  await refs.loadPriorities(env);
 }
 
 /** `n` ticket numbers from the helpdesk sequence, taken at once (unique under concurrency, see ir.sequence). */
@@ -250,7 +272,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
   const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
   const common = (t: MappedTicket) => {
     const first = input.articles.get(t.zammadId)?.[0];
-    const description = first && !first.internal && (first.body ?? '').trim() ? bodyHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const description = first && !first.internal && (first.body ?? '').trim() ? descriptionHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
     const prio = refs.priorityFor(t.values.priorityLevel);
     const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
     return {
@@ -337,13 +359,18 @@ async function recomputeOthers(env: Environment, ids: number[], written: string[
   await recomputeStored(env.model(TICKET).browse(ids), cols);
 }
 
-/** The columns of each message row's JSON (all of them strings, numbers, booleans or null). */
+/** The columns of each message row's JSON (all of them strings, numbers, booleans or null), in messageJson's order. */
 const MESSAGE_COLS = ['article_id', 'res_id', 'subject', 'body', 'date', 'message_type', 'subtype_id', 'is_internal', 'email_from', 'author_id'];
+/** The message columns that reference other tables (their values kept for the trusted insert's check). */
+const MESSAGE_REFS = ['res_id', 'subtype_id', 'author_id'];
+const json = JSON.stringify;
 
 async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
-  const rows: Array<Record<string, unknown>> = [];
+  // Each message's JSON is written straight from its article (MESSAGE_COLS): no row object
+  // per article, no generic stringify; nothing awaited until insertMany has the bytes.
+  const rows = new JsonRows(cr, MESSAGE_COLS, MESSAGE_REFS);
   const articleOf = new Map<number, ArticleRow>();
   // The record name once per ticket (not in each message's JSON), by ticket id.
   const recordNames: Record<number, string> = {};
@@ -353,17 +380,14 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     for (const a of input.articles.get(t.zammadId) ?? []) {
       const articleId = Number(a.id);
       articleOf.set(articleId, a);
-      const author = authorOf(a);
-      rows.push({
-        article_id: articleId, res_id: ticket.id,
-        subject: a.subject, body: bodyHtml(a), date: (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now,
-        message_type: a.article_type === 'email' ? 'email' : 'comment',
-        subtype_id: a.internal ? ctx.subtypes.note : ctx.subtypes.comment, is_internal: !!a.internal,
-        email_from: a.email_from, author_id: a.sender === 'System' ? null : ctx.refs.partnerOf(author && author.name ? author : null),
-      });
+      const date = (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now;
+      const subtype = rows.ref('subtype_id', a.internal ? ctx.subtypes.note : ctx.subtypes.comment);
+      const author = rows.ref('author_id', a.sender === 'System' ? null : authorPartner(ctx.refs, a));
+      rows.add(`{"article_id":${json(articleId)},"res_id":${json(rows.ref('res_id', ticket.id))},"subject":${json(a.subject ?? null)},"body":${json(messageHtml(a))},`
+        + `"date":${json(date)},"message_type":"${a.article_type === 'email' ? 'email' : 'comment'}","subtype_id":${json(subtype ?? null)},`
+        + `"is_internal":${a.internal ? 'true' : 'false'},"email_from":${json(a.email_from ?? null)},"author_id":${json(author ?? null)}}`);
     }
   }
-  if (!rows.length) return;
   const written = await insertMany(cr, 'mail_message', rows, {
     onConflict: `ON CONFLICT (message_id) DO UPDATE SET res_id = EXCLUDED.res_id, record_name = EXCLUDED.record_name, subtype_id = EXCLUDED.subtype_id,
       is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
@@ -371,7 +395,6 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     // The article id back from the Message-Id (articleMessageId: <zammad.S.A@domain>).
     returning: `id, split_part(split_part(message_id, '@', 1), '.', 3)::bigint AS article_id, res_id, (xmax = 0) AS inserted`,
     inputs: { article_id: 'bigint' },
-    cols: MESSAGE_COLS, plain: true,
     computed: {
       // articleMessageId, made by the database: the JSON carries the article id alone.
       message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
@@ -380,6 +403,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     trusted: ctx.trusted?.get('mail_message'), mode,
     constants: { model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
+  if (!written.length) return;
   result.messages += written.filter((w) => w.inserted).length;
   const moved = written.filter((w) => !w.inserted).map((w) => Number(w.id));
   if (moved.length) {

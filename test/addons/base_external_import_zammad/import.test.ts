@@ -66,6 +66,32 @@ test.serial('reporters are not duplicated: one partner per customer email, whate
   t.deepEqual(dup, []);
 });
 
+test.serial('each message\'s author is the partner of its Zammad author (by email, else by name; none for the system)', async (t) => {
+  const source = await zammad.sql(`
+    SELECT a.id, snd.name AS sender, NULLIF(lower(btrim(u.email)), '') AS email, btrim(coalesce(u.firstname, '')) AS first, btrim(coalesce(u.lastname, '')) AS last
+      FROM ticket_articles a JOIN ticket_article_senders snd ON snd.id = a.sender_id
+      LEFT JOIN users u ON u.id = COALESCE(a.origin_by_id, a.created_by_id) AND u.id <> 1 ORDER BY a.id`);
+  const msgs = await rows(app, `
+    SELECT split_part(split_part(m.message_id, '@', 1), '.', 3)::bigint AS article_id, p.email, p.name
+      FROM mail_message m LEFT JOIN res_partner p ON p.id = m.author_id WHERE m.message_id LIKE ?`, [`<zammad.${sourceId}.%`]);
+  const byArticle = new Map(msgs.map((m) => [Number(m.article_id), m]));
+  t.is(byArticle.size, source.length);
+  let byEmail = 0;
+  let none = 0;
+  for (const a of source) {
+    const m = byArticle.get(Number(a.id));
+    const name = a.first && a.last ? `${a.first} ${a.last}` : a.first || a.last;
+    if (a.sender === 'System' || (!a.email && !name)) {
+      t.is(m.name ?? null, null, `article ${a.id} has no author`);
+      none++;
+    } else if (a.email) {
+      t.is(String(m.email).trim().toLowerCase(), a.email, `author of article ${a.id} by email`);
+      byEmail++;
+    } else t.is(m.name, name, `author of article ${a.id} by name`);
+  }
+  t.true(byEmail > 0, `the data has authors found by email (${byEmail}; ${none} without author)`);
+});
+
 test.serial('articles become chatter messages: counts, internal notes, order and escaped or sanitised bodies', async (t) => {
   const source = await zammad.sql(`SELECT ticket_id, count(*) AS n, count(*) FILTER (WHERE internal) AS internal FROM ticket_articles GROUP BY ticket_id`);
   const msgs = await rows(app, `

@@ -5,7 +5,7 @@
 import test from 'ava';
 import type { App } from '../../../core/app.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
-import { insertMany, jsonBytes, recordset } from '../../../addons/base_external_import_zammad/import/sql.ts';
+import { insertMany, JsonRows, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
 import { makeImportApp, rows } from './helpers.ts';
 
 let app: App;
@@ -48,4 +48,34 @@ test('the rows reach the table unchanged (non-Latin text, emoji, bytes, dates, n
   t.deepEqual(Buffer.from(back[0].datas), data);
   t.is(back[1].datas, null);
   t.is(back[0].created, '2024-01-02 03:04:05.678');
+});
+
+test('JsonRows: rows given as their JSON text reach the table as insertMany\'s row objects would, and keep the referencing values', async (t) => {
+  const cr = app.db.knex;
+  const names = ['façade € 😀 "q" \\ \n end', 'plain', '日本語'];
+  const json = new JsonRows(cr, ['name', 'res_id', 'file_size'], ['res_id']);
+  for (const [i, name] of names.entries()) json.add(`{"name":${JSON.stringify(name)},"res_id":${JSON.stringify(json.ref('res_id', i === 1 ? null : 7))},"file_size":${i}}`);
+  t.is(json.count, 3);
+  t.deepEqual([...json.refs.get('res_id')!], [7], 'the non-null values, each once');
+  const inserted = await insertMany(cr, 'ir_attachment', json, { returning: 'id', constants: { res_model: 'helpdesk.ticket', type: 'binary', public: false } });
+  const back = await rows(app, `SELECT name, res_id, file_size, res_model FROM ir_attachment WHERE id = ANY(?) ORDER BY file_size`, [inserted.map((r) => Number(r.id))]);
+  t.deepEqual(back.map((r) => [r.name, r.res_id === null ? null : Number(r.res_id), Number(r.file_size), r.res_model]),
+    names.map((name, i) => [name, i === 1 ? null : 7, i, 'helpdesk.ticket']));
+  // Its bytes are taken once; an empty one inserts nothing.
+  t.deepEqual(await insertMany(cr, 'ir_attachment', new JsonRows(cr, ['name'], []), { returning: 'id' }), []);
+  // The scratch buffer it held is given back: jsonBytes still writes right after.
+  t.is(jsonBytes([{ a: 'é' }]).toString(), JSON.stringify([{ a: 'é' }]));
+});
+
+test('JsonRows: a trusted insert refuses rows whose referencing values were not kept', async (t) => {
+  if (!onPostgresServer(app.db.knex)) return t.pass('trusted inserts need a server');
+  await app.db.knex.transaction(async (trx) => {
+    const plan = await trustPlan(trx, 'message_attachment_rel');
+    if (!plan) return t.pass('not a superuser connection');
+    const json = new JsonRows(trx, ['message_id', 'attachment_id'], ['message_id']);
+    json.add('{"message_id":1,"attachment_id":1}');
+    await t.throwsAsync(() => lockReferences(trx, plan, json, {}), { message: /attachment_id.*not kept/ });
+    json.finish();
+    await trx.rollback();
+  }).catch(() => undefined);
 });
