@@ -22,11 +22,12 @@ export async function onInstall(env: Environment): Promise<void> {
 }
 
 /**
- * Aliases and subtypes are looked up for every message, and the partner of a sender's address
- * for every inbound mail (with the partner's users), shared across units of work (env.cached).
+ * Aliases and subtypes are looked up for every message, shared across units of work
+ * (env.cached); so is the partner of a sender's address (partners and users announce their
+ * changes through the base addon).
  */
 export async function onUpgrade(env: Environment): Promise<void> {
-  await installCacheSignals(env, ['mail.alias', 'mail.message.subtype', 'res.partner', 'res.users']);
+  await installCacheSignals(env, ['mail.alias', 'mail.message.subtype']);
 }
 
 export type { InboundMail, InboundAttachment, TrackingLine } from './models/mail_thread.ts';

@@ -2,7 +2,7 @@ import { defineAddon } from '../../core/modules/manifest.ts';
 
 export default defineAddon({
   name: 'mail',
-  version: '1.0.3',
+  version: '1.0.2',
   summary: 'Chatter (messages, followers, tracking), outgoing mail queue and mail aliases',
   category: 'Productivity/Discuss',
   depends: ['base'],
