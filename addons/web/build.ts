@@ -8,12 +8,15 @@
  * beside it records the esbuild version, the options and a content hash of every input file
  * esbuild read (its metafile), so a restart reuses the bundle and any edit rebuilds it.
  */
-import { build, version as esbuildVersion } from 'esbuild';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+
+/** esbuild's version from its package.json: a restart that reuses the bundle does not load esbuild. */
+const esbuildVersion = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST_DIR = path.join(here, 'static', 'dist');
@@ -58,6 +61,7 @@ export async function buildWebClient(opts: { minify?: boolean; force?: boolean }
   const key = JSON.stringify({ esbuild: esbuildVersion, minify });
   const reused = opts.force ? null : reusableBuild(key, js, css);
   if (reused) return { js, css, gzipBytes: reused.gzipBytes };
+  const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: here,
     metafile: true,

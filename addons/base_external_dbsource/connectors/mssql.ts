@@ -11,7 +11,12 @@
  * Values: as tedious reads them — datetime/datetime2 as UTC Dates (useUTC), decimal and money
  * as numbers, bigint as a string, varbinary as Buffer.
  */
-import sql from 'mssql';
+import { createRequire } from 'node:module';
+import type sql from 'mssql';
+
+/** mssql (with tedious and Azure's libraries: a third of a second to load): the driver is loaded on first use, not at every start of a server that may never open such a source. */
+let driver: typeof sql | undefined;
+const mssqlDriver = (): typeof sql => (driver ??= createRequire(import.meta.url)('mssql') as typeof sql);
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
 import type { Connector, ConnectorPool, QueryResult, SourceSettings, StreamOptions } from './connector.ts';
@@ -85,7 +90,7 @@ class MssqlPool implements ConnectorPool {
   private pool: sql.ConnectionPool;
   private connecting?: Promise<sql.ConnectionPool>;
   constructor(settings: SourceSettings) {
-    this.pool = new sql.ConnectionPool(mssqlConfig(settings));
+    this.pool = new (mssqlDriver().ConnectionPool)(mssqlConfig(settings));
     this.pool.on('error', () => undefined);
   }
 
@@ -98,10 +103,10 @@ class MssqlPool implements ConnectorPool {
   }
 
   async query(text: string, params: unknown[]): Promise<QueryResult> {
-    const tx = new sql.Transaction(await this.connected());
+    const tx = new (mssqlDriver().Transaction)(await this.connected());
     await tx.begin();
     try {
-      const request = new sql.Request(tx);
+      const request = new (mssqlDriver().Request)(tx);
       request.arrayRowMode = true;
       bind(request, params);
       const result: any = await request.query(text);
@@ -113,9 +118,9 @@ class MssqlPool implements ConnectorPool {
   }
 
   async *stream(text: string, params: unknown[], opts: StreamOptions): AsyncGenerator<QueryResult> {
-    const tx = new sql.Transaction(await this.connected());
+    const tx = new (mssqlDriver().Transaction)(await this.connected());
     await tx.begin();
-    const request = new sql.Request(tx);
+    const request = new (mssqlDriver().Request)(tx);
     request.arrayRowMode = true;
     request.stream = true;
     bind(request, params);

@@ -9,7 +9,12 @@
  * Values: DATETIME and TIMESTAMP are read as UTC (session time_zone +00:00), DATE stays
  * 'YYYY-MM-DD', BIGINT is a number (a string beyond 2^53), DECIMAL a string, BLOB a Buffer.
  */
-import mysql from 'mysql2';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2';
+
+/** mysql2: the driver is loaded on first use, not at every start of a server that may never open such a source. */
+let driver: typeof mysql | undefined;
+const mysqlDriver = (): typeof mysql => (driver ??= createRequire(import.meta.url)('mysql2') as typeof mysql);
 import { err, UserError } from '../../../core/errors.ts';
 import { intParam, parseConnString, pickParams } from '../conn-string.ts';
 import { RowBatches } from './row-batches.ts';
@@ -65,7 +70,7 @@ class MysqlPool implements ConnectorPool {
   /** MariaDB (max_statement_time, seconds) or MySQL (max_execution_time, ms): found on first use. */
   private mariadb?: boolean;
   constructor(private settings: SourceSettings) {
-    this.pool = mysql.createPool(poolOptions(settings));
+    this.pool = mysqlDriver().createPool(poolOptions(settings));
     this.pool.on('connection', (c) => c.on('error', () => undefined));
   }
 

@@ -12,7 +12,12 @@
  * REAL → number, TEXT → string, BLOB → Buffer. Parameters: booleans become 1/0, dates
  * ISO-8601 text.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+
+/** better-sqlite3 (a native addon): the driver is loaded on first use, not at every start of a server that may never open such a source. */
+let driver: typeof Database | undefined;
+const sqliteDriver = (): typeof Database => (driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { err, UserError } from '../../../core/errors.ts';
@@ -44,7 +49,7 @@ class SqlitePool implements ConnectorPool {
   private open(): Database.Database {
     const path = sqlitePath(this.settings);
     if (!existsSync(path) || !statSync(path).isFile()) throw err(UserError, "The SQLite database file '%s' does not exist.", path);
-    return new Database(path, { readonly: true, fileMustExist: true, timeout: this.settings.timeoutMs });
+    return new (sqliteDriver())(path, { readonly: true, fileMustExist: true, timeout: this.settings.timeoutMs });
   }
 
   private statement(db: Database.Database, sql: string): Database.Statement {
