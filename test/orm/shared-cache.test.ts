@@ -47,13 +47,13 @@ async function rawSql(sql: string, bindings: Array<string | number> = []): Promi
   }
 }
 
-/** Runs `fn` with the signal trigger of ir_sequence off: only the cache can answer then. */
-async function withoutSignals<T>(fn: () => Promise<T>): Promise<T> {
-  await app.db.knex.raw('ALTER TABLE ir_sequence DISABLE TRIGGER erp_cache_signal');
+/** Runs `fn` with the signal trigger of `table` off: only the cache can answer then. */
+async function withoutSignals<T>(fn: () => Promise<T>, table = 'ir_sequence'): Promise<T> {
+  await app.db.knex.raw(`ALTER TABLE ${table} DISABLE TRIGGER erp_cache_signal`);
   try {
     return await fn();
   } finally {
-    await app.db.knex.raw('ALTER TABLE ir_sequence ENABLE TRIGGER erp_cache_signal');
+    await app.db.knex.raw(`ALTER TABLE ${table} ENABLE TRIGGER erp_cache_signal`);
   }
 }
 
@@ -177,15 +177,22 @@ async function nameReads(fn: () => Promise<unknown>): Promise<number[][]> {
 
 test.serial('a list names its many2ones from the names kept across units of work', async (t) => {
   const { company, shown } = await contactOfCompany();
-  t.deepEqual(await shown(), [company, `Company ${counter}`]);
-  // Served without reading res_partner again (once the fill was not overtaken by the signal of the creation).
+  let kept = `Company ${counter}`;
+  t.deepEqual(await shown(), [company, kept]);
   t.true(await within(async () => (await nameReads(shown)).length === 0) >= 0, 'the next lists read no name');
-  const hits = cache().stats.nameHits;
-  t.deepEqual(await shown(), [company, `Company ${counter}`]);
-  t.is(cache().stats.nameHits, hits + 1);
-  // Unannounced change: the kept name answers (what proves it is kept); announced: followed.
-  await withoutPartnerSignals(() => rawSql('UPDATE res_partner SET name = ? WHERE id = ?', ['Renamed quietly', company]));
-  t.deepEqual(await shown(), [company, `Company ${counter}`]);
+  // Unannounced change: the kept name answers (what proves it is kept). Under load the signal
+  // of the partners' own creation may still come in and drop the kept names: the name read
+  // then is kept in turn, and the next unannounced change must be answered by it.
+  let attempt = 0;
+  t.true(await within(async () => {
+    const quiet = `Renamed quietly ${++attempt}`;
+    const hits = cache().stats.nameHits;
+    await withoutSignals(() => rawSql('UPDATE res_partner SET name = ? WHERE id = ?', [quiet, company]), 'res_partner');
+    const served = JSON.stringify(await shown()) === JSON.stringify([company, kept]) && cache().stats.nameHits === hits + 1;
+    kept = quiet;
+    return served;
+  }) >= 0, 'an unannounced change is not seen: the name comes from the cache');
+  // Announced: followed.
   await rawSql('UPDATE res_partner SET name = ? WHERE id = ?', ['Renamed', company]);
   t.true(await within(async () => JSON.stringify(await shown()) === JSON.stringify([company, 'Renamed'])) >= 0);
 });
@@ -211,24 +218,18 @@ test.serial('names of many records: the kept ones are served, only the missing o
   const expected = companies.map((c, i) => [c, `Batch company ${i}`]);
   t.deepEqual((await list()).map((r) => r.parent_id), expected);
   t.true(await within(async () => (await nameReads(list)).length === 0) >= 0);
-  // A contact of a company added unannounced (no signal drops the names kept): one read, of that company alone.
-  const extraCompany = Math.max(...companies) + 1000;
-  await withoutPartnerSignals(async () => {
-    await rawSql(`INSERT INTO res_partner (id, name, active) VALUES (?, 'Late company', true)`, [extraCompany]);
-    await rawSql('UPDATE res_partner SET parent_id = ? WHERE id = ?', [extraCompany, contacts[0]]);
-  });
-  const reads = await nameReads(async () => {
-    t.deepEqual((await list()).map((r) => r.parent_id), [[extraCompany, 'Late company'], ...expected.slice(1)]);
-  });
-  t.deepEqual(reads, [[extraCompany]]);
+  // A contact of a company added unannounced (no signal drops the names kept): one read, of
+  // that company alone (retried while a late signal of the creations drops the kept names).
+  let attempt = 0;
+  t.true(await within(async () => {
+    const extraCompany = Math.max(...companies) + 1000 + (++attempt);
+    await withoutSignals(async () => {
+      await rawSql(`INSERT INTO res_partner (id, name, active) VALUES (?, ?, true)`, [extraCompany, `Late company ${attempt}`]);
+      await rawSql('UPDATE res_partner SET parent_id = ? WHERE id = ?', [extraCompany, contacts[0]]);
+    }, 'res_partner');
+    const reads = await nameReads(async () => {
+      t.deepEqual((await list()).map((r) => r.parent_id), [[extraCompany, `Late company ${attempt}`], ...expected.slice(1)]);
+    });
+    return JSON.stringify(reads) === JSON.stringify([[extraCompany]]);
+  }) >= 0, 'only the missing name is read');
 });
-
-/** Runs `fn` with res_partner's signal trigger off. */
-async function withoutPartnerSignals<T>(fn: () => Promise<T>): Promise<T> {
-  await app.db.knex.raw('ALTER TABLE res_partner DISABLE TRIGGER erp_cache_signal');
-  try {
-    return await fn();
-  } finally {
-    await app.db.knex.raw('ALTER TABLE res_partner ENABLE TRIGGER erp_cache_signal');
-  }
-}
