@@ -349,18 +349,28 @@ test.serial('an unroutable message (alias of a deleted record) and a failing one
   t.like(await logOf(b.messageId), { state: 'routed', reason: 'alias' });
 });
 
-test.serial('group commit: mails arriving together share one transaction, a failing one fails alone and is kept raw', async (t) => {
+/**
+ * A batcher whose one runner waits long enough for all `count` mails to queue (one batch), and
+ * the mails: the one at `brokenAt` to a new alias `alias` whose defaults name no field (its
+ * filing fails), the others to the helpdesk alias.
+ */
+async function batchWithBrokenMail(alias: string, label: string, count: number, brokenAt: number) {
   const modelId = (await knex()('ir_model').where({ model: 'helpdesk.ticket' }).first('id')).id;
-  await su((env) => env.model('mail.alias').create({ alias_name: 'broken2', alias_model_id: modelId, alias_defaults: "{'no_such_field': 1}" }));
-  // One runner that waits long enough for all five to queue: one batch.
+  await su((env) => env.model('mail.alias').create({ alias_name: alias, alias_model_id: modelId, alias_defaults: "{'no_such_field': 1}" }));
   const batcher = new InboundBatcher(fx.app, settingsFromConfig(fx.app.config), { parallel: 1, waitMs: 300, maxBatch: 16 });
   const tag = uid();
-  const mails = await Promise.all(Array.from({ length: 5 }, async (_, i) => {
-    const messageId = `<batch-${i}-${tag}@client.example>`;
-    const to = i === 2 ? `broken2@${DOMAIN}` : ALIAS;
-    const raw = await compose({ from: `Batch ${i} <batch.${i}.${tag}@example.com>`, to, subject: `Batch ${i} ${tag}`, text: `mail ${i}`, messageId });
-    return { messageId, raw, to, subject: `Batch ${i} ${tag}` };
+  const key = label.toLowerCase();
+  const mails = await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const messageId = `<${key}-${i}-${tag}@client.example>`;
+    const to = i === brokenAt ? `${alias}@${DOMAIN}` : ALIAS;
+    const raw = await compose({ from: `${label} ${i} <${key}.${i}.${tag}@example.com>`, to, subject: `${label} ${i} ${tag}`, text: `mail ${i}`, messageId });
+    return { messageId, raw, to, subject: `${label} ${i} ${tag}` };
   }));
+  return { batcher, mails, tag };
+}
+
+test.serial('group commit: mails arriving together share one transaction, a failing one fails alone and is kept raw', async (t) => {
+  const { batcher, mails, tag } = await batchWithBrokenMail('broken2', 'Batch', 5, 2);
   const begins: string[] = [];
   const onQuery = (q: { sql: string }) => { if (/^BEGIN/i.test(q.sql)) begins.push(q.sql); };
   knex().on('query', onQuery);
@@ -424,16 +434,7 @@ test.serial('group commit: one lock and one lookup for the batch\'s Message-IDs 
 });
 
 test.serial('group commit: when the first mail of a batch fails, every mail of the batch is filed alone', async (t) => {
-  const modelId = (await knex()('ir_model').where({ model: 'helpdesk.ticket' }).first('id')).id;
-  await su((env) => env.model('mail.alias').create({ alias_name: 'broken3', alias_model_id: modelId, alias_defaults: "{'no_such_field': 1}" }));
-  const batcher = new InboundBatcher(fx.app, settingsFromConfig(fx.app.config), { parallel: 1, waitMs: 300, maxBatch: 16 });
-  const tag = uid();
-  const mails = await Promise.all(Array.from({ length: 3 }, async (_, i) => {
-    const messageId = `<first-${i}-${tag}@client.example>`;
-    const to = i === 0 ? `broken3@${DOMAIN}` : ALIAS;
-    const raw = await compose({ from: `First ${i} <first.${i}.${tag}@example.com>`, to, subject: `First ${i} ${tag}`, text: `mail ${i}`, messageId });
-    return { messageId, raw, to, subject: `First ${i} ${tag}` };
-  }));
+  const { batcher, mails } = await batchWithBrokenMail('broken3', 'First', 3, 0);
   const outcomes = await Promise.all(mails.map((m) => batcher.process(m.raw, { from: 'sender@example.com', to: [m.to] })));
   t.deepEqual(outcomes.map((o) => o.state), ['failed', 'routed', 'routed']);
   t.like(await logOf(mails[0].messageId), { state: 'failed', reason: 'error' });
