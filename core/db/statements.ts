@@ -67,3 +67,15 @@ export function rawStatement(cr: Knex | Knex.Transaction, sql: string, bindings:
 export function statementRowsNamed(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[], opts?: StatementOptions): Promise<any[]> {
   return statementRows(cr, sql, bindings, onPostgresServer(cr) ? statementName(sql) : undefined, opts);
 }
+
+/**
+ * The rows of a statement the ORM writes itself in place of knex's query builder (its
+ * INSERTs): run straight on the pg connection on a server, and named as knex's builder
+ * statements are — only in transactions marked with `nameBuilderStatements`, whose shapes
+ * are few, so that module installs (thousands of shapes) leave the bounded supply of names
+ * to the searches. Through knex on PGlite.
+ */
+export function builderStatementRows(cr: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<any[]> {
+  const named = (cr as { client?: { nameBuilderStatements?: boolean } }).client?.nameBuilderStatements === true;
+  return statementRows(cr, sql, bindings, named ? statementName(sql) : undefined);
+}

@@ -6,10 +6,10 @@
  * exactly these links); any other command goes through applyCommands as before.
  */
 import type { Knex } from 'knex';
-import { rawStatement } from '../db/index.ts';
+import { statementRowsNamed } from '../db/index.ts';
 import type { Command } from './commands.ts';
-import { rowsOf } from './environment.ts';
 import type { Field } from './fields/index.ts';
+import { insertSql } from './insert-rows.ts';
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -28,7 +28,7 @@ export function foldLinks(x2many: Array<[Field, Command[]]>): { links: Array<[Fi
 
 /** INSERTs `row` into `table` and its `links`, returning what `returning` names (the row's). */
 export async function insertWithLinks(cr: Knex | Knex.Transaction, table: string, row: Record<string, unknown>, returning: Array<string | Knex.Raw>, links: Array<[Field, number[]]>): Promise<Array<Record<string, any>>> {
-  const insert = cr(table).insert(row).returning(returning as string[]).toSQL();
+  const insert = insertSql(table, [row], returning) ?? cr(table).insert(row).returning(returning as string[]).toSQL();
   const bindings: unknown[] = [...insert.bindings];
   const parts = [`WITH "new_row" AS (${insert.sql})`];
   links.forEach(([field, ids], i) => {
@@ -38,5 +38,5 @@ export async function insertWithLinks(cr: Knex | Knex.Transaction, table: string
     bindings.push(...ids);
   });
   parts.push(' SELECT * FROM "new_row"');
-  return rowsOf(await rawStatement(cr, parts.join(''), bindings));
+  return statementRowsNamed(cr, parts.join(''), bindings);
 }

@@ -12,6 +12,7 @@ import type { ModelMeta } from './registry.ts';
 import { recomputeDependents, recomputeStored } from './recompute.ts';
 import { createValue, isTranslated, langOf, writeValue } from './translated-values.ts';
 import { foldLinks, insertWithLinks } from './insert-links.ts';
+import { insertRows } from './insert-rows.ts';
 
 export { recomputeStored } from './recompute.ts';
 
@@ -158,7 +159,7 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     }
     for (let i = ids.length; i < prepared.length; i += INSERT_CHUNK) {
       const rows = prepared.slice(i, i + INSERT_CHUNK).map((p) => p.columns);
-      const inserted = await records.env.cr(meta.table).insert(rows).returning(extra.length ? ['id', ...extra] : 'id');
+      const inserted = await insertRows(records.env.cr, meta.table, rows, ['id', ...extra]);
       ids.push(...inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r)));
       if (extra.length) returned.push(...inserted);
     }
