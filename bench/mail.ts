@@ -29,8 +29,12 @@ import { backendsCpuDelta, backendsCpuMs, treeCpuMs } from './cpu.ts';
 import { DOMAIN } from './mail_clients.ts';
 import { round, type Row } from './stats.ts';
 
-/** Mails each gateway process files before the measured run (16 measured ~2-4 ms more CPU per mail than 100). */
-const WARMUP_PER_PROCESS = 100;
+/**
+ * Mails each gateway process files before the measured run: a server's steady state, once V8
+ * has optimised its hot code. Measured on one process, quiet: after 16 mails ~2-4 ms more CPU
+ * per mail than after 100, and after 100 still 150-165 mails/s against 180-201 after 300.
+ */
+const WARMUP_PER_PROCESS = 300;
 
 export interface MailBenchOptions { dbUrl: string; messages?: number; senders?: number; workers?: number }
 
@@ -142,8 +146,8 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
   const clients = Clients.start();
   try {
     const tag = `Bench-${Date.now()}`;
-    // Warm-up (JIT, caches, pools), not counted: as long as each process of the cluster's below
-    // (100 mails), since a short one leaves hot code to be compiled in the measured run.
+    // Warm-up (JIT, caches, pools), not counted: as long as each process of the cluster's below,
+    // since a short one leaves hot code to be optimised during the measured run.
     await clients.build(WARMUP_PER_PROCESS, `${tag}-warmup`);
     await clients.blast(gateway.port, senders);
     await app.db.knex('mail_mail').where({ state: 'outgoing' }).update({ state: 'cancel' });
@@ -177,8 +181,8 @@ export async function benchMail(opts: MailBenchOptions): Promise<Row[]> {
     let clustered: { accepted: number; seconds: number; found: number; serverMs: number; dbMs: number | undefined };
     try {
       const wTag = `${tag}-w${workers}`;
-      // Each process compiles its hot code on its own share of the mails: a warm-up long enough
-      // for every worker (16 mails per process measured ~2-4 ms more CPU per mail than 100).
+      // Each process optimises its hot code on its own share of the mails: a warm-up long enough
+      // for every worker.
       await clients.build(WARMUP_PER_PROCESS * workers, `${wTag}-warmup`);
       await clients.blast(cluster.smtpPort, senders);
       await clients.build(n, wTag);

@@ -42,7 +42,7 @@ const BENCHES: Array<{ key: string; file: string; fn: string; opts: Record<strin
   { key: 'http', file: 'http.ts', fn: 'benchHttp', opts: { rows } },
   { key: 'web', file: 'web.ts', fn: 'benchWeb', opts: {} },
   { key: 'dbsource', file: 'dbsource.ts', fn: 'benchDbsource', opts: { rows } },
-  { key: 'mail', file: 'mail.ts', fn: 'benchMail', opts: { messages: Number(arg('messages', '500')) } },
+  { key: 'mail', file: 'mail.ts', fn: 'benchMail', opts: { messages: Number(arg('messages', '1000')) } },
   { key: 'zammad', file: 'zammad.ts', fn: 'benchZammad', opts: { rows } },
   // Embedded PGlite in temporary data directories: no server database.
   { key: 'start', file: 'start.ts', fn: 'benchStart', opts: {}, embedded: true },
