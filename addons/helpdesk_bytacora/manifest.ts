@@ -2,7 +2,7 @@ import { defineAddon } from '../../core/modules/manifest.ts';
 
 export default defineAddon({
   name: 'helpdesk_bytacora',
-  version: '1.1.5',
+  version: '1.1.6',
   summary: 'Helpdesk: tickets reported by users, handled by technicians, by web and by email',
   description: 'Incident (ticket) management with three roles — user, technician, admin — a chatter, an email alias and dashboards. See README.md.',
   category: 'Services/Helpdesk',

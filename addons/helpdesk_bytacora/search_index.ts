@@ -35,6 +35,36 @@ export const messageVectorOf = (alias: string) => `(to_tsvector('spanish', ${pla
  */
 export const ticketVectorOf = (alias: string) => `(${both(`coalesce(${alias}.subject, '')`, 'A')} || ${both(plain(`${alias}.description`), 'B')})`;
 
+/**
+ * The same vectors computed by a function, each text stripped of its tags once: in the
+ * expressions above `plain()` is written, and run, once per language (the regular expression
+ * is about a fifth of a message's vector: 151 → 120 ms per 2,500 messages). For the trigger
+ * and the indexer; the search keeps the expressions (the value is the same).
+ */
+const MESSAGE_VECTOR_FN = 'helpdesk_message_vector';
+const TICKET_VECTOR_FN = 'helpdesk_ticket_vector';
+const tagsOff = (v: string) => `regexp_replace(coalesce(${v}, ''), '<[^>]*>', ' ', 'g')`;
+export const VECTOR_FUNCTIONS_DDL = [
+  `CREATE OR REPLACE FUNCTION ${MESSAGE_VECTOR_FN}(body text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+   DECLARE
+     p text := ${tagsOff('body')};
+   BEGIN
+     RETURN to_tsvector('spanish', p) || to_tsvector('english', p);
+   END $fn$`,
+  `CREATE OR REPLACE FUNCTION ${TICKET_VECTOR_FN}(subject text, description text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+   DECLARE
+     s text := coalesce(subject, '');
+     d text := ${tagsOff('description')};
+   BEGIN
+     RETURN setweight(to_tsvector('spanish', s), 'A') || setweight(to_tsvector('english', s), 'A')
+         || setweight(to_tsvector('spanish', d), 'B') || setweight(to_tsvector('english', d), 'B');
+   END $fn$`,
+];
+/** messageVectorOf(alias), by the function (the trigger's and the indexer's). */
+export const storedMessageVectorOf = (alias: string) => `${MESSAGE_VECTOR_FN}(${alias}.body)`;
+/** ticketVectorOf(alias), by the function (the trigger's and the indexer's). */
+export const storedTicketVectorOf = (alias: string) => `${TICKET_VECTOR_FN}(${alias}.subject, ${alias}.description)`;
+
 /** A ticket of `alias` matches `tsq`: on its stored vector, or on the fly while it is not indexed yet. */
 export const ticketMatch = (alias: string, tsq: string) =>
   `(${alias}.search_vector @@ ${tsq} OR (${alias}.search_vector IS NULL AND ${ticketVectorOf(alias)} @@ ${tsq}))`;
@@ -78,12 +108,12 @@ const deferred = `current_setting('${DEFER_SETTING}', true) = 'on'`;
 
 export const TICKET_SEARCH_DDL = vectorColumnDdl({
   table: 'helpdesk_ticket', column: 'search_vector', fn: 'helpdesk_ticket_search_vector',
-  vector: ticketVectorOf('NEW'), skip: deferred, watched: 'subject, description', waitingIndex: 'helpdesk_ticket_unindexed_idx',
+  vector: storedTicketVectorOf('NEW'), skip: deferred, watched: 'subject, description', waitingIndex: 'helpdesk_ticket_unindexed_idx',
 });
 
 export const MESSAGE_SEARCH_DDL = vectorColumnDdl({
   table: 'mail_message', column: 'helpdesk_search_vector', fn: 'helpdesk_message_search_vector',
-  vector: messageVectorOf('NEW'), skip: `NEW.model IS DISTINCT FROM 'helpdesk.ticket' OR ${deferred}`, watched: 'body, model', waitingIndex: 'mail_message_helpdesk_unindexed_idx',
+  vector: storedMessageVectorOf('NEW'), skip: `NEW.model IS DISTINCT FROM 'helpdesk.ticket' OR ${deferred}`, watched: 'body, model', waitingIndex: 'mail_message_helpdesk_unindexed_idx',
   only: "model = 'helpdesk.ticket'",
 });
 
@@ -100,8 +130,8 @@ export const deferMessageVectors = deferSearchVectors;
 /** What the indexer fills: the tickets' vectors and the helpdesk messages'. */
 export type VectorKind = 'ticket' | 'message';
 const KINDS: Record<VectorKind, { table: string; column: string; pending: string; vector: (alias: string) => string }> = {
-  ticket: { table: 'helpdesk_ticket', column: 'search_vector', pending: 'search_vector IS NULL', vector: ticketVectorOf },
-  message: { table: 'mail_message', column: 'helpdesk_search_vector', pending: `model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`, vector: messageVectorOf },
+  ticket: { table: 'helpdesk_ticket', column: 'search_vector', pending: 'search_vector IS NULL', vector: storedTicketVectorOf },
+  message: { table: 'mail_message', column: 'helpdesk_search_vector', pending: `model = 'helpdesk.ticket' AND helpdesk_search_vector IS NULL`, vector: storedMessageVectorOf },
 };
 
 /**

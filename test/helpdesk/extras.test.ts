@@ -5,7 +5,8 @@
 import test from 'ava';
 import { as, field, rejects, rollback, setupHelpdesk, ticketOf, type HelpdeskFixture } from './helpers.ts';
 import { rowsOf } from '../../core/orm/index.ts';
-import { DEFER_SETTING, deferMessageVectors, deferSearchVectors, pendingMessageCount, pendingTicketCount } from '../../addons/helpdesk_bytacora/search_index.ts';
+import { DEFER_SETTING, deferMessageVectors, deferSearchVectors, indexPending, messageVectorOf, pendingMessageCount, pendingTicketCount, ticketVectorOf } from '../../addons/helpdesk_bytacora/search_index.ts';
+import { onUpgrade } from '../../addons/helpdesk_bytacora/index.ts';
 import { SEARCH_DDL } from '../../addons/helpdesk_bytacora/models/helpdesk_ticket_search.ts';
 
 let fx: HelpdeskFixture;
@@ -374,6 +375,55 @@ test('full-text: tickets written without their vector (bulk import) are found be
     t.deepEqual((await as(env, fx.uid.user).search_fulltext('monitores')).map((h: any) => h.id), [later]);
     const [vec] = rowsOf(await env.cr.raw(`SELECT search_vector @@ to_tsquery('spanish', 'bloqueado') AS old, search_vector @@ to_tsquery('spanish', 'parpadea') AS new FROM helpdesk_ticket WHERE id = ?`, [later]));
     t.deepEqual(vec, { old: false, new: true }, 'the vector follows the new subject');
+  });
+});
+
+test('full-text: the vectors stored by the trigger and by the indexer are the ones the search computes on the fly', async (t) => {
+  await rollback(fx.app, async (env) => {
+    const texts: Array<[string, string | null]> = [
+      ['Impresora <b>atascada</b>', '<p>La impresora no imprime: <i>paper jam</i> &amp; more<br>Printing fails</p>'],
+      ['Sin descripción', null],
+      ['', '<div><span>solo</span> etiquetas</div>'],
+    ];
+    const ids: number[] = [];
+    for (const [subject, description] of texts) ids.push(await ticketOf(fx, env, 'user', { subject: subject || 'x', description: description ?? '<p>x</p>' }));
+    // Texts the form does not allow, written by SQL (the trigger follows them).
+    await env.cr.raw(`UPDATE helpdesk_ticket SET description = NULL WHERE id = ?`, [ids[1]]);
+    await env.cr.raw(`UPDATE helpdesk_ticket SET subject = NULL WHERE id = ?`, [ids[2]]);
+    for (const [i, id] of ids.entries()) await as(env, fx.uid.user).browse([id]).message_post(texts[i][1] ?? '<p></p>');
+    const same = async () => ({
+      tickets: rowsOf(await env.cr.raw(`SELECT bool_and(t.search_vector = ${ticketVectorOf('t')}) AS ok, count(t.search_vector)::int AS n FROM helpdesk_ticket t WHERE t.id = ANY(?)`, [ids]))[0],
+      messages: rowsOf(await env.cr.raw(`SELECT bool_and(m.helpdesk_search_vector = ${messageVectorOf('m')}) AS ok, count(m.helpdesk_search_vector)::int AS n FROM mail_message m WHERE m.model = 'helpdesk.ticket' AND m.res_id = ANY(?)`, [ids]))[0],
+    });
+    const byTrigger = await same();
+    t.deepEqual(byTrigger.tickets, { ok: true, n: 3 }, 'tickets, by the trigger');
+    t.true(byTrigger.messages.ok && byTrigger.messages.n >= 3, 'messages, by the trigger');
+    // The same rows through the indexer.
+    await env.cr.raw(`UPDATE helpdesk_ticket SET search_vector = NULL WHERE id = ANY(?)`, [ids]);
+    await env.cr.raw(`UPDATE mail_message SET helpdesk_search_vector = NULL WHERE model = 'helpdesk.ticket' AND res_id = ANY(?)`, [ids]);
+    while ((await indexPending(env.cr, 'ticket')).count) { /* all of them */ }
+    while ((await indexPending(env.cr, 'message')).count) { /* all of them */ }
+    t.deepEqual(await same(), byTrigger, 'the indexer stores the same vectors');
+  });
+});
+
+// Serial: it replaces the vector triggers' functions, which the other tests of the file use.
+test.serial('full-text: an upgraded database gets the vector functions its triggers and indexer call', async (t) => {
+  await rollback(fx.app, async (env) => {
+    // The database as the previous version left it: triggers with the expressions, no functions.
+    await env.cr.raw(`CREATE OR REPLACE FUNCTION helpdesk_ticket_search_vector() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN NEW.search_vector := ${ticketVectorOf('NEW')}; RETURN NEW; END $fn$`);
+    await env.cr.raw(`CREATE OR REPLACE FUNCTION helpdesk_message_search_vector() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN NEW.helpdesk_search_vector := CASE WHEN NEW.model = 'helpdesk.ticket' THEN ${messageVectorOf('NEW')} END; RETURN NEW; END $fn$`);
+    await env.cr.raw(`DROP FUNCTION helpdesk_message_vector(text)`);
+    await env.cr.raw(`DROP FUNCTION helpdesk_ticket_vector(text, text)`);
+    await onUpgrade(env);
+    const fns = rowsOf(await env.cr.raw(`SELECT proname FROM pg_proc WHERE proname IN ('helpdesk_message_vector', 'helpdesk_ticket_vector') ORDER BY proname`)).map((r: any) => r.proname);
+    t.deepEqual(fns, ['helpdesk_message_vector', 'helpdesk_ticket_vector']);
+    const id = await ticketOf(fx, env, 'user', { subject: 'Escáner averiado' });
+    await as(env, fx.uid.user).browse([id]).message_post('<p>El <b>plotter</b> tampoco</p>');
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('escáner')).map((h: any) => h.id), [id]);
+    t.deepEqual((await as(env, fx.uid.user).search_fulltext('plotter')).map((h: any) => h.id), [id]);
+    t.is(await pendingTicketCount(env.cr), 0);
+    t.is(await pendingMessageCount(env.cr), 0);
   });
 });
 

@@ -239,7 +239,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   }
   // One round trip both locks the references and turns the row triggers off.
   try {
-    await lockReferences(cr, trusted, rows, opts.constants ?? {}, { replica: !opts.mode?.replica });
+    await lockReferences(cr, trusted, rows, opts.constants ?? {}, { replica: !opts.mode?.replica, locked: opts.mode?.locked });
   } catch (err) {
     // A refused reference: the triggers back on before the caller sees the error.
     if ((err as any)?.code === '23503') await opts.mode?.origin();
@@ -261,6 +261,14 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
  */
 export class TriggerMode {
   replica = false;
+  /**
+   * The referenced rows the trusted inserts of this mode already locked (by table and column),
+   * held until the transaction ends: the next inserts' checks skip them. A batch's tickets,
+   * followers and messages mostly point to the same partners and users: each is looked up and
+   * locked once instead of once per table. The mode lives inside one savepoint (a rollback to
+   * it releases the locks, and the mode with them: the writer makes a new one).
+   */
+  readonly locked = new Map<string, Set<string>>();
   constructor(private cr: Cr) {}
   async origin(): Promise<void> {
     if (!this.replica) return;
@@ -372,8 +380,11 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
  * What the foreign-key triggers would do for `rows`, once per table: the distinct referenced
  * rows locked FOR KEY SHARE, and an error like PostgreSQL's when one does not exist.
  */
-export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows, constants: Record<string, unknown>, opts: { replica?: boolean } = {}): Promise<void> {
+export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows, constants: Record<string, unknown>,
+  opts: { replica?: boolean; locked?: Map<string, Set<string>> } = {}): Promise<void> {
   const checks: Array<{ key: TrustPlan['keys'][number]; values: unknown[] }> = [];
+  // The rows this statement locks, by referenced table and column (two keys may share them).
+  const locking = new Map<string, Set<string>>();
   for (const key of plan.keys) {
     let values = new Set<unknown>();
     if (key.column in constants) {
@@ -389,7 +400,21 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
         if (v !== null && v !== undefined) values.add(v);
       }
     }
-    if (values.size) checks.push({ key, values: [...values] });
+    if (opts.locked) {
+      // Locked before in this transaction (or by another key of this statement): not again.
+      const target = `${key.ref}.${key.refColumn}`;
+      const before = opts.locked.get(target);
+      let now = locking.get(target);
+      if (!now) locking.set(target, now = new Set());
+      const fresh: unknown[] = [];
+      for (const v of values) {
+        const k = String(v);
+        if (before?.has(k) || now.has(k)) continue;
+        now.add(k);
+        fresh.push(v);
+      }
+      if (fresh.length) checks.push({ key, values: fresh });
+    } else if (values.size) checks.push({ key, values: [...values] });
   }
   // `replica`: the same statement turns the row triggers off for the insert that follows.
   const replica = opts.replica ? `set_config('session_replication_role', 'replica', true) AS role, ` : '';
@@ -400,7 +425,16 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
   const parts = checks.map(({ key }) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?) FOR KEY SHARE OF x) s)::int`);
   const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, checks.map((c) => c.values) as any[]));
   const missing = checks.findIndex((c, i) => Number(found.n[i]) < c.values.length);
-  if (missing < 0) return;
+  if (missing < 0) {
+    if (opts.locked) {
+      for (const [target, values] of locking) {
+        const into = opts.locked.get(target);
+        if (into) for (const v of values) into.add(v);
+        else opts.locked.set(target, values);
+      }
+    }
+    return;
+  }
   // Not left off for whatever the caller does after the error.
   if (replica) await cr.raw('SET LOCAL session_replication_role = origin');
   const c = checks[missing];

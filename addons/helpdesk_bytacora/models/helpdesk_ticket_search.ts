@@ -30,7 +30,7 @@
 import { fields, model, rowsOf, ValidationError, type Environment } from '../../../core/orm/index.ts';
 import { helpdeskRole, isStaff } from '../tools.ts';
 import { _t } from '../../../core/i18n/index.ts';
-import { indexPending, MESSAGE_SEARCH_DDL, messageMatch as messageMatches, messageVectorForRank, messageVectorOf, TICKET_SEARCH_DDL, ticketMatch as ticketMatches, ticketVectorOf } from '../search_index.ts';
+import { indexPending, MESSAGE_SEARCH_DDL, messageMatch as messageMatches, messageVectorForRank, messageVectorOf, TICKET_SEARCH_DDL, ticketMatch as ticketMatches, ticketVectorOf, VECTOR_FUNCTIONS_DDL } from '../search_index.ts';
 
 /** How many of the newest matches of each kind (tickets, messages) a frequent word ranks. */
 export const CANDIDATES = 100;
@@ -51,6 +51,8 @@ async function estimatedRows(env: Environment, sql: string, bindings: unknown[])
 }
 
 export const SEARCH_DDL = [
+  // Before the triggers that call them.
+  ...VECTOR_FUNCTIONS_DDL,
   ...TICKET_SEARCH_DDL,
   ...MESSAGE_SEARCH_DDL,
   // Replaced by the stored column's index (the expression was recomputed for every row read).

@@ -136,3 +136,36 @@ test.serial('a refused reference turns the triggers back on before the error rea
     t.false(mode.replica);
   });
 });
+
+test.serial('trusted inserts of one mode check and lock each referenced row once, and still refuse a new missing one', async (t) => {
+  const plan = await trustPlan(app.db.knex, 'mail_followers');
+  if (!plan) {
+    t.pass('not a superuser connection');
+    return;
+  }
+  const [p1, p2] = [await newPartner('Once A'), await newPartner('Once B')];
+  await app.db.knex.transaction(async (trx) => {
+    const mode = new TriggerMode(trx);
+    const locks: string[] = [];
+    const onQuery = (q: any) => { if (/FOR KEY SHARE/.test(q.sql)) locks.push(q.sql); };
+    app.db.knex.on('query', onQuery);
+    try {
+      await insertMany(trx, 'mail_followers', [{ res_id: 1, partner_id: p1 }], { trusted: plan, mode, constants: { res_model: 'trusted.once', create_uid: 1, write_uid: 1 } });
+      t.is(locks.length, 1, 'the first insert locks its partner and user');
+      t.true(locks[0].includes('res_users') && locks[0].includes('res_partner'));
+      await insertMany(trx, 'mail_followers', [{ res_id: 2, partner_id: p1 }], { trusted: plan, mode, constants: { res_model: 'trusted.once', create_uid: 1, write_uid: 1 } });
+      t.is(locks.length, 1, 'the same partner and user again: nothing to look up');
+      await insertMany(trx, 'mail_followers', [{ res_id: 3, partner_id: p1 }, { res_id: 3, partner_id: p2 }], { trusted: plan, mode, constants: { res_model: 'trusted.once', create_uid: 1, write_uid: 1 } });
+      t.is(locks.length, 2, 'a new partner is locked');
+      t.false(locks[1].includes('res_users'), 'only the new one');
+      t.deepEqual(mode.locked.get('res_partner.id'), new Set([String(p1), String(p2)]));
+      const err: any = await t.throwsAsync(insertMany(trx, 'mail_followers', [{ res_id: 4, partner_id: p1 }, { res_id: 4, partner_id: 2_000_000_000 }], { trusted: plan, mode, constants: { res_model: 'trusted.once' } }));
+      t.is(err.code, '23503');
+      t.false(mode.locked.get('res_partner.id')!.has('2000000000'), 'a refused reference is not taken for locked');
+    } finally {
+      app.db.knex.off('query', onQuery);
+    }
+    await trx.raw(`DELETE FROM mail_followers WHERE res_model = 'trusted.once'`).catch(() => undefined);
+  }).catch(() => undefined);
+  t.is((await rows(app, `SELECT count(*) AS n FROM mail_followers WHERE res_model = 'trusted.once'`))[0].n * 1, 0);
+});
