@@ -138,7 +138,7 @@ export function articleHtml(body: string | null, contentType: string | null): st
 /**
  * A ticket's first article's chatter HTML, made once: it is also the ticket's description
  * (made first, by writeTickets). Only that one is kept: the others' HTML is written into the
- * messages' JSON as soon as it is made, and dies young instead of living, with its article,
+ * messages' rows as soon as it is made, and dies young instead of living, with its article,
  * through the whole batch (copied by every scavenge on the way).
  */
 const htmlOfArticle = new WeakMap<ArticleRow, string>();
@@ -410,7 +410,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     returning: `id, split_part(split_part(message_id, '@', 1), '.', 3)::bigint AS article_id, res_id, (xmax = 0) AS inserted`,
     inputs: { article_id: 'bigint' },
     computed: {
-      // articleMessageId, made by the database: the JSON carries the article id alone.
+      // articleMessageId, made by the database: the rows carry the article id alone.
       message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
       record_name: { sql: `(?::jsonb ->> x.res_id::text)`, bindings: [JSON.stringify(recordNames)] },
     },
