@@ -5,7 +5,8 @@
  * `json`, not `jsonb`: the text is read once, left to right, where jsonb would first build
  * its binary tree (measured: 2,500 messages read in 52 ms instead of 85 ms).
  * On a PostgreSQL server the parameter goes as UTF-8 bytes written row by row (`jsonBytes`),
- * never as one string of the whole batch.
+ * never as one string of the whole batch. The largest statement, the messages, goes instead as
+ * one binary typed array per column on a server (`ColumnRows`, read with `unnest`).
  */
 import type { Knex } from 'knex';
 import { rowsOf } from '../../../core/orm/index.ts';
@@ -153,6 +154,172 @@ export class JsonRows {
   }
 }
 
+/** The element type of a ColumnRows column as sent (text columns are cast to the table's type by the statement). */
+export type ColumnKind = 'int4' | 'int8' | 'bool' | 'text';
+/** PostgreSQL's type oids of the elements (a binary array names its element type). */
+const ELEMENT_OID: Record<ColumnKind, number> = { int4: 23, int8: 20, bool: 16, text: 25 };
+const ARRAY_HEADER = 20;
+const TWO_32 = 2 ** 32;
+
+/**
+ * One column's values as a one-dimensional array in PostgreSQL's binary format (array_recv):
+ * header (dimensions, has-nulls flag, element type, length, lower bound), then each element as
+ * its byte length (-1: NULL) and its bytes. Text goes as its UTF-8 bytes, with no escaping.
+ */
+class BinaryArray {
+  private buf: Buffer;
+  private at = ARRAY_HEADER;
+  private n = 0;
+  private nulls = 0;
+  constructor(private kind: ColumnKind, guess: number) {
+    this.buf = Buffer.allocUnsafe(ARRAY_HEADER + guess);
+  }
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
+
+  push(value: unknown, column: string): void {
+    this.n++;
+    if (value === null || value === undefined) {
+      this.room(4);
+      this.buf.writeInt32BE(-1, this.at);
+      this.at += 4;
+      this.nulls = 1;
+      return;
+    }
+    switch (this.kind) {
+      case 'int4': {
+        const v = Number(value);
+        if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new Error(`ColumnRows: "${column}" is not an integer: ${String(value)}`);
+        this.room(8);
+        this.buf.writeInt32BE(4, this.at);
+        this.buf.writeInt32BE(v, this.at + 4);
+        this.at += 8;
+        return;
+      }
+      case 'int8': {
+        const v = Number(value);
+        if (!Number.isSafeInteger(v)) throw new Error(`ColumnRows: "${column}" is not an integer: ${String(value)}`);
+        this.room(12);
+        this.buf.writeInt32BE(8, this.at);
+        // Two's complement in two 32-bit halves (exact for safe integers).
+        const high = Math.floor(v / TWO_32);
+        this.buf.writeInt32BE(high, this.at + 4);
+        this.buf.writeUInt32BE(v - high * TWO_32, this.at + 8);
+        this.at += 12;
+        return;
+      }
+      case 'bool':
+        this.room(5);
+        this.buf.writeInt32BE(1, this.at);
+        this.buf[this.at + 4] = value ? 1 : 0;
+        this.at += 5;
+        return;
+      default: {
+        const text = String(value);
+        this.room(4 + text.length * UTF8_MAX);
+        const bytes = this.buf.write(text, this.at + 4);
+        this.buf.writeInt32BE(bytes, this.at);
+        this.at += 4 + bytes;
+      }
+    }
+  }
+
+  /** The parameter's bytes (an exact copy: the driver holds it until the statement ends). */
+  finish(): Buffer {
+    const b = this.buf;
+    b.writeInt32BE(1, 0); // dimensions
+    b.writeInt32BE(this.nulls, 4);
+    b.writeInt32BE(ELEMENT_OID[this.kind], 8);
+    b.writeInt32BE(this.n, 12);
+    b.writeInt32BE(1, 16); // lower bound
+    return Buffer.from(b.subarray(0, this.at));
+  }
+}
+
+/**
+ * Rows given column by column, for the import's messages (half a million per 100,000 tickets).
+ * On a PostgreSQL server each column is sent as one typed array in PostgreSQL's binary format
+ * and read back with `unnest`: the database reads each value's bytes as they are, where the
+ * same rows as one JSON document are parsed, then each row's object hashed by key and each
+ * value converted from its text (measured on 2,500 messages: 4.3 ms of the database's CPU
+ * instead of 12 ms, and no JSON escaping in this process). On PGlite (its parameters are
+ * text) the rows go as JSON, as insertMany's row objects would.
+ * The values of the columns that reference other tables are collected as the rows are added
+ * (`ref`), for a trusted insert's check (`lockReferences`).
+ */
+export class ColumnRows {
+  count = 0;
+  readonly refs = new Map<string, Set<unknown>>();
+  readonly cols: string[];
+  readonly kinds: ColumnKind[];
+  private arrays: BinaryArray[] | null = null;
+  private objects: Array<Record<string, unknown>> | null = null;
+  private done = false;
+  /** `cols`: each column and its kind, in the order of `add`'s values; `refColumns`: those whose values `ref` collects. */
+  constructor(cr: Cr, cols: Array<[string, ColumnKind]>, refColumns: string[], expectedRows = 0) {
+    this.cols = cols.map(([c]) => c);
+    this.kinds = cols.map(([, k]) => k);
+    if (onPostgresServer(cr)) this.arrays = this.kinds.map((k) => new BinaryArray(k, Math.max(1024, expectedRows * (k === 'text' ? 64 : 12))));
+    else this.objects = [];
+    for (const c of refColumns) this.refs.set(c, new Set());
+  }
+
+  /** `value` of the referencing column `column`, kept for the check; returns it. */
+  ref<T>(column: string, value: T): T {
+    if (value !== null && value !== undefined) this.refs.get(column)!.add(value);
+    return value;
+  }
+
+  /** One row: its values in the order of the columns. */
+  add(values: unknown[]): void {
+    if (values.length !== this.cols.length) throw new Error(`ColumnRows: ${values.length} values for ${this.cols.length} columns`);
+    if (this.arrays) {
+      for (let i = 0; i < values.length; i++) this.arrays[i].push(values[i], this.cols[i]);
+    } else {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < values.length; i++) row[this.cols[i]] = values[i] ?? null;
+      this.objects!.push(row);
+    }
+    this.count++;
+  }
+
+  /** The parameters: one array per column on a server, the JSON text on PGlite. */
+  finish(): { arrays: Buffer[] } | { json: string } {
+    if (this.done) throw new Error('ColumnRows: finished twice');
+    this.done = true;
+    if (this.arrays) {
+      const out = this.arrays.map((a) => a.finish());
+      this.arrays = null;
+      return { arrays: out };
+    }
+    const json = JSON.stringify(this.objects);
+    this.objects = null;
+    return { json };
+  }
+}
+
+/**
+ * The FROM source of ColumnRows' parameters: `unnest` of the typed arrays, each column cast to
+ * the table's type (the text ones), or `json_to_recordset` on PGlite.
+ */
+async function columnRowsSource(cr: Cr, table: string, rows: ColumnRows, params: { arrays: Buffer[] } | { json: string }, extra: Record<string, string>): Promise<{ sql: string; bindings: Array<string | Buffer> }> {
+  if ('json' in params) return { sql: await recordsetSql(cr, table, rows.cols, extra), bindings: [params.json] };
+  const types = await columnTypes(cr, table);
+  const unnest = rows.kinds.map((k) => `?::${k}[]`).join(', ');
+  const names = rows.cols.map((c, i) => `c${i}`);
+  const cast = rows.cols.map((c, i) => {
+    const type = extra[c] ?? types.get(c);
+    if (!type) throw new Error(`Column '${c}' does not exist in table '${table}'`);
+    return `u.c${i}::${type} AS ${q(c)}`;
+  });
+  return { sql: `(SELECT ${cast.join(', ')} FROM unnest(${unnest}) AS u(${names.join(', ')})) AS x`, bindings: params.arrays };
+}
+
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
 export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}, plain = false): Promise<{ sql: string; binding: string | Buffer }> {
   // Made before the first await: JsonRows' bytes, jsonBytes' scratch buffer.
@@ -208,10 +375,11 @@ export interface InsertOptions {
  * (a batch's messages' JSON is the largest string the importer makes: the less of it, the
  * less garbage the collector has to catch up with).
  */
-export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>> | JsonRows, opts: InsertOptions = {}): Promise<any[]> {
-  const json = rows instanceof JsonRows ? rows : null;
+export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>> | JsonRows | ColumnRows, opts: InsertOptions = {}): Promise<any[]> {
+  const json = rows instanceof JsonRows || rows instanceof ColumnRows ? rows : null;
   // JsonRows: its bytes taken at once (it holds the shared scratch buffer until then).
-  const jsonBinding = json?.finish();
+  const jsonBinding = rows instanceof JsonRows ? rows.finish() : null;
+  const columnParams = rows instanceof ColumnRows ? rows.finish() : null;
   if (!(json ? json.count : (rows as unknown[]).length)) return [];
   const constants = Object.entries(opts.constants ?? {});
   const fixed = new Set(constants.map(([c]) => c));
@@ -219,7 +387,9 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   const computed = Object.entries(opts.computed ?? {});
   if (json && json.cols.some((c) => fixed.has(c))) throw new Error('insertMany: a column of JsonRows is also a constant');
   const cols = json ? json.cols : (opts.cols ?? columnsOf(rows as Array<Record<string, unknown>>)).filter((c) => !fixed.has(c));
-  const src = json ? { sql: await recordsetSql(cr, table, cols, inputs), binding: jsonBinding! } : await recordset(cr, table, cols, rows as Array<Record<string, unknown>>, inputs, opts.plain);
+  const src = columnParams ? await columnRowsSource(cr, table, rows as ColumnRows, columnParams, inputs)
+    : json ? { sql: await recordsetSql(cr, table, cols, inputs), bindings: [jsonBinding!] }
+      : await recordset(cr, table, cols, rows as Array<Record<string, unknown>>, inputs, opts.plain).then((r) => ({ sql: r.sql, bindings: [r.binding] }));
   const stored = cols.filter((c) => !(c in inputs));
   const types = await columnTypes(cr, table);
   const constantSql = constants.map(([c]) => {
@@ -230,7 +400,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   const list = [...stored, ...computed.map(([c]) => c), ...constants.map(([c]) => c)].map(q).join(', ');
   const select = [...stored.map((c) => `x.${q(c)}`), ...computed.map(([, e]) => e.sql), ...constantSql].join(', ');
   const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
-  const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), src.binding] as any[];
+  const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), ...src.bindings] as any[];
   // A plan made for plain INSERTs knows nothing of the UPDATE triggers an upsert fires.
   const trusted = opts.trusted?.insertOnly && /\bDO\s+UPDATE\b/i.test(opts.onConflict ?? '') ? null : opts.trusted;
   if (!trusted) {
@@ -380,7 +550,7 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
  * What the foreign-key triggers would do for `rows`, once per table: the distinct referenced
  * rows locked FOR KEY SHARE, and an error like PostgreSQL's when one does not exist.
  */
-export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows, constants: Record<string, unknown>,
+export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows | ColumnRows, constants: Record<string, unknown>,
   opts: { replica?: boolean; locked?: Map<string, Set<string>> } = {}): Promise<void> {
   const checks: Array<{ key: TrustPlan['keys'][number]; values: unknown[] }> = [];
   // The rows this statement locks, by referenced table and column (two keys may share them).
@@ -389,7 +559,7 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
     let values = new Set<unknown>();
     if (key.column in constants) {
       if (constants[key.column] !== null && constants[key.column] !== undefined) values.add(constants[key.column]);
-    } else if (rows instanceof JsonRows) {
+    } else if (rows instanceof JsonRows || rows instanceof ColumnRows) {
       const kept = rows.refs.get(key.column);
       // A referencing column in the JSON whose values were not kept: its rows could not be checked.
       if (!kept && rows.cols.includes(key.column)) throw new Error(`The values of "${key.column}" (foreign key ${key.name}) were not kept for the check`);

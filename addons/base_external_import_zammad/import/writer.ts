@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { recomputeStored, sanitizeHtmlValue, SUPERUSER_ID, rowsOf, type Environment } from '../../../core/orm/index.ts';
 import { mimeFromPreferences, utcText, type MappedTicket, type Person } from './mapping.ts';
 import type { References } from './references.ts';
-import { insertMany, JsonRows, reserveIds, trustPlan, TriggerMode, updateChanged, type Cr, type TrustPlan } from './sql.ts';
+import { ColumnRows, insertMany, reserveIds, trustPlan, TriggerMode, updateChanged, type ColumnKind, type Cr, type TrustPlan } from './sql.ts';
 
 export interface ArticleRow {
   id: number;
@@ -138,7 +138,7 @@ export function articleHtml(body: string | null, contentType: string | null): st
 /**
  * A ticket's first article's chatter HTML, made once: it is also the ticket's description
  * (made first, by writeTickets). Only that one is kept: the others' HTML is written into the
- * messages' JSON as soon as it is made, and dies young instead of living, with its article,
+ * messages' rows as soon as it is made, and dies young instead of living, with its article,
  * through the whole batch (copied by every scavenge on the way).
  */
 const htmlOfArticle = new WeakMap<ArticleRow, string>();
@@ -372,20 +372,22 @@ async function recomputeOthers(env: Environment, ids: number[], written: string[
   await recomputeStored(env.model(TICKET).browse(ids), cols);
 }
 
-/** The columns of each message row's JSON (all of them strings, numbers, booleans or null), in messageJson's order. */
-const MESSAGE_COLS = ['article_id', 'res_id', 'subject', 'body', 'date', 'message_type', 'subtype_id', 'is_internal', 'email_from', 'author_id'];
+/** The columns of each message row (sent as one typed array each on a server: sql.ts ColumnRows), in writeArticles' order. */
+const MESSAGE_COLS: Array<[string, ColumnKind]> = [['article_id', 'int8'], ['res_id', 'int4'], ['subject', 'text'], ['body', 'text'], ['date', 'text'],
+  ['message_type', 'text'], ['subtype_id', 'int4'], ['is_internal', 'bool'], ['email_from', 'text'], ['author_id', 'int4']];
 /** The message columns that reference other tables (their values kept for the trusted insert's check). */
 const MESSAGE_REFS = ['res_id', 'subtype_id', 'author_id'];
-const json = JSON.stringify;
 
 async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
-  // Each message's JSON is written straight from its article (MESSAGE_COLS): no row object
-  // per article, no generic stringify; nothing awaited until insertMany has the bytes.
-  const rows = new JsonRows(cr, MESSAGE_COLS, MESSAGE_REFS);
+  // Each message's values are written straight from its article into the columns (no row
+  // object per article); its HTML dies young (not kept with the article through the batch).
+  let expected = 0;
+  for (const t of tickets) expected += input.articles.get(t.zammadId)?.length ?? 0;
+  const rows = new ColumnRows(cr, MESSAGE_COLS, MESSAGE_REFS, expected);
   const articleOf = new Map<number, ArticleRow>();
-  // The record name once per ticket (not in each message's JSON), by ticket id.
+  // The record name once per ticket (not in each message's row), by ticket id.
   const recordNames: Record<number, string> = {};
   for (const t of tickets) {
     const ticket = ticketIds.get(t.zammadId)!;
@@ -396,9 +398,8 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const date = (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now;
       const subtype = rows.ref('subtype_id', a.internal ? ctx.subtypes.note : ctx.subtypes.comment);
       const author = rows.ref('author_id', a.sender === 'System' ? null : authorPartner(ctx.refs, a));
-      rows.add(`{"article_id":${json(articleId)},"res_id":${json(rows.ref('res_id', ticket.id))},"subject":${json(a.subject ?? null)},"body":${json(messageHtml(a))},`
-        + `"date":${json(date)},"message_type":"${a.article_type === 'email' ? 'email' : 'comment'}","subtype_id":${json(subtype ?? null)},`
-        + `"is_internal":${a.internal ? 'true' : 'false'},"email_from":${json(a.email_from ?? null)},"author_id":${json(author ?? null)}}`);
+      rows.add([articleId, rows.ref('res_id', ticket.id), a.subject ?? null, messageHtml(a), date, a.article_type === 'email' ? 'email' : 'comment',
+        subtype ?? null, !!a.internal, a.email_from ?? null, author ?? null]);
     }
   }
   const written = await insertMany(cr, 'mail_message', rows, {
@@ -409,7 +410,7 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
     returning: `id, split_part(split_part(message_id, '@', 1), '.', 3)::bigint AS article_id, res_id, (xmax = 0) AS inserted`,
     inputs: { article_id: 'bigint' },
     computed: {
-      // articleMessageId, made by the database: the JSON carries the article id alone.
+      // articleMessageId, made by the database: the rows carry the article id alone.
       message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
       record_name: { sql: `(?::jsonb ->> x.res_id::text)`, bindings: [JSON.stringify(recordNames)] },
     },

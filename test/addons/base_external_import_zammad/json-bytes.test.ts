@@ -5,7 +5,7 @@
 import test from 'ava';
 import type { App } from '../../../core/app.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
-import { insertMany, JsonRows, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
+import { ColumnRows, insertMany, JsonRows, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
 import { makeImportApp, rows } from './helpers.ts';
 
 let app: App;
@@ -76,6 +76,49 @@ test('JsonRows: a trusted insert refuses rows whose referencing values were not 
     json.add('{"message_id":1,"attachment_id":1}');
     await t.throwsAsync(() => lockReferences(trx, plan, json, {}), { message: /attachment_id.*not kept/ });
     json.finish();
+    await trx.rollback();
+  }).catch(() => undefined);
+});
+
+test('ColumnRows: rows given column by column (binary typed arrays on a server) reach the table unchanged, and keep the referencing values', async (t) => {
+  const cr = app.db.knex;
+  const names = ['façade € 😀 "q" \\ \n end {a,b} NULL', 'plain', '日本語', '', 'x'.repeat(100_000)];
+  const rowsIn = new ColumnRows(cr, [['name', 'text'], ['res_id', 'int4'], ['big', 'int8'], ['public', 'bool'], ['mimetype', 'text'], ['create_date', 'text']], ['res_id'], 1);
+  for (const [i, name] of names.entries()) {
+    rowsIn.add([name, rowsIn.ref('res_id', i === 1 ? null : 7 + i), i === 2 ? 2 ** 40 + 3 : i === 3 ? -(2 ** 40) - 5 : i, i % 2 === 0, i === 0 ? null : `d${i}`, `2024-01-0${i + 1} 03:04:05.678`]);
+  }
+  t.is(rowsIn.count, names.length);
+  t.deepEqual([...rowsIn.refs.get('res_id')!], [7, 9, 10, 11], 'the non-null values, each once');
+  t.throws(() => rowsIn.add(['too few']), { message: /1 values for 6 columns/ });
+  // `big`: an input only (bigint), stored as the description's text.
+  const inserted = await insertMany(cr, 'ir_attachment', rowsIn, {
+    returning: 'id', constants: { res_model: 'helpdesk.ticket', type: 'binary' },
+    inputs: { big: 'bigint' }, computed: { description: { sql: `x.big::text || ?::text`, bindings: ['!'] } },
+  });
+  t.is(inserted.length, names.length);
+  const back = await rows(app, `SELECT name, res_id, description, public, mimetype, create_date::text AS created, res_model FROM ir_attachment WHERE id = ANY(?) ORDER BY id`, [inserted.map((r) => Number(r.id))]);
+  t.deepEqual(back.map((r) => [r.name, r.res_id === null ? null : Number(r.res_id), r.description, r.public, r.mimetype, r.created, r.res_model]),
+    names.map((name, i) => [name, i === 1 ? null : 7 + i, `${i === 2 ? 2 ** 40 + 3 : i === 3 ? -(2 ** 40) - 5 : i}!`, i % 2 === 0, i === 0 ? null : `d${i}`, `2024-01-0${i + 1} 03:04:05.678`, 'helpdesk.ticket']));
+  // A value that does not fit its column's kind is refused before anything is sent.
+  const bad = new ColumnRows(cr, [['name', 'text'], ['res_id', 'int4']], []);
+  if (onPostgresServer(cr)) t.throws(() => bad.add(['x', 1.5]), { message: /"res_id" is not an integer/ });
+  else t.pass('PGlite: the values go as JSON, converted by the database');
+  // An empty one inserts nothing; one is finished once.
+  t.deepEqual(await insertMany(cr, 'ir_attachment', new ColumnRows(cr, [['name', 'text']], []), { returning: 'id' }), []);
+  t.throws(() => rowsIn.finish(), { message: /finished twice/ });
+});
+
+test('ColumnRows: a trusted insert checks the referencing values it kept', async (t) => {
+  if (!onPostgresServer(app.db.knex)) return t.pass('trusted inserts need a server');
+  await app.db.knex.transaction(async (trx) => {
+    const plan = await trustPlan(trx, 'message_attachment_rel');
+    if (!plan) return t.pass('not a superuser connection');
+    const missing = new ColumnRows(trx, [['message_id', 'int4'], ['attachment_id', 'int4']], ['message_id', 'attachment_id']);
+    missing.add([missing.ref('message_id', 2147483000), missing.ref('attachment_id', 2147483000)]);
+    await t.throwsAsync(() => lockReferences(trx, plan, missing, {}), { message: /violates foreign key constraint/ });
+    const unkept = new ColumnRows(trx, [['message_id', 'int4'], ['attachment_id', 'int4']], ['message_id']);
+    unkept.add([1, 1]);
+    await t.throwsAsync(() => lockReferences(trx, plan, unkept, {}), { message: /attachment_id.*not kept/ });
     await trx.rollback();
   }).catch(() => undefined);
 });
