@@ -9,9 +9,7 @@ import type { Knex } from 'knex';
 import { statementRowsNamed } from '../db/index.ts';
 import type { Command } from './commands.ts';
 import type { Field } from './fields/index.ts';
-import { insertSql } from './insert-rows.ts';
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { insertSql, quote } from './insert-rows.ts';
 
 /** Splits a new row's x2many commands into links written with its INSERT and the rest. */
 export function foldLinks(x2many: Array<[Field, Command[]]>): { links: Array<[Field, number[]]>; rest: Array<[Field, Command[]]> } {

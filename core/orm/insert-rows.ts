@@ -13,9 +13,10 @@
 import type { Knex } from 'knex';
 import { builderStatementRows } from '../db/index.ts';
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** A double-quoted SQL identifier. */
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Raw SQL or a query builder: knex must expand it (see statementRows' own test). */
+/** Raw SQL or a query builder: knex must expand it (the test of statementRows' needsKnex). */
 const isKnexValue = (v: unknown) => typeof v === 'function' || (v !== null && typeof v === 'object' && typeof (v as { toSQL?: unknown }).toSQL === 'function');
 
 /** A returned item as SQL text: a column name, or a raw expression without bindings. */
