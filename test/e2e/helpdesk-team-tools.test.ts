@@ -386,7 +386,9 @@ test.serial('admin (es, phone) shares a favorite of My Tickets; usuario (en) app
   await searchBar(user).locator('.facet', { hasText: 'Cerrados' }).waitFor();
   t.is(await item.getAttribute('aria-checked'), 'true', 'checked in the menu');
   const closed = await srv.app.withEnv(await uidOf('usuario'), (env) => env.model('helpdesk.ticket').search_count([['state', '=', 'closed']] as never));
+  // The facet shows before the list has reloaded: wait for the filtered list (no row past the closed ones).
   await rows(user).nth(closed - 1).waitFor();
+  await rows(user).nth(closed).waitFor({ state: 'detached' });
   t.is(await rows(user).count(), closed);
   await snap(user, 'favorites-shared-usuario-desktop-en');
   t.deepEqual(user.errors, []);

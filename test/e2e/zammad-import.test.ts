@@ -10,6 +10,7 @@ import { closeAllPools } from '../../addons/base_external_dbsource/index.ts';
 import { launchBrowser, login, newPage, shot, type TestBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createTask, makeZammad, rows, type ZammadSource } from '../addons/base_external_import_zammad/helpers.ts';
+import { DEFAULT_QUERY } from '../../addons/base_external_import_zammad/import/mapping.ts';
 
 const TICKETS = 2500;
 let srv: TestServer;
@@ -64,6 +65,12 @@ test.serial('Preview shows the column mapping, the first tickets translated and 
 
 test.serial('Run import shows a progress bar that follows the run, then the counters', async (t) => {
   t.timeout(10 * 60_000);
+  // The bar polls every 500 ms and a server imports these 2,500 tickets in about a second: the
+  // task reads its source slowly (the query is the user's to edit: a pause for each row, a few
+  // seconds over the run), so that the bar has batches in the middle of the run to show.
+  await srv.app.withEnv(1, (env) => env.model('base.external.import.task').browse([taskId]).write({
+    sql_source: `SELECT q.* FROM (${DEFAULT_QUERY}) q WHERE pg_sleep(0.0005) IS NOT NULL`,
+  }));
   await openTask(page);
   await page.getByRole('button', { name: 'Run import', exact: true }).click();
   const bar = page.locator('erp-progress-bar');
