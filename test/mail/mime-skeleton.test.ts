@@ -73,3 +73,32 @@ test('every MIME shape of Python\'s email package parses as mailparser parses it
   t.true(shapes.length > 3);
   for (const s of shapes) await same(t, s.name, Buffer.from(s.raw, 'base64'));
 });
+
+test('bodies longer than one slice decode as a whole: odd line lengths, padding, a bad character far in', async (t) => {
+  // Hand-built leaves: line lengths that are not multiples of four make the slices' carry
+  // work; sizes 3n+1 and 3n+2 end in padding; 300 KB spans several slices.
+  const leaf = (content: Buffer, lineLength: number, tamper?: (b64: string) => string) => {
+    let b64 = content.toString('base64');
+    if (tamper) b64 = tamper(b64);
+    const lines = b64.match(new RegExp(`.{1,${lineLength}}`, 'g'))!.join('\r\n');
+    return Buffer.from(['From: Ana <ana@example.com>', 'To: helpdesk@skeleton.test', 'Subject: Slices', 'Message-ID: <slices@example.com>', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'The printer.', '--b1',
+      'Content-Type: application/octet-stream; name="big.bin"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="big.bin"', '',
+      lines, '--b1--', ''].join('\r\n'), 'latin1');
+  };
+  for (const [size, lineLength] of [[300_000, 76], [300_001, 73], [300_002, 75], [150_000, 1], [200_000, 100_003]] as const) {
+    const raw = leaf(bytes(size, size % 7), lineLength);
+    const skeleton = mimeSkeleton(raw);
+    t.truthy(skeleton, `${size}/${lineLength}: cut`);
+    await same(t, `${size} bytes in lines of ${lineLength}`, raw);
+    const mine = await parseInbound(raw, 'ana@example.com');
+    t.is(sha(mine.attachments[0].content), sha(bytes(size, size % 7)), `${size}/${lineLength}: the bytes`);
+    t.true(Buffer.isBuffer(mine.attachments[0].content) && (mine.attachments[0].content as Buffer).byteLength === (mine.attachments[0].content as Buffer).buffer.byteLength, 'owns its memory (moves between threads uncopied)');
+  }
+  // A character outside base64, or padding, 200 KB in: left whole to mailparser.
+  for (const [name, tamper] of [['a bad character', (b: string) => b.slice(0, 200_000) + '*' + b.slice(200_000)], ['padding midway', (b: string) => b.slice(0, 200_000) + '=' + b.slice(200_000)]] as const) {
+    const raw = leaf(bytes(300_000, 2), 76, tamper);
+    t.is(mimeSkeleton(raw), null, `${name}: not cut`);
+    await same(t, name, raw);
+  }
+});
