@@ -77,10 +77,11 @@ test('every MIME shape of Python\'s email package parses as mailparser parses it
 test('bodies longer than one slice decode as a whole: odd line lengths, padding, a bad character far in', async (t) => {
   // Hand-built leaves: line lengths that are not multiples of four make the slices' carry
   // work; sizes 3n+1 and 3n+2 end in padding; 300 KB spans several slices.
-  const leaf = (content: Buffer, lineLength: number, tamper?: (b64: string) => string) => {
+  const leaf = (content: Buffer, lineLength: number, tamper?: (b64: string) => string, reshape?: (lines: string) => string) => {
     let b64 = content.toString('base64');
     if (tamper) b64 = tamper(b64);
-    const lines = b64.match(new RegExp(`.{1,${lineLength}}`, 'g'))!.join('\r\n');
+    let lines = b64.match(new RegExp(`.{1,${lineLength}}`, 'g'))!.join('\r\n');
+    if (reshape) lines = reshape(lines);
     return Buffer.from(['From: Ana <ana@example.com>', 'To: helpdesk@skeleton.test', 'Subject: Slices', 'Message-ID: <slices@example.com>', 'MIME-Version: 1.0',
       'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', 'The printer.', '--b1',
       'Content-Type: application/octet-stream; name="big.bin"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="big.bin"', '',
@@ -95,8 +96,18 @@ test('bodies longer than one slice decode as a whole: odd line lengths, padding,
     t.is(sha(mine.attachments[0].content), sha(bytes(size, size % 7)), `${size}/${lineLength}: the bytes`);
     t.true(Buffer.isBuffer(mine.attachments[0].content) && (mine.attachments[0].content as Buffer).byteLength === (mine.attachments[0].content as Buffer).buffer.byteLength, 'owns its memory (moves between threads uncopied)');
   }
+  // Lines of 76 characters but for one of 77 and the next of 75 (a character moved back past
+  // a line break), and one broken in two: read the slow way, same bytes. (The 77 is the
+  // 630th line, whose line break the even-lines reading would take for its first slice's end.)
+  const moved = (at: number) => (lines: string) => lines.slice(0, at - 2) + lines[at] + '\r\n' + lines.slice(at + 1);
+  for (const [name, reshape] of [['a character moved', moved(630 * 78)], ['a line broken in two', (lines: string) => lines.slice(0, 100_010) + '\r\n' + lines.slice(100_010)]] as const) {
+    const uneven = leaf(bytes(300_000, 3), 76, undefined, reshape);
+    t.truthy(mimeSkeleton(uneven), `${name}: cut`);
+    await same(t, name, uneven);
+    t.is(sha((await parseInbound(uneven, 'ana@example.com')).attachments[0].content), sha(bytes(300_000, 3)), `${name}: the bytes`);
+  }
   // A character outside base64, or padding, 200 KB in: left whole to mailparser.
-  for (const [name, tamper] of [['a bad character', (b: string) => b.slice(0, 200_000) + '*' + b.slice(200_000)], ['padding midway', (b: string) => b.slice(0, 200_000) + '=' + b.slice(200_000)]] as const) {
+  for (const [name, tamper] of [['a bad character', (b: string) => b.slice(0, 200_000) + '*' + b.slice(200_000)], ['padding midway', (b: string) => b.slice(0, 200_000) + '=' + b.slice(200_000)], ['a bad character in the last slice', (b: string) => b.slice(0, 399_000) + '*' + b.slice(399_000)]] as const) {
     const raw = leaf(bytes(300_000, 2), 76, tamper);
     t.is(mimeSkeleton(raw), null, `${name}: not cut`);
     await same(t, name, raw);

@@ -95,6 +95,13 @@ function entity(w: Walk, start: number, end: number, depth: number): void {
 const MIDDLE = /^[A-Za-z0-9+/\r\n]*$/;
 /** …and in the last one, which may end with '=' padding. */
 const LAST = /^[A-Za-z0-9+/\r\n]*(?:=[\r\n]*){0,2}$/;
+/** Whole lines of exactly `n` base64 characters (how every mail client writes base64). */
+const wholeLines = new Map<number, RegExp>();
+const linesOf = (n: number) => {
+  let re = wholeLines.get(n);
+  if (!re) wholeLines.set(n, (re = new RegExp(`^(?:[A-Za-z0-9+/]{${n}}\\r\\n)*$`)));
+  return re;
+};
 /**
  * Text slices this short are allocated in V8's young generation: the whole body as one
  * string (137 KB for a 100 KB attachment) is a large object with fresh pages of its own,
@@ -105,11 +112,41 @@ const SLICE = 48 * 1024;
 /**
  * The decoded bytes of raw[start, end) when it is base64 characters and line breaks only,
  * with '=' padding only at its end — decoded the same in one go as in mailparser's chunks —
- * else null. Read in line-aligned slices, each decoded up to a multiple of four characters
- * (the rest carried to the next), so the result is what decoding the whole would give.
+ * else null. Read in slices, each decoded up to a multiple of four characters, so the result
+ * is what decoding the whole would give.
  */
 function cleanBase64(raw: Buffer, start: number, end: number): Buffer | null {
   const out = Buffer.allocUnsafeSlow(Math.ceil(((end - start) * 3) / 4) + 3);
+  const even = evenLines(raw, start, end, out);
+  const written = even === null ? anyLines(raw, start, end, out) : even;
+  if (written === false) return null;
+  // Exactly its size: a buffer that owns all its memory moves to the main thread uncopied (parse_worker.ts).
+  return written === out.length ? out : Buffer.from(out.subarray(0, written));
+}
+
+/**
+ * The usual shape: lines of one length, a multiple of four, each ended by CRLF. Slices of
+ * whole lines are checked by one regular expression and decoded as they are (the decoder
+ * skips line breaks). Null when the body is shaped otherwise (`anyLines` reads it), false
+ * when it is not clean base64.
+ */
+function evenLines(raw: Buffer, start: number, end: number, out: Buffer): number | false | null {
+  const lineLength = raw.indexOf(0x0d, start) - start;
+  const perSlice = Math.floor(SLICE / (lineLength + 2)) * (lineLength + 2);
+  if (lineLength <= 0 || lineLength % 4 || !perSlice) return null;
+  let written = 0;
+  for (let from = start; from < end; from += perSlice) {
+    const last = from + perSlice >= end;
+    const text = raw.toString('latin1', from, last ? end : from + perSlice);
+    // Past its last slice's start the body's shape no longer matters, only its characters.
+    if (!(last ? LAST : linesOf(lineLength)).test(text)) return last ? false : null;
+    written += out.write(text, written, 'base64');
+  }
+  return written;
+}
+
+/** Any line lengths: line breaks dropped, the characters past a multiple of four carried over. */
+function anyLines(raw: Buffer, start: number, end: number, out: Buffer): number | false {
   let written = 0;
   let carry = '';
   for (let from = start; from < end; ) {
@@ -117,15 +154,14 @@ function cleanBase64(raw: Buffer, start: number, end: number): Buffer | null {
     const to = lineEnd < 0 || lineEnd + 1 >= end ? end : lineEnd + 1;
     const text = raw.toString('latin1', from, to);
     const last = to === end;
-    if (!(last ? LAST : MIDDLE).test(text)) return null;
+    if (!(last ? LAST : MIDDLE).test(text)) return false;
     const chars = carry + text.replace(/[\r\n]+/g, '');
     const usable = last ? chars.length : chars.length - (chars.length % 4);
     written += out.write(chars.slice(0, usable), written, 'base64');
     carry = chars.slice(usable);
     from = to;
   }
-  // Exactly its size: a buffer that owns all its memory moves to the main thread uncopied (parse_worker.ts).
-  return written === out.length ? out : Buffer.from(out.subarray(0, written));
+  return written;
 }
 
 /**
