@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { logger } from '../../../core/logger.ts';
 import type { Envelope } from './route.ts';
+import { installFastDataScan } from './smtp_stream.ts';
 
 export interface SmtpListenerOptions {
   port: number;
@@ -39,6 +40,8 @@ function smtpError(code: number, message: string): Error {
 }
 
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
+  // The message's end found by indexOf rather than a byte loop (smtp_stream.ts).
+  if (!installFastDataScan()) logger.debug('Mail gateway: smtp-server is not the release smtp_stream.ts mirrors; its own end-of-data scan is used');
   const server = new SMTPServer({
     name: opts.name,
     banner: 'ERP mail gateway',
