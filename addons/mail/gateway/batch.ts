@@ -23,7 +23,7 @@
  */
 import type { Knex } from 'knex';
 import type { App } from '../../../core/app.ts';
-import { nameBuilderStatements } from '../../../core/db/index.ts';
+import { nameBuilderStatements, statementRows } from '../../../core/db/index.ts';
 import { logger } from '../../../core/logger.ts';
 import { SUPERUSER_ID } from '../../../core/orm/index.ts';
 import type { ParsedInbound } from './parse.ts';
@@ -121,7 +121,7 @@ export class InboundBatcher {
         await routing.lock(env, jobs.map((job) => job.mail));
         for (const [i, job] of jobs.entries()) {
           // The first mail needs no savepoint: if it fails, the whole batch goes alone (below).
-          if (i > 0) await env.cr.raw('SAVEPOINT mail_gateway_message');
+          if (i > 0) await statementRows(env.cr, 'SAVEPOINT mail_gateway_message', []);
           const kept = routing.kept;
           try {
             filed.push([job, await routeParsed(env, job.mail, job.envelope, job.raw, this.settings, routing)]);
