@@ -73,17 +73,37 @@ const isoDate = (y: number, m: number, d: number) => `${y}-${String(m).padStart(
 /** The working intervals (as UTC instants) of each local day from the one of `start` on. */
 function* workingSpans(start: Date, cal: WorkCalendar): Generator<[number, number]> {
   const [y, m, d] = localDate(start, cal.tz);
-  for (let i = 0; i < MAX_DAYS; i++) {
-    const day = new Date(Date.UTC(y, m - 1, d + i));
-    const [yy, mm, dd] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
-    if (cal.holidays.has(isoDate(yy, mm, dd))) continue;
-    const weekday = (day.getUTCDay() + 6) % 7;
-    for (const [from, to] of [...(cal.intervals.get(weekday) ?? [])].sort((a, b) => a[0] - b[0])) {
-      if (to <= from) continue;
-      yield [localToUtc(yy, mm, dd, from, cal.tz).getTime(), localToUtc(yy, mm, dd, to, cal.tz).getTime()];
-    }
-  }
+  const first = Date.UTC(y, m - 1, d) / DAY;
+  for (let i = 0; i < MAX_DAYS; i++) yield* daySpans(first + i, cal);
 }
+
+/**
+ * The working intervals of one local day (days since 1970-01-01) as UTC instants, remembered
+ * per calendar: every ticket filed computes its deadlines over the same coming days (each
+ * interval's ends are time-zone conversions). Calendars are read-only once loaded (a changed
+ * calendar is a new object: helpdesk_calendar.ts), so what is remembered never goes stale.
+ */
+function daySpans(dayNumber: number, cal: WorkCalendar): Array<[number, number]> {
+  let days = spansByCalendar.get(cal);
+  if (!days) spansByCalendar.set(cal, (days = new Map()));
+  let spans = days.get(dayNumber);
+  if (!spans) {
+    const day = new Date(dayNumber * DAY);
+    const [yy, mm, dd] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+    spans = [];
+    if (!cal.holidays.has(isoDate(yy, mm, dd))) {
+      const weekday = (day.getUTCDay() + 6) % 7;
+      for (const [from, to] of [...(cal.intervals.get(weekday) ?? [])].sort((a, b) => a[0] - b[0])) {
+        if (to > from) spans.push([localToUtc(yy, mm, dd, from, cal.tz).getTime(), localToUtc(yy, mm, dd, to, cal.tz).getTime()]);
+      }
+    }
+    if (days.size >= MAX_DAYS) days.clear();
+    days.set(dayNumber, spans);
+  }
+  return spans;
+}
+const spansByCalendar = new WeakMap<WorkCalendar, Map<number, Array<[number, number]>>>();
+const DAY = 86_400_000;
 
 const hasIntervals = (cal: WorkCalendar) => [...cal.intervals.values()].some((list) => list.some(([f, t]) => t > f));
 

@@ -4,6 +4,7 @@
  * waiting for the reporter, and the on time / at risk / failed status with its filters.
  */
 import test from 'ava';
+import fc from 'fast-check';
 import { addWorkingHours, localToUtc, tzOffsetMinutes, workingHoursBetween, type WorkCalendar } from '../../addons/helpdesk_bytacora/sla.ts';
 import { as, field, rejects, rollback, setupHelpdesk, ticketOf, type HelpdeskFixture } from './helpers.ts';
 
@@ -46,6 +47,16 @@ test('sla math: working hours between two instants skip nights, lunch and weeken
 test('sla math: a calendar without working intervals counts every hour', (t) => {
   const always: WorkCalendar = { tz: 'UTC', intervals: new Map(), holidays: new Set() };
   t.is(iso(addWorkingHours(utc('2026-03-07T10:00:00'), 30, always)), '2026-03-08 16:00');
+});
+
+test('sla math: the days a calendar remembers give what a fresh calendar computes', (t) => {
+  // `office` remembers its days (sla.ts daySpans); a copy made for each call starts afresh.
+  const fresh = (): WorkCalendar => ({ tz: office.tz, intervals: new Map(office.intervals), holidays: new Set(office.holidays) });
+  const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) }).map((ms) => new Date(ms));
+  fc.assert(fc.property(instant, fc.double({ min: 0, max: 120, noNaN: true }), instant, (start, hours, end) => {
+    t.is(addWorkingHours(start, hours, office).getTime(), addWorkingHours(start, hours, fresh()).getTime());
+    t.is(workingHoursBetween(start, end, office), workingHoursBetween(start, end, fresh()));
+  }), { numRuns: 300 });
 });
 
 // ── tickets ──────────────────────────────────────────────────────────────────────────
