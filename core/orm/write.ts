@@ -113,18 +113,42 @@ function duplicateError(e: any, meta: ModelMeta): Error {
   return err(ValidationError, 'Another %s already has the %s "%s": it must be unique.', meta.description, labels.join(', '), m[2]);
 }
 
+/** What `createRecords` looks up in a model's fields on every call, once per model class. */
+interface CreatePlan {
+  /** Fields a new row may take a default for. */
+  storedNames: string[];
+  /** Stored required fields (booleans aside: false is a value). */
+  required: Field[];
+  /** Stored computed fields computed before the INSERT. */
+  precomputed: Field[];
+}
+const createPlans = new WeakMap<ModelMeta, CreatePlan>();
+function createPlan(meta: ModelMeta): CreatePlan {
+  let plan = createPlans.get(meta);
+  if (!plan) {
+    const fields = [...meta.fields.values()];
+    plan = {
+      storedNames: fields.filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many')).map((f) => f.name),
+      required: fields.filter((f) => f.required && f.stored && f.type !== 'boolean'),
+      precomputed: fields.filter((f) => f.precompute && f.compute && f.stored),
+    };
+    createPlans.set(meta, plan);
+  }
+  return plan;
+}
+
 export async function createRecords(records: Model, list: Vals[]): Promise<number[]> {
   const meta = records._meta;
   records.env.forgetMemo(meta.name);
   const now = formatDatetime(new Date());
-  const storedNames = [...meta.fields.values()].filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many')).map((f) => f.name);
+  const plan = createPlan(meta);
   const prepared = [];
   for (const vals of list) {
-    const missing = storedNames.filter((n) => !(n in vals));
+    const missing = plan.storedNames.filter((n) => !(n in vals));
     const withDefaults = { ...(await defaultValues(records, missing)), ...vals };
     const p = prepare(records, withDefaults, 'create');
-    for (const field of meta.fields.values()) {
-      if (field.required && field.stored && field.type !== 'boolean' && (p.columns[field.name] === null || p.columns[field.name] === undefined || p.columns[field.name] === '')) {
+    for (const field of plan.required) {
+      if (p.columns[field.name] === null || p.columns[field.name] === undefined || p.columns[field.name] === '') {
         throw err(ValidationError, "Missing required value for field '%s' (%s.%s)", field.string ?? field.name, field.modelName, field.name);
       }
     }
@@ -135,9 +159,8 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
     prepared.push(p);
   }
   const precomputed = new Set<string>();
-  for (const field of meta.fields.values()) {
-    if (!field.precompute || !field.compute || !field.stored) continue;
-    const values = await field.precompute(records.env.sudo(), prepared.map((p) => p.columns));
+  for (const field of plan.precomputed) {
+    const values = await field.precompute!(records.env.sudo(), prepared.map((p) => p.columns));
     prepared.forEach((p, i) => { p.columns[field.name] = FIELD_TYPES[field.type].toColumn(values[i] ?? null, field); });
     precomputed.add(field.name);
   }
