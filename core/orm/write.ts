@@ -115,20 +115,27 @@ function duplicateError(e: any, meta: ModelMeta): Error {
 
 /** What `createRecords` looks up in a model's fields on every call, once per model class. */
 interface CreatePlan {
-  /** Fields a new row may take a default for. */
+  /** Fields a new row may take a default for (from the context, `default_<name>`). */
   storedNames: string[];
+  /** …those of them with a default of their own. */
+  defaulted: string[];
   /** Stored required fields (booleans aside: false is a value). */
   required: Field[];
   /** Stored computed fields computed before the INSERT. */
   precomputed: Field[];
 }
 const createPlans = new WeakMap<ModelMeta, CreatePlan>();
+function contextHasDefaults(context: Record<string, unknown>): boolean {
+  for (const key in context) if (key.startsWith('default_')) return true;
+  return false;
+}
 function createPlan(meta: ModelMeta): CreatePlan {
   let plan = createPlans.get(meta);
   if (!plan) {
     const fields = [...meta.fields.values()];
     plan = {
       storedNames: fields.filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many')).map((f) => f.name),
+      defaulted: fields.filter((f) => !f.automatic && (f.stored || f.type === 'many2many' || f.type === 'one2many') && f.default !== undefined).map((f) => f.name),
       required: fields.filter((f) => f.required && f.stored && f.type !== 'boolean'),
       precomputed: fields.filter((f) => f.precompute && f.compute && f.stored),
     };
@@ -143,8 +150,10 @@ export async function createRecords(records: Model, list: Vals[]): Promise<numbe
   const now = formatDatetime(new Date());
   const plan = createPlan(meta);
   const prepared = [];
+  // Without `default_<name>` keys in the context only the fields with defaults can get one.
+  const candidates = contextHasDefaults(records.env.context) ? plan.storedNames : plan.defaulted;
   for (const vals of list) {
-    const missing = plan.storedNames.filter((n) => !(n in vals));
+    const missing = candidates.filter((n) => !(n in vals));
     const withDefaults = { ...(await defaultValues(records, missing)), ...vals };
     const p = prepare(records, withDefaults, 'create');
     for (const field of plan.required) {
