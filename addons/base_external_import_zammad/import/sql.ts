@@ -403,6 +403,12 @@ export interface InsertOptions {
   plain?: boolean;
   trusted?: TrustPlan | null;
   mode?: TriggerMode;
+  /**
+   * What the statement returns instead of the `returning` rows: a query over them, named `ins`
+   * (`WITH ins AS (INSERT … RETURNING …) <select>`), with its own bindings. For the rows the
+   * caller needs among many, without sending them all back.
+   */
+  select?: { sql: string; bindings?: unknown[] };
 }
 
 /**
@@ -442,8 +448,13 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   });
   const list = [...stored, ...computed.map(([c]) => c), ...constants.map(([c]) => c)].map(q).join(', ');
   const select = [...stored.map((c) => `x.${q(c)}`), ...computed.map(([, e]) => e.sql), ...constantSql].join(', ');
-  const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
+  let sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
   const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), ...src.bindings] as any[];
+  if (opts.select) {
+    if (!opts.returning) throw new Error('insertMany: select needs returning');
+    sql = `WITH ins AS (${sql}) ${opts.select.sql}`;
+    bindings.push(...(opts.select.bindings ?? []));
+  }
   // A plan made for plain INSERTs knows nothing of the UPDATE triggers an upsert fires.
   const trusted = opts.trusted?.insertOnly && /\bDO\s+UPDATE\b/i.test(opts.onConflict ?? '') ? null : opts.trusted;
   if (!trusted) {
@@ -459,6 +470,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
     throw err;
   }
   // On an error the caller's savepoint (or transaction) is rolled back, and the setting with it.
+  if (trusted.counts && opts.select) throw new Error('insertMany: select and the group counts of a trusted insert do not mix');
   const out = rowsOf(await cr.raw(trusted.counts ? withCountDeltas(sql, trusted.counts, opts.returning) : sql, bindings));
   if (opts.mode) opts.mode.replica = true;
   else await cr.raw('SET LOCAL session_replication_role = origin');
