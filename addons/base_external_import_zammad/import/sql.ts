@@ -218,7 +218,10 @@ class BinaryArray {
     }
   }
 
-  /** The parameter's bytes (an exact copy: the driver holds it until the statement ends). */
+  /**
+   * The parameter's bytes: a view of the array's own buffer (never reused: no copy of the
+   * column's megabytes; the unused end of the buffer lives as long as the statement).
+   */
   finish(): Buffer {
     const b = this.buf;
     b.writeInt32BE(1, 0); // dimensions
@@ -226,7 +229,7 @@ class BinaryArray {
     b.writeInt32BE(ELEMENT_OID[this.kind], 8);
     b.writeInt32BE(this.n, 12);
     b.writeInt32BE(1, 16); // lower bound
-    return Buffer.from(b.subarray(0, this.at));
+    return b.subarray(0, this.at);
   }
 }
 
