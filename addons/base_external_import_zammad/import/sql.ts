@@ -233,6 +233,15 @@ class BinaryArray {
   }
 }
 
+const isInt4 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+
+/** Integers as a PostgreSQL server's binary int4[] parameter (`?::int4[]`). */
+export function int4Array(values: readonly number[]): Buffer {
+  const a = new BinaryArray('int4', values.length * 8);
+  for (const v of values) a.push(v, 'value');
+  return a.finish();
+}
+
 /**
  * Rows given column by column, for the import's messages (half a million per 100,000 tickets).
  * On a PostgreSQL server each column is sent as one typed array in PostgreSQL's binary format
@@ -650,8 +659,10 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
     if (replica) await cr.raw(`SELECT ${replica}1 AS n`);
     return;
   }
-  const parts = checks.map(({ key }) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?) FOR KEY SHARE OF x) s)::int`);
-  const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, checks.map((c) => c.values) as any[]));
+  // Ids (the usual references) as a binary int4 array: no array literal made of each value here.
+  const params = checks.map(({ values }) => (values.every(isInt4) ? int4Array(values as number[]) : values));
+  const parts = checks.map(({ key }, i) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?${Buffer.isBuffer(params[i]) ? '::int4[]' : ''}) FOR KEY SHARE OF x) s)::int`);
+  const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, params as any[]));
   const missing = checks.findIndex((c, i) => Number(found.n[i]) < c.values.length);
   if (missing < 0) {
     if (opts.locked) {

@@ -7,7 +7,7 @@ import test from 'ava';
 import type { App } from '../../../core/app.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
 import { rowsOf } from '../../../core/orm/index.ts';
-import { ColumnRows, insertMany, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
+import { ColumnRows, insertMany, int4Array, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
 import { makeImportApp, rows } from './helpers.ts';
 
 let app: App;
@@ -143,4 +143,12 @@ test('ColumnRows: a trusted insert checks the referencing values it kept', async
     await t.throwsAsync(() => lockReferences(trx, plan, unkept, {}), { message: /attachment_id.*not kept/ });
     await trx.rollback();
   }).catch(() => undefined);
+});
+
+test('int4Array: integers reach a server as the int4[] they are', async (t) => {
+  if (!onPostgresServer(app.db.knex)) return t.pass('binary parameters need a server');
+  const values = [1, -5, 0, 2147483647, -2147483648, 70000];
+  const [r] = rowsOf(await app.db.knex.raw('SELECT ?::int4[] AS a, cardinality(?::int4[]) AS n', [int4Array(values), int4Array([])]));
+  t.deepEqual(r.a, values);
+  t.is(Number(r.n), 0);
 });
