@@ -391,51 +391,79 @@ async function importRows(caller: Environment, tx: Tx, task: TaskRow, log: RunLo
       yield { batchNo, rowCount: batch.rows.length, mapped, updatedOf, input: { tickets: mapped, articles, attachments } };
     }
   }
-  try {
-    // On a server the next batch is read from Zammad (its rows, then its articles) while this
-    // one is prepared and handed to a writer: the reads wait on Zammad's database, the
-    // prepare step on ours. With one connection (PGlite) one thing at a time.
-    for await (const { batchNo, rowCount, mapped, updatedOf, input } of (tx.parallel > 1 ? readAhead(readBatches()) : readBatches())) {
-      if (writing.error) break;
+  type ReadBatch = { batchNo: number; rowCount: number; mapped: MappedTicket[]; updatedOf: Map<number, string | null>; input: BatchInput };
+  /**
+   * The batches, each prepared (references, the tickets already imported, numbers: one batch
+   * at a time, in order, each in a short transaction of its own) as soon as no batch still to
+   * be committed writes one of its tickets — the one handed to the loop and not started yet
+   * included (`written`: its write has ended, or it will not be written). On a server this
+   * runs ahead of the loop: the next batch is prepared while the loop waits for a free writer.
+   */
+  async function* preparedBatches(source: AsyncGenerator<ReadBatch>): AsyncGenerator<ReadBatch & { prepared: PreparedBatch; written: (write: Promise<void> | null) => void }> {
+    let previous: { ids: Set<number>; done: Promise<void> } | null = null;
+    for await (const batch of source) {
+      if (writing.error) return;
+      const ids = batch.mapped.map((m) => m.zammadId);
       // A ticket twice in the stream (a custom query) is written by one batch after the other.
-      await writing.afterBatchesWith(mapped.map((m) => m.zammadId));
+      const before = previous;
+      if (before && ids.some((id) => before.ids.has(id))) await before.done;
+      await writing.afterBatchesWith(ids);
       let prepared: PreparedBatch;
       try {
         prepared = await tx.unit(async (env) => {
           // Its commit waits for no disk flush either: a batch written after it can only be
           // durable once it is (the WAL is written in order).
           await tx.fastCommit(env);
-          return prepareBatch(env, ctx, input);
+          return prepareBatch(env, ctx, batch.input);
         });
       } catch (err) {
         // The references created by that transaction are gone with it.
         refs.clear();
         throw err;
       }
-      await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
-        await tx.writeSettings(env);
-        const res = await writeBatch(env, ctx, input, prepared);
-        for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
-        let latest: string | null = null;
-        for (const zid of res.done) {
-          const u = updatedOf.get(zid);
-          if (u && (!latest || u > latest)) latest = u;
-        }
-        const next = sync.nextFor(batchNo, latest);
-        if (next) {
-          await env.cr.raw(`UPDATE base_external_import_task SET last_sync = ? WHERE id = ? AND (last_sync IS NULL OR last_sync < ?)`, [next, task.id, next]);
-        }
-        return { res, latest };
-      }).then(async ({ res, latest }) => {
-        sync.committed(batchNo, latest);
-        outcome.imported += res.done.length;
-        outcome.created += res.created;
-        outcome.updated += res.updated;
-        outcome.messages += res.messages;
-        outcome.attachments += res.attachments;
-        read += rowCount;
-        await reportProgress(caller, read, Math.max(total, read), progressText);
-      }));
+      let settle!: () => void;
+      const done = new Promise<void>((resolve) => { settle = resolve; });
+      previous = { ids: new Set(ids), done };
+      yield { ...batch, prepared, written: (write) => (write ? write.then(settle, settle) : settle()) };
+    }
+  }
+  try {
+    // On a server the batch after next is read from Zammad (its rows, then its articles) while
+    // the next one is prepared and this one waits for a writer: the reads wait on Zammad's
+    // database, the prepare step on ours. With one connection (PGlite) one thing at a time.
+    const batches = tx.parallel > 1 ? readAhead(preparedBatches(readAhead(readBatches()))) : preparedBatches(readBatches());
+    for await (const { batchNo, rowCount, mapped, updatedOf, input, prepared, written } of batches) {
+      let write: Promise<void> | null = null;
+      try {
+        if (writing.error) break;
+        write = (await writing.start(mapped.map((m) => m.zammadId), () => tx.unit(async (env) => {
+          await tx.writeSettings(env);
+          const res = await writeBatch(env, ctx, input, prepared);
+          for (const f of res.failed) fail(f.zammadId, updatedOf.get(f.zammadId) ?? null, f.message);
+          let latest: string | null = null;
+          for (const zid of res.done) {
+            const u = updatedOf.get(zid);
+            if (u && (!latest || u > latest)) latest = u;
+          }
+          const next = sync.nextFor(batchNo, latest);
+          if (next) {
+            await env.cr.raw(`UPDATE base_external_import_task SET last_sync = ? WHERE id = ? AND (last_sync IS NULL OR last_sync < ?)`, [next, task.id, next]);
+          }
+          return { res, latest };
+        }).then(async ({ res, latest }) => {
+          sync.committed(batchNo, latest);
+          outcome.imported += res.done.length;
+          outcome.created += res.created;
+          outcome.updated += res.updated;
+          outcome.messages += res.messages;
+          outcome.attachments += res.attachments;
+          read += rowCount;
+          await reportProgress(caller, read, Math.max(total, read), progressText);
+        })))?.done ?? null;
+      } finally {
+        // The next batch's prepare may wait for this one (a ticket in both): never forever.
+        written(write);
+      }
     }
   } finally {
     // Never leave a batch writing behind the run's end (its log, its lock).
@@ -482,14 +510,19 @@ class Writing {
     await Promise.all(clash);
   }
 
-  /** Starts `write` once fewer than `parallel` batches are running. */
-  async start(ids: number[], write: () => Promise<void>): Promise<void> {
+  /**
+   * Starts `write` once fewer than `parallel` batches are running; returns its end (`done`,
+   * which never rejects: the error is kept), or null when it did not start (an earlier batch
+   * failed). Wrapped: an async function's promise would wait for a promise it returns.
+   */
+  async start(ids: number[], write: () => Promise<void>): Promise<{ done: Promise<void> } | null> {
     while (this.running.size >= this.parallel) await Promise.race(this.running.keys());
-    if (this.error) return;
+    if (this.error) return null;
     const p: Promise<void> = write().catch((err) => { this.error ??= err; }).finally(() => { this.running.delete(p); });
     this.running.set(p, new Set(ids));
     // One connection (embedded PGlite): nothing else may run on it meanwhile.
     if (this.parallel <= 1) await p;
+    return { done: p };
   }
 
   async finish(): Promise<void> {

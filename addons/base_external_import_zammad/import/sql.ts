@@ -1,12 +1,16 @@
 /**
- * Set-based statements for the importer: many rows in one statement, passed as one JSON
- * parameter and read back with `json_to_recordset` typed as the target table's columns, so
- * PostgreSQL's own input functions convert every value (dates, bytea as `\x…` hex, numbers).
- * `json`, not `jsonb`: the text is read once, left to right, where jsonb would first build
- * its binary tree (measured: 2,500 messages read in 52 ms instead of 85 ms).
- * On a PostgreSQL server the parameter goes as UTF-8 bytes written row by row (`jsonBytes`),
- * never as one string of the whole batch. The largest statement, the messages, goes instead as
- * one binary typed array per column on a server (`ColumnRows`, read with `unnest`).
+ * Set-based statements for the importer: many rows in one statement.
+ * On a PostgreSQL server the rows go as one binary typed array per column, read back with
+ * `unnest` and each column cast to the target table's type (`ColumnRows`: the messages are
+ * written into one straight from the articles; insertMany turns row objects into one): the
+ * database reads each value's bytes as they are, with no JSON to parse.
+ * On PGlite (its parameters are text) the rows go as one JSON parameter read back with
+ * `json_to_recordset` typed as the target table's columns, so PostgreSQL's own input functions
+ * convert every value (dates, bytea as `\x…` hex, numbers). `json`, not `jsonb`: the text is
+ * read once, left to right, where jsonb would first build its binary tree (measured: 2,500
+ * messages read in 52 ms instead of 85 ms). The UPDATE of changed rows (`updateChanged`) takes
+ * JSON on both, on a server as UTF-8 bytes written row by row (`jsonBytes`), never as one
+ * string of the whole batch.
  */
 import type { Knex } from 'knex';
 import { rowsOf } from '../../../core/orm/index.ts';
@@ -56,8 +60,8 @@ const COMMA = 0x2c;
 const SCRATCH_START = 1024 * 1024;
 const SCRATCH_KEPT = 16 * 1024 * 1024;
 /**
- * Where jsonBytes and JsonRows write (taken while one writes, so two never share it): grown
- * once to a batch's size rather than per statement, then each statement gets an exact copy.
+ * Where jsonBytes writes (taken while it writes, so two never share it): grown once to a
+ * batch's size rather than per statement, then each statement gets an exact copy.
  */
 let scratch: Buffer | null = Buffer.allocUnsafe(SCRATCH_START);
 function takeScratch(): Buffer {
@@ -104,60 +108,32 @@ export function jsonBytes(rows: ReadonlyArray<Record<string, unknown>>, replacer
   return Buffer.from(buf.subarray(0, at));
 }
 
+/** The element type of a ColumnRows column as sent (text columns are cast to the table's type by the statement). */
+export type ColumnKind = 'int4' | 'int8' | 'bool' | 'text' | 'bytea';
+/** PostgreSQL's type oids of the elements (a binary array names its element type). */
+const ELEMENT_OID: Record<ColumnKind, number> = { int4: 23, int8: 20, bool: 16, text: 25, bytea: 17 };
+
 /**
- * Rows given as their JSON text, made by the caller straight from its own data (no object
- * per row, no generic stringify: the import's messages, half a million per 100,000 tickets),
- * appended to the statement's bytes at once. The values of the columns that reference other
- * tables are collected as the rows are added (`ref`), for a trusted insert's check
- * (`lockReferences`), since there are no row objects to read them from.
- * Use: `add` every row, then hand it to `insertMany` in place of the rows, without awaiting
- * anything in between (it holds the shared scratch buffer until insertMany takes the bytes).
+ * A value as the text `json_to_recordset` would give its column (what the rows' JSON made of
+ * it, jsonValue's replacer included): Buffers as hex bytea, Dates as naive UTC, numbers that
+ * JSON writes as null (NaN, Infinity) as NULL, objects as their JSON.
  */
-export class JsonRows {
-  count = 0;
-  readonly refs = new Map<string, Set<unknown>>();
-  private buf: Buffer | null = null;
-  private at = 0;
-  private texts: string[] | null = null;
-  private done = false;
-  /** `cols`: every column of the rows' JSON; `refColumns`: those whose values `ref` collects. */
-  constructor(cr: Cr, readonly cols: string[], refColumns: string[]) {
-    if (onPostgresServer(cr)) {
-      this.buf = takeScratch();
-      this.buf[this.at++] = 0x5b; // [
-    } else this.texts = [];
-    for (const c of refColumns) this.refs.set(c, new Set());
-  }
-
-  /** `value` of the referencing column `column`, kept for the check; returns it. */
-  ref<T>(column: string, value: T): T {
-    if (value !== null && value !== undefined) this.refs.get(column)!.add(value);
-    return value;
-  }
-
-  add(text: string): void {
-    if (this.texts) this.texts.push(text);
-    else [this.buf, this.at] = appendRow(this.buf!, this.at, text, this.count === 0);
-    this.count++;
-  }
-
-  /** The parameter: the bytes on a server (the scratch buffer given back), the text on PGlite. */
-  finish(): Buffer | string {
-    if (this.done) throw new Error('JsonRows: finished twice');
-    this.done = true;
-    if (this.texts) return `[${this.texts.join(',')}]`;
-    const buf = this.buf!;
-    this.buf = null;
-    buf[this.at++] = 0x5d; // ]
-    giveBackScratch(buf);
-    return Buffer.from(buf.subarray(0, this.at));
-  }
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
+  return JSON.stringify(value);
 }
 
-/** The element type of a ColumnRows column as sent (text columns are cast to the table's type by the statement). */
-export type ColumnKind = 'int4' | 'int8' | 'bool' | 'text';
-/** PostgreSQL's type oids of the elements (a binary array names its element type). */
-const ELEMENT_OID: Record<ColumnKind, number> = { int4: 23, int8: 20, bool: 16, text: 25 };
+/** A value as the JSON text of a json/jsonb column (`json_to_recordset` keeps the value's JSON, a string included). */
+function jsonTextOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = JSON.stringify(value, jsonValue);
+  return text === undefined ? null : text;
+}
 const ARRAY_HEADER = 20;
 const TWO_32 = 2 ** 32;
 
@@ -219,8 +195,21 @@ class BinaryArray {
         this.buf[this.at + 4] = value ? 1 : 0;
         this.at += 5;
         return;
+      case 'bytea': {
+        if (!(value instanceof Uint8Array)) throw new Error(`ColumnRows: "${column}" is not bytes`);
+        this.room(4 + value.byteLength);
+        this.buf.writeInt32BE(value.byteLength, this.at);
+        this.buf.set(value, this.at + 4);
+        this.at += 4 + value.byteLength;
+        return;
+      }
       default: {
-        const text = String(value);
+        const text = textOf(value);
+        if (text === null) {
+          this.n--;
+          this.push(null, column);
+          return;
+        }
         this.room(4 + text.length * UTF8_MAX);
         const bytes = this.buf.write(text, this.at + 4);
         this.buf.writeInt32BE(bytes, this.at);
@@ -229,7 +218,10 @@ class BinaryArray {
     }
   }
 
-  /** The parameter's bytes (an exact copy: the driver holds it until the statement ends). */
+  /**
+   * The parameter's bytes: a view of the array's own buffer (never reused: no copy of the
+   * column's megabytes; the unused end of the buffer lives as long as the statement).
+   */
   finish(): Buffer {
     const b = this.buf;
     b.writeInt32BE(1, 0); // dimensions
@@ -237,8 +229,17 @@ class BinaryArray {
     b.writeInt32BE(ELEMENT_OID[this.kind], 8);
     b.writeInt32BE(this.n, 12);
     b.writeInt32BE(1, 16); // lower bound
-    return Buffer.from(b.subarray(0, this.at));
+    return b.subarray(0, this.at);
   }
+}
+
+const isInt4 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+
+/** Integers as a PostgreSQL server's binary int4[] parameter (`?::int4[]`). */
+export function int4Array(values: readonly number[]): Buffer {
+  const a = new BinaryArray('int4', values.length * 8);
+  for (const v of values) a.push(v, 'value');
+  return a.finish();
 }
 
 /**
@@ -269,6 +270,28 @@ export class ColumnRows {
     for (const c of refColumns) this.refs.set(c, new Set());
   }
 
+  /**
+   * Row objects as ColumnRows, on a PostgreSQL server (insertMany's rows): each column sent as
+   * its table type's binary element when every value is one as it is (integers of an integer
+   * or bigint column, booleans of a boolean one, bytes of a bytea one), else as text cast to
+   * the column's type by the statement, as `json_to_recordset` would convert it (`textOf`;
+   * json and jsonb columns: each value's JSON).
+   */
+  static fromObjects(cr: Cr, types: Map<string, string>, cols: string[], rows: ReadonlyArray<Record<string, unknown>>): ColumnRows {
+    const kinds = cols.map((c): [string, ColumnKind] => [c, kindOfValues(types.get(c), rows, c)]);
+    const out = new ColumnRows(cr, kinds, [], rows.length);
+    const json = cols.map((c) => /^jsonb?$/.test(types.get(c) ?? ''));
+    const values: unknown[] = new Array(cols.length);
+    for (const row of rows) {
+      for (let i = 0; i < cols.length; i++) {
+        const v = row[cols[i]];
+        values[i] = json[i] ? jsonTextOf(v) : v;
+      }
+      out.add(values);
+    }
+    return out;
+  }
+
   /** `value` of the referencing column `column`, kept for the check; returns it. */
   ref<T>(column: string, value: T): T {
     if (value !== null && value !== undefined) this.refs.get(column)!.add(value);
@@ -297,10 +320,36 @@ export class ColumnRows {
       this.arrays = null;
       return { arrays: out };
     }
-    const json = JSON.stringify(this.objects);
+    const objects = this.objects!;
+    const json = JSON.stringify(objects, objects.some(hasObjectValue) ? jsonValue : undefined);
     this.objects = null;
     return { json };
   }
+}
+
+/** The binary kind of a column of SQL type `type` whose every value in `rows` is one as it is, else text. */
+function kindOfValues(type: string | undefined, rows: ReadonlyArray<Record<string, unknown>>, column: string): ColumnKind {
+  let test: ((v: unknown) => boolean) | null = null;
+  let kind: ColumnKind = 'text';
+  if (type === 'integer') {
+    kind = 'int4';
+    test = (v) => typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+  } else if (type === 'bigint') {
+    kind = 'int8';
+    test = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+  } else if (type === 'boolean') {
+    kind = 'bool';
+    test = (v) => typeof v === 'boolean';
+  } else if (type === 'bytea') {
+    kind = 'bytea';
+    test = (v) => v instanceof Uint8Array;
+  }
+  if (!test) return 'text';
+  for (const row of rows) {
+    const v = row[column];
+    if (v !== null && v !== undefined && !test(v)) return 'text';
+  }
+  return kind;
 }
 
 /**
@@ -322,7 +371,7 @@ async function columnRowsSource(cr: Cr, table: string, rows: ColumnRows, params:
 
 /** `json_to_recordset(?) AS x(col type, …)` for `cols` of `table`, and its one binding. */
 export async function recordset(cr: Cr, table: string, cols: string[], rows: Array<Record<string, unknown>>, extra: Record<string, string> = {}, plain = false): Promise<{ sql: string; binding: string | Buffer }> {
-  // Made before the first await: JsonRows' bytes, jsonBytes' scratch buffer.
+  // Made before the first await: jsonBytes' scratch buffer.
   const binding = bindingOf(cr, rows, plain);
   return { sql: await recordsetSql(cr, table, cols, extra), binding };
 }
@@ -366,6 +415,12 @@ export interface InsertOptions {
   plain?: boolean;
   trusted?: TrustPlan | null;
   mode?: TriggerMode;
+  /**
+   * What the statement returns instead of the `returning` rows: a query over them, named `ins`
+   * (`WITH ins AS (INSERT … RETURNING …) <select>`), with its own bindings. For the rows the
+   * caller needs among many, without sending them all back.
+   */
+  select?: { sql: string; bindings?: unknown[] };
 }
 
 /**
@@ -375,21 +430,27 @@ export interface InsertOptions {
  * (a batch's messages' JSON is the largest string the importer makes: the less of it, the
  * less garbage the collector has to catch up with).
  */
-export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>> | JsonRows | ColumnRows, opts: InsertOptions = {}): Promise<any[]> {
-  const json = rows instanceof JsonRows || rows instanceof ColumnRows ? rows : null;
-  // JsonRows: its bytes taken at once (it holds the shared scratch buffer until then).
-  const jsonBinding = rows instanceof JsonRows ? rows.finish() : null;
-  const columnParams = rows instanceof ColumnRows ? rows.finish() : null;
-  if (!(json ? json.count : (rows as unknown[]).length)) return [];
+export async function insertMany(cr: Cr, table: string, rows: Array<Record<string, unknown>> | ColumnRows, opts: InsertOptions = {}): Promise<any[]> {
+  const given = rows instanceof ColumnRows ? rows : null;
+  // Its arrays taken at once (nothing added after this).
+  const givenParams = given ? given.finish() : null;
+  const objects = given ? null : rows as Array<Record<string, unknown>>;
+  if (!(given ? given.count : objects!.length)) return [];
   const constants = Object.entries(opts.constants ?? {});
   const fixed = new Set(constants.map(([c]) => c));
   const inputs = opts.inputs ?? {};
   const computed = Object.entries(opts.computed ?? {});
-  if (json && json.cols.some((c) => fixed.has(c))) throw new Error('insertMany: a column of JsonRows is also a constant');
-  const cols = json ? json.cols : (opts.cols ?? columnsOf(rows as Array<Record<string, unknown>>)).filter((c) => !fixed.has(c));
-  const src = columnParams ? await columnRowsSource(cr, table, rows as ColumnRows, columnParams, inputs)
-    : json ? { sql: await recordsetSql(cr, table, cols, inputs), bindings: [jsonBinding!] }
-      : await recordset(cr, table, cols, rows as Array<Record<string, unknown>>, inputs, opts.plain).then((r) => ({ sql: r.sql, bindings: [r.binding] }));
+  if (given && given.cols.some((c) => fixed.has(c))) throw new Error('insertMany: a column of ColumnRows is also a constant');
+  const cols = given ? given.cols : (opts.cols ?? columnsOf(objects!)).filter((c) => !fixed.has(c));
+  let src: { sql: string; bindings: Array<string | Buffer> };
+  if (given) src = await columnRowsSource(cr, table, given, givenParams!, inputs);
+  else if (onPostgresServer(cr)) {
+    // On a server the row objects go as typed arrays too (built before the first await).
+    const types = new Map(await columnTypes(cr, table));
+    for (const [c, t] of Object.entries(inputs)) types.set(c, t);
+    const typed = ColumnRows.fromObjects(cr, types, cols, objects!);
+    src = await columnRowsSource(cr, table, typed, typed.finish(), inputs);
+  } else src = await recordset(cr, table, cols, objects!, inputs, opts.plain).then((r) => ({ sql: r.sql, bindings: [r.binding] }));
   const stored = cols.filter((c) => !(c in inputs));
   const types = await columnTypes(cr, table);
   const constantSql = constants.map(([c]) => {
@@ -399,8 +460,13 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
   });
   const list = [...stored, ...computed.map(([c]) => c), ...constants.map(([c]) => c)].map(q).join(', ');
   const select = [...stored.map((c) => `x.${q(c)}`), ...computed.map(([, e]) => e.sql), ...constantSql].join(', ');
-  const sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
+  let sql = `INSERT INTO ${q(table)} (${list}) SELECT ${select} FROM ${src.sql} ${opts.onConflict ?? ''} ${opts.returning ? `RETURNING ${opts.returning}` : ''}`;
   const bindings = [...computed.flatMap(([, e]) => e.bindings ?? []), ...constants.map(([, v]) => v), ...src.bindings] as any[];
+  if (opts.select) {
+    if (!opts.returning) throw new Error('insertMany: select needs returning');
+    sql = `WITH ins AS (${sql}) ${opts.select.sql}`;
+    bindings.push(...(opts.select.bindings ?? []));
+  }
   // A plan made for plain INSERTs knows nothing of the UPDATE triggers an upsert fires.
   const trusted = opts.trusted?.insertOnly && /\bDO\s+UPDATE\b/i.test(opts.onConflict ?? '') ? null : opts.trusted;
   if (!trusted) {
@@ -416,6 +482,7 @@ export async function insertMany(cr: Cr, table: string, rows: Array<Record<strin
     throw err;
   }
   // On an error the caller's savepoint (or transaction) is rolled back, and the setting with it.
+  if (trusted.counts && opts.select) throw new Error('insertMany: select and the group counts of a trusted insert do not mix');
   const out = rowsOf(await cr.raw(trusted.counts ? withCountDeltas(sql, trusted.counts, opts.returning) : sql, bindings));
   if (opts.mode) opts.mode.replica = true;
   else await cr.raw('SET LOCAL session_replication_role = origin');
@@ -550,7 +617,7 @@ export async function trustPlan(cr: Cr, table: string, noOp: string[] = [], opts
  * What the foreign-key triggers would do for `rows`, once per table: the distinct referenced
  * rows locked FOR KEY SHARE, and an error like PostgreSQL's when one does not exist.
  */
-export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | JsonRows | ColumnRows, constants: Record<string, unknown>,
+export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record<string, unknown>> | ColumnRows, constants: Record<string, unknown>,
   opts: { replica?: boolean; locked?: Map<string, Set<string>> } = {}): Promise<void> {
   const checks: Array<{ key: TrustPlan['keys'][number]; values: unknown[] }> = [];
   // The rows this statement locks, by referenced table and column (two keys may share them).
@@ -559,9 +626,9 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
     let values = new Set<unknown>();
     if (key.column in constants) {
       if (constants[key.column] !== null && constants[key.column] !== undefined) values.add(constants[key.column]);
-    } else if (rows instanceof JsonRows || rows instanceof ColumnRows) {
+    } else if (rows instanceof ColumnRows) {
       const kept = rows.refs.get(key.column);
-      // A referencing column in the JSON whose values were not kept: its rows could not be checked.
+      // A referencing column of the rows whose values were not kept: its rows could not be checked.
       if (!kept && rows.cols.includes(key.column)) throw new Error(`The values of "${key.column}" (foreign key ${key.name}) were not kept for the check`);
       if (kept) values = kept;
     } else {
@@ -592,8 +659,10 @@ export async function lockReferences(cr: Cr, plan: TrustPlan, rows: Array<Record
     if (replica) await cr.raw(`SELECT ${replica}1 AS n`);
     return;
   }
-  const parts = checks.map(({ key }) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?) FOR KEY SHARE OF x) s)::int`);
-  const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, checks.map((c) => c.values) as any[]));
+  // Ids (the usual references) as a binary int4 array: no array literal made of each value here.
+  const params = checks.map(({ values }) => (values.every(isInt4) ? int4Array(values as number[]) : values));
+  const parts = checks.map(({ key }, i) => `(SELECT count(*) FROM (SELECT 1 FROM ONLY ${key.ref} x WHERE x.${q(key.refColumn)} = ANY(?${Buffer.isBuffer(params[i]) ? '::int4[]' : ''}) FOR KEY SHARE OF x) s)::int`);
+  const [found] = rowsOf(await cr.raw(`SELECT ${replica}ARRAY[${parts.join(', ')}] AS n`, params as any[]));
   const missing = checks.findIndex((c, i) => Number(found.n[i]) < c.values.length);
   if (missing < 0) {
     if (opts.locked) {

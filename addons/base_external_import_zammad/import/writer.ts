@@ -136,21 +136,23 @@ export function articleHtml(body: string | null, contentType: string | null): st
 }
 
 /**
- * A ticket's first article's chatter HTML, made once: it is also the ticket's description
- * (made first, by writeTickets). Only that one is kept: the others' HTML is written into the
- * messages' rows as soon as it is made, and dies young instead of living, with its article,
- * through the whole batch (copied by every scavenge on the way).
+ * The chatter HTML of the tickets' first articles, made once per batch: it is also the
+ * ticket's description (made first, by writeTickets). Only those are kept, for the batch's
+ * write: the others' HTML is written into the messages' rows as soon as it is made, and dies
+ * young instead of living, with its article, through the whole batch (copied by every scavenge
+ * on the way). A map of the write (not a WeakMap on the articles: its entries are ephemerons,
+ * which every collection has to trace specially).
  */
-const htmlOfArticle = new WeakMap<ArticleRow, string>();
-function descriptionHtml(a: ArticleRow): string {
-  let html = htmlOfArticle.get(a);
+type Descriptions = Map<ArticleRow, string>;
+function descriptionHtml(kept: Descriptions, a: ArticleRow): string {
+  let html = kept.get(a);
   if (html === undefined) {
     html = articleHtml(a.body, a.content_type);
-    htmlOfArticle.set(a, html);
+    kept.set(a, html);
   }
   return html;
 }
-const messageHtml = (a: ArticleRow): string => htmlOfArticle.get(a) ?? articleHtml(a.body, a.content_type);
+const messageHtml = (kept: Descriptions, a: ArticleRow): string => kept.get(a) ?? articleHtml(a.body, a.content_type);
 
 /** The Message-Id that makes an imported article unique (per source and Zammad article id). */
 export const articleMessageId = (sourceId: number, articleId: number, domain: string) => `<zammad.${sourceId}.${articleId}@${domain}>`;
@@ -280,12 +282,13 @@ async function reserveNumbers(env: Environment, n: number): Promise<string[]> {
 
 async function writeTickets(env: Environment, ctx: WriterContext, tickets: MappedTicket[], input: BatchInput, prepared: PreparedBatch, result: BatchResult): Promise<void> {
   const cr = env.cr;
+  const descriptions: Descriptions = new Map();
   const refs = ctx.refs;
   const existing = prepared.existing;
   const directCols = [...new Set(tickets.flatMap((t) => Object.keys(t.values.direct)))];
   const common = (t: MappedTicket) => {
     const first = input.articles.get(t.zammadId)?.[0];
-    const description = first && !first.internal && (first.body ?? '').trim() ? descriptionHtml(first) : `<p>${escapeHtml(t.values.subject)}</p>`;
+    const description = first && !first.internal && (first.body ?? '').trim() ? descriptionHtml(descriptions, first) : `<p>${escapeHtml(t.values.subject)}</p>`;
     const prio = refs.priorityFor(t.values.priorityLevel);
     const userId = t.owner?.email ? refs.users.get(t.owner.email) || null : null;
     return {
@@ -350,7 +353,7 @@ async function writeTickets(env: Environment, ctx: WriterContext, tickets: Mappe
     constants: followerConstants,
   });
 
-  await writeArticles(env, ctx, tickets, ticketIds, input, result, mode);
+  await writeArticles(env, ctx, tickets, ticketIds, input, result, mode, descriptions);
   // What follows in the transaction (last_sync) fires its triggers.
   await mode.origin();
 }
@@ -378,7 +381,7 @@ const MESSAGE_COLS: Array<[string, ColumnKind]> = [['article_id', 'int8'], ['res
 /** The message columns that reference other tables (their values kept for the trusted insert's check). */
 const MESSAGE_REFS = ['res_id', 'subtype_id', 'author_id'];
 
-async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode): Promise<void> {
+async function writeArticles(env: Environment, ctx: WriterContext, tickets: MappedTicket[], ticketIds: Map<number, { id: number; number: string }>, input: BatchInput, result: BatchResult, mode: TriggerMode, descriptions: Descriptions): Promise<void> {
   const cr = env.cr;
   const now = nowUtc();
   // Each message's values are written straight from its article into the columns (no row
@@ -398,11 +401,16 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       const date = (typeof a.created_at === 'string' ? a.created_at : utcText(a.created_at)) ?? now;
       const subtype = rows.ref('subtype_id', a.internal ? ctx.subtypes.note : ctx.subtypes.comment);
       const author = rows.ref('author_id', a.sender === 'System' ? null : authorPartner(ctx.refs, a));
-      rows.add([articleId, rows.ref('res_id', ticket.id), a.subject ?? null, messageHtml(a), date, a.article_type === 'email' ? 'email' : 'comment',
+      rows.add([articleId, rows.ref('res_id', ticket.id), a.subject ?? null, messageHtml(descriptions, a), date, a.article_type === 'email' ? 'email' : 'comment',
         subtype ?? null, !!a.internal, a.email_from ?? null, author ?? null]);
     }
   }
-  const written = await insertMany(cr, 'mail_message', rows, {
+  // Only the messages the rest needs come back (half a million rows per 100,000 tickets
+  // otherwise, each parsed here): the moved ones and those with attachments, and the count of
+  // the inserted ones (a row with the count, the others' columns NULL when none).
+  const withFiles: number[] = [];
+  for (const id of articleOf.keys()) if (input.attachments.has(String(id))) withFiles.push(id);
+  const returned = await insertMany(cr, 'mail_message', rows, {
     onConflict: `ON CONFLICT (message_id) DO UPDATE SET res_id = EXCLUDED.res_id, record_name = EXCLUDED.record_name, subtype_id = EXCLUDED.subtype_id,
       is_internal = EXCLUDED.is_internal, write_date = EXCLUDED.write_date
       WHERE (mail_message.res_id, mail_message.subtype_id, mail_message.is_internal) IS DISTINCT FROM (EXCLUDED.res_id, EXCLUDED.subtype_id, EXCLUDED.is_internal)`,
@@ -414,11 +422,17 @@ async function writeArticles(env: Environment, ctx: WriterContext, tickets: Mapp
       message_id: { sql: `'<zammad.' || ?::int || '.' || x.article_id || '@' || ?::text || '>'`, bindings: [ctx.sourceId, ctx.mailDomain] },
       record_name: { sql: `(?::jsonb ->> x.res_id::text)`, bindings: [JSON.stringify(recordNames)] },
     },
+    select: {
+      sql: `SELECT c.n, w.* FROM (SELECT count(*) FILTER (WHERE inserted) AS n FROM ins) c
+              LEFT JOIN (SELECT * FROM ins WHERE NOT inserted OR article_id = ANY(?::bigint[])) w ON true`,
+      bindings: [withFiles],
+    },
     trusted: ctx.trusted?.get('mail_message'), mode,
     constants: { model: TICKET, create_uid: SUPERUSER_ID, write_uid: SUPERUSER_ID, create_date: now, write_date: now },
   });
-  if (!written.length) return;
-  result.messages += written.filter((w) => w.inserted).length;
+  if (!returned.length) return;
+  result.messages += Number(returned[0].n);
+  const written = returned.filter((w) => w.id !== null);
   const moved = written.filter((w) => !w.inserted).map((w) => Number(w.id));
   if (moved.length) {
     await mode.origin();

@@ -130,3 +130,17 @@ test.serial('"Schedule import" creates the task\'s scheduled action once and ope
   const [cron] = await rows(app, 'SELECT method, args, interval_number, interval_type FROM ir_cron WHERE id = ?', [first.res_id]);
   t.deepEqual([cron.method, cron.args, Number(cron.interval_number), cron.interval_type], ['cron_import_task', `(${taskId},)`, 5, 'minutes']);
 });
+
+test.serial('a ticket read twice by a custom query, in two batches, is imported once, its later row winning', async (t) => {
+  // 600 tickets (a batch is 500), then the first one again: in the next batch, prepared while
+  // the first batch may still be waiting for a writer.
+  const query = `SELECT g AS zammad_id, 'Ticket ' || g AS title FROM generate_series(1, 600) AS g
+    UNION ALL SELECT 1, 'Ticket 1, read again'`;
+  const { taskId, sourceId } = await createTask(app, zammad, { sql_source: query });
+  await runTask(app, taskId);
+  const log = await lastLog(taskId);
+  t.is(Number(log.error_count), 0, log.log);
+  t.is(await ticketCount(sourceId), 600);
+  const [one] = await rows(app, 'SELECT subject FROM helpdesk_ticket WHERE zammad_source_id = ? AND zammad_id = 1', [sourceId]);
+  t.is(one.subject, 'Ticket 1, read again');
+});

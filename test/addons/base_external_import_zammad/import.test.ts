@@ -232,3 +232,23 @@ test.serial('changes in Zammad are picked up: state, title, owner and a new arti
   const [task] = await rows(app, 'SELECT last_record_count FROM base_external_import_task WHERE id = ?', [taskId]);
   t.true(Number(task.last_record_count) <= 2, 'only the changed ticket (and the one at the last sync instant) was read again');
 });
+
+test.serial('an article moved to another ticket in Zammad (a merge) moves its message and attachments, with no new message', async (t) => {
+  const [moved] = await zammad.sql(`SELECT a.id, a.ticket_id FROM ticket_articles a
+      JOIN stores s ON s.o_id = a.id::text JOIN store_objects so ON so.id = s.store_object_id AND so.name = 'Ticket::Article'
+      JOIN store_files f ON f.id = s.store_file_id JOIN store_provider_dbs d ON d.sha = f.sha ORDER BY a.id LIMIT 1`);
+  t.truthy(moved, 'the generated data has an article with an attachment');
+  const [into] = await zammad.sql(`SELECT id FROM tickets WHERE id <> $1 ORDER BY id LIMIT 1`, [moved.ticket_id]);
+  await zammad.sql(`UPDATE ticket_articles SET ticket_id = $2 WHERE id = $1`, [moved.id, into.id]);
+  await zammad.sql(`UPDATE tickets SET updated_at = now() AT TIME ZONE 'UTC' + interval '2 seconds' WHERE id = ANY($1)`, [[moved.ticket_id, into.id]]);
+  const messagesBefore = await rows(app, `SELECT count(*) AS n FROM mail_message`);
+  await runTask(app, taskId);
+  const [task] = await rows(app, 'SELECT last_log FROM base_external_import_task WHERE id = ?', [taskId]);
+  t.regex(task.last_log, / 0 messages, 0 attachments;/);
+  t.deepEqual(await rows(app, `SELECT count(*) AS n FROM mail_message`), messagesBefore);
+  const [target] = await rows(app, 'SELECT id FROM helpdesk_ticket WHERE zammad_id = ? AND zammad_source_id = ?', [into.id, sourceId]);
+  const messages = await rows(app, `SELECT m.res_id, array_agg(DISTINCT a.res_id) AS files FROM mail_message m
+      JOIN message_attachment_rel r ON r.message_id = m.id JOIN ir_attachment a ON a.id = r.attachment_id
+     WHERE m.message_id LIKE ? GROUP BY m.id, m.res_id`, [`<zammad.${sourceId}.${moved.id}@%`]);
+  t.deepEqual(messages.map((m) => [Number(m.res_id), m.files.map(Number)]), [[Number(target.id), [Number(target.id)]]]);
+});

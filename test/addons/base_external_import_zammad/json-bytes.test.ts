@@ -1,11 +1,13 @@
 /**
- * The batches' JSON parameter (import/sql.ts): on a PostgreSQL server UTF-8 bytes written row
- * by row, on PGlite the text; either way every value arrives as JSON.stringify would send it.
+ * The batches' parameters (import/sql.ts): on a PostgreSQL server typed arrays (ColumnRows) or
+ * JSON as UTF-8 bytes written row by row, on PGlite the JSON text; either way every value
+ * arrives as the rows' JSON would bring it.
  */
 import test from 'ava';
 import type { App } from '../../../core/app.ts';
 import { onPostgresServer } from '../../../core/db/index.ts';
-import { ColumnRows, insertMany, JsonRows, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
+import { rowsOf } from '../../../core/orm/index.ts';
+import { ColumnRows, insertMany, int4Array, jsonBytes, lockReferences, recordset, trustPlan } from '../../../addons/base_external_import_zammad/import/sql.ts';
 import { makeImportApp, rows } from './helpers.ts';
 
 let app: App;
@@ -50,34 +52,54 @@ test('the rows reach the table unchanged (non-Latin text, emoji, bytes, dates, n
   t.is(back[0].created, '2024-01-02 03:04:05.678');
 });
 
-test('JsonRows: rows given as their JSON text reach the table as insertMany\'s row objects would, and keep the referencing values', async (t) => {
+test('insertMany: row objects reach the table as their JSON would bring them (typed arrays on a server, JSON on PGlite)', async (t) => {
   const cr = app.db.knex;
-  const names = ['façade € 😀 "q" \\ \n end', 'plain', '日本語'];
-  const json = new JsonRows(cr, ['name', 'res_id', 'file_size'], ['res_id']);
-  for (const [i, name] of names.entries()) json.add(`{"name":${JSON.stringify(name)},"res_id":${JSON.stringify(json.ref('res_id', i === 1 ? null : 7))},"file_size":${i}}`);
-  t.is(json.count, 3);
-  t.deepEqual([...json.refs.get('res_id')!], [7], 'the non-null values, each once');
-  const inserted = await insertMany(cr, 'ir_attachment', json, { returning: 'id', constants: { res_model: 'helpdesk.ticket', type: 'binary', public: false } });
-  const back = await rows(app, `SELECT name, res_id, file_size, res_model FROM ir_attachment WHERE id = ANY(?) ORDER BY file_size`, [inserted.map((r) => Number(r.id))]);
-  t.deepEqual(back.map((r) => [r.name, r.res_id === null ? null : Number(r.res_id), Number(r.file_size), r.res_model]),
-    names.map((name, i) => [name, i === 1 ? null : 7, i, 'helpdesk.ticket']));
-  // Its bytes are taken once; an empty one inserts nothing.
-  t.deepEqual(await insertMany(cr, 'ir_attachment', new JsonRows(cr, ['name'], []), { returning: 'id' }), []);
-  // The scratch buffer it held is given back: jsonBytes still writes right after.
-  t.is(jsonBytes([{ a: 'é' }]).toString(), JSON.stringify([{ a: 'é' }]));
+  // Values each column's binary kind takes as they are, and values that make the column go as text.
+  const objects: Array<Record<string, unknown>> = [
+    { name: 'façade € 😀 "q" \\ \n end {a,b} NULL', res_id: 7, file_size: 1, public: true, datas: Buffer.from([0, 1, 254, 255]), create_date: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)), description: { a: [1, 'x'] } },
+    { name: '', res_id: null, file_size: '12', public: 'false', datas: null, create_date: '2024-02-03 04:05:06', description: 42 },
+    { name: '日本語', res_id: undefined, file_size: 3, public: false, datas: Buffer.alloc(0), create_date: null, description: Number.NaN },
+    { name: 'x'.repeat(70_000), file_size: 4, public: 1, create_date: '2024-03-04T05:06:07Z', description: true },
+  ];
+  const sent: string[] = [];
+  const spy = (q: { sql: string }) => sent.push(q.sql);
+  (cr as any).on('query', spy);
+  let inserted: any[];
+  try {
+    inserted = await insertMany(cr, 'ir_attachment', objects, { returning: 'id', constants: { res_model: 'helpdesk.ticket', type: 'binary' } });
+  } finally {
+    (cr as any).off('query', spy);
+  }
+  t.is(inserted.length, objects.length);
+  // (Other tests of this file run meanwhile on the same connection pool: this one's INSERT has a description.)
+  const insert = sent.find((q) => /^INSERT INTO "ir_attachment" \("name", "res_id", "file_size", "public", "datas", "create_date", "description"/.test(q)) ?? '';
+  if (onPostgresServer(cr)) {
+    t.regex(insert, /unnest\(\$\d+::text\[\], \$\d+::int4\[\], \$\d+::text\[\], \$\d+::text\[\], \$\d+::bytea\[\], \$\d+::text\[\], \$\d+::text\[\]\)/,
+      'integers as int4, bytes as bytea, the columns with other values than their kind\'s as text');
+    t.notRegex(insert, /json_to_recordset/);
+  } else t.regex(insert, /json_to_recordset/);
+  // The same rows through json_to_recordset (what PGlite, and the server before, received).
+  const src = await recordset(cr, 'ir_attachment', ['name', 'res_id', 'file_size', 'public', 'datas', 'create_date', 'description'], objects);
+  const viaJson = rowsOf(await cr.raw(`INSERT INTO ir_attachment (name, res_id, file_size, public, datas, create_date, description, res_model, type)
+    SELECT x.name, x.res_id, x.file_size, x.public, x.datas, x.create_date, x.description, 'helpdesk.ticket', 'binary' FROM ${src.sql} RETURNING id`, [src.binding]));
+  const read = (ids: unknown[]) => rows(app, `SELECT name, res_id, file_size, public, encode(datas, 'hex') AS datas, create_date::text AS created, description, res_model
+    FROM ir_attachment WHERE id = ANY(?) ORDER BY id`, [ids.map((r: any) => Number(r.id))]);
+  const back = await read(inserted);
+  t.deepEqual(back, await read(viaJson));
+  t.deepEqual(back.map((r) => [r.res_id === null ? null : Number(r.res_id), Number(r.file_size), r.public, r.datas, r.created, r.description]), [
+    [7, 1, true, '0001feff', '2024-01-02 03:04:05.678', '{"a":[1,"x"]}'],
+    [null, 12, false, null, '2024-02-03 04:05:06', '42'],
+    [null, 3, false, '', null, null],
+    [null, 4, true, null, '2024-03-04 05:06:07', 'true'],
+  ]);
+  t.deepEqual(back.map((r) => r.name), objects.map((o) => o.name));
 });
 
-test('JsonRows: a trusted insert refuses rows whose referencing values were not kept', async (t) => {
-  if (!onPostgresServer(app.db.knex)) return t.pass('trusted inserts need a server');
-  await app.db.knex.transaction(async (trx) => {
-    const plan = await trustPlan(trx, 'message_attachment_rel');
-    if (!plan) return t.pass('not a superuser connection');
-    const json = new JsonRows(trx, ['message_id', 'attachment_id'], ['message_id']);
-    json.add('{"message_id":1,"attachment_id":1}');
-    await t.throwsAsync(() => lockReferences(trx, plan, json, {}), { message: /attachment_id.*not kept/ });
-    json.finish();
-    await trx.rollback();
-  }).catch(() => undefined);
+test('insertMany: a json column gets each value\'s JSON, a string included', async (t) => {
+  const cr = app.db.knex;
+  const inserted = await insertMany(cr, 'helpdesk_ticket_category', [{ name: { en_US: 'Typed é' } }, { name: 'plain "text"' }], { returning: 'id', constants: { active: true } });
+  const back = await rows(app, `SELECT name::text AS name FROM helpdesk_ticket_category WHERE id = ANY(?) ORDER BY id`, [inserted.map((r) => Number(r.id))]);
+  t.deepEqual(back.map((r) => JSON.parse(r.name)), [{ en_US: 'Typed é' }, 'plain "text"']);
 });
 
 test('ColumnRows: rows given column by column (binary typed arrays on a server) reach the table unchanged, and keep the referencing values', async (t) => {
@@ -121,4 +143,12 @@ test('ColumnRows: a trusted insert checks the referencing values it kept', async
     await t.throwsAsync(() => lockReferences(trx, plan, unkept, {}), { message: /attachment_id.*not kept/ });
     await trx.rollback();
   }).catch(() => undefined);
+});
+
+test('int4Array: integers reach a server as the int4[] they are', async (t) => {
+  if (!onPostgresServer(app.db.knex)) return t.pass('binary parameters need a server');
+  const values = [1, -5, 0, 2147483647, -2147483648, 70000];
+  const [r] = rowsOf(await app.db.knex.raw('SELECT ?::int4[] AS a, cardinality(?::int4[]) AS n', [int4Array(values), int4Array([])]));
+  t.deepEqual(r.a, values);
+  t.is(Number(r.n), 0);
 });
