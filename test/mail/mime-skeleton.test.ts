@@ -106,6 +106,22 @@ test('bodies longer than one slice decode as a whole: odd line lengths, padding,
     await same(t, name, uneven);
     t.is(sha((await parseInbound(uneven, 'ana@example.com')).attachments[0].content), sha(bytes(300_000, 3)), `${name}: the bytes`);
   }
+  // A character moved back at the end of every slice but the last: each slice but the first
+  // then holds as many characters as its lines should, and the first one more (which decodes
+  // to as many bytes): only the line ends tell that the slices cut characters apart.
+  const everySlice = (lines: string) => {
+    for (let end = 630 * 78; end + 78 < lines.length; end += 630 * 78) lines = moved(end)(lines);
+    return lines;
+  };
+  const shifted = leaf(bytes(300_000, 5), 76, undefined, everySlice);
+  t.truthy(mimeSkeleton(shifted), 'characters moved at every slice end: cut');
+  await same(t, 'characters moved at every slice end', shifted);
+  t.is(sha((await parseInbound(shifted, 'ana@example.com')).attachments[0].content), sha(bytes(300_000, 5)), 'characters moved at every slice end: the bytes');
+  // Two characters of the second line replaced by a line break: every line still ends where
+  // lines of 76 end, but the first slice holds two characters fewer (decoded as mailparser does).
+  const shorter = leaf(bytes(300_000, 4), 76, undefined, (lines) => lines.slice(0, 100) + '\r\n' + lines.slice(102));
+  t.truthy(mimeSkeleton(shorter), 'a line break inside a line: cut');
+  await same(t, 'a line break inside a line', shorter);
   // A character outside base64, or padding, 200 KB in: left whole to mailparser.
   for (const [name, tamper] of [['a bad character', (b: string) => b.slice(0, 200_000) + '*' + b.slice(200_000)], ['padding midway', (b: string) => b.slice(0, 200_000) + '=' + b.slice(200_000)], ['a bad character in the last slice', (b: string) => b.slice(0, 399_000) + '*' + b.slice(399_000)]] as const) {
     const raw = leaf(bytes(300_000, 2), 76, tamper);
